@@ -1,0 +1,197 @@
+import path from 'node:path';
+
+/**
+ * Everything Topup reads from the environment, parsed and validated once at boot. Every variable is
+ * listed, with its default and why, in `.env.example`; the contract (`CONTRACT.md`) fixes the names.
+ */
+export interface Config {
+  /** `NODE_ENV === 'production'`: real Stripe, webhook secret and Clerk are required; no sandbox, no dev auth. */
+  production: boolean;
+  /** HTTP port of the API and the console. */
+  port: number;
+  /** Base of the success and cancel URLs sent to Stripe, without a trailing slash. */
+  publicUrl: string;
+  /** Folder of the embedded database, the dev-auth signing key and the Stripe sandbox's state. */
+  dataDirectory: string;
+  database:
+    | { kind: 'pglite'; directory: string }
+    | { kind: 'postgres'; connectionString: string; poolSizeMax: number; statementTimeoutMilliseconds: number }
+    | { kind: 'supabase'; url: string; serviceRoleKey: string };
+  stripe: {
+    /** Unset: the local Stripe sandbox is started and used. */
+    secretKey: string | null;
+    /** Unset with the sandbox: the sandbox's own secret is used. */
+    webhookSecret: string | null;
+    sandboxPort: number;
+  };
+  clerk: {
+    /** PEM public key for networkless verification of session tokens. */
+    jwtKey: string | null;
+    secretKey: string | null;
+    /** Allowed `azp` origins; empty means not checked. */
+    authorizedParties: string[];
+  };
+  /** Dev auth is on when neither Clerk key is set and not in production. */
+  devAuth: boolean;
+  adminUserIds: string[];
+  serviceApiKeys: string[];
+  credits: {
+    /** Price of one credit in major units of `currency`, as a decimal string (e.g. "0.01", "0.014"). */
+    unitPrice: string;
+    /** ISO 4217 code, lower case. */
+    currency: string;
+    packs: number[];
+    /** Explicit lower bound of one purchase; null means derived from Stripe's minimum charge. */
+    creditsMinOverride: number | null;
+    creditsMax: number;
+  };
+  /** Seed the reference user with its opening balance (on unless production). */
+  seedDemoData: boolean;
+  /** Upper bound of a request body (GraphQL and webhooks), in bytes. */
+  bodySizeMaxBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Environment = Record<string, string | undefined>;
+
+/** Parses the environment; throws `ConfigError` naming the variable on any invalid value. */
+export function loadConfig(environment: Environment = process.env): Config {
+  const read = (name: string): string | undefined => {
+    const value = environment[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const production = read('NODE_ENV') === 'production';
+  const port = parseInteger(read('PORT') ?? '4000', 'PORT', { min: 0, max: 65535 });
+  const publicUrl = (read('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  parseUrl(publicUrl, 'PUBLIC_URL');
+  const dataDirectory = path.resolve(read('DATA_DIR') ?? './.data');
+
+  const config: Config = {
+    production,
+    port,
+    publicUrl,
+    dataDirectory,
+    database: parseDatabase(read, dataDirectory),
+    stripe: {
+      secretKey: read('STRIPE_SECRET_KEY') ?? null,
+      webhookSecret: read('STRIPE_WEBHOOK_SECRET') ?? null,
+      sandboxPort: parseInteger(read('STRIPE_SANDBOX_PORT') ?? '12111', 'STRIPE_SANDBOX_PORT', { min: 0, max: 65535 }),
+    },
+    clerk: {
+      jwtKey: read('CLERK_JWT_KEY')?.replace(/\\n/g, '\n') ?? null,
+      secretKey: read('CLERK_SECRET_KEY') ?? null,
+      authorizedParties: parseList(read('CLERK_AUTHORIZED_PARTIES')),
+    },
+    devAuth: false,
+    adminUserIds: parseList(read('ADMIN_USER_IDS')),
+    serviceApiKeys: parseList(read('SERVICE_API_KEYS')),
+    credits: {
+      unitPrice: parseDecimal(read('CREDIT_PRICE') ?? '0.01', 'CREDIT_PRICE'),
+      currency: parseCurrency(read('CREDIT_CURRENCY') ?? 'usd'),
+      packs: parseList(read('CREDIT_PACKS') ?? '500,1000,2500').map((pack) =>
+        parseInteger(pack, 'CREDIT_PACKS', { min: 1, max: Number.MAX_SAFE_INTEGER }),
+      ),
+      creditsMinOverride:
+        read('TOPUP_CREDITS_MIN') === undefined
+          ? null
+          : parseInteger(read('TOPUP_CREDITS_MIN')!, 'TOPUP_CREDITS_MIN', { min: 1, max: Number.MAX_SAFE_INTEGER }),
+      creditsMax: parseInteger(read('TOPUP_CREDITS_MAX') ?? '1000000', 'TOPUP_CREDITS_MAX', {
+        min: 1,
+        max: Number.MAX_SAFE_INTEGER,
+      }),
+    },
+    seedDemoData: parseBoolean(read('SEED_DEMO_DATA') ?? (production ? 'false' : 'true'), 'SEED_DEMO_DATA'),
+    bodySizeMaxBytes: parseInteger(read('BODY_SIZE_MAX_BYTES') ?? '262144', 'BODY_SIZE_MAX_BYTES', {
+      min: 1024,
+      max: 10 * 1024 * 1024,
+    }),
+  };
+  config.devAuth = !production && config.clerk.jwtKey === null && config.clerk.secretKey === null;
+  if (config.credits.packs.length === 0) throw new ConfigError('CREDIT_PACKS must list at least one pack size');
+  if (production) assertProductionReady(config);
+  return Object.freeze(config);
+}
+
+function parseDatabase(read: (name: string) => string | undefined, dataDirectory: string): Config['database'] {
+  const supabaseUrl = read('SUPABASE_URL');
+  const supabaseKey = read('SUPABASE_SERVICE_ROLE_KEY');
+  if ((supabaseUrl === undefined) !== (supabaseKey === undefined)) {
+    throw new ConfigError('SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY must be set together');
+  }
+  if (supabaseUrl !== undefined && supabaseKey !== undefined) {
+    parseUrl(supabaseUrl, 'SUPABASE_URL');
+    return { kind: 'supabase', url: supabaseUrl, serviceRoleKey: supabaseKey };
+  }
+  const connectionString = read('DATABASE_URL');
+  if (connectionString !== undefined) {
+    return {
+      kind: 'postgres',
+      connectionString,
+      poolSizeMax: parseInteger(read('DATABASE_POOL_SIZE') ?? '10', 'DATABASE_POOL_SIZE', { min: 1, max: 200 }),
+      statementTimeoutMilliseconds: parseInteger(
+        read('DATABASE_STATEMENT_TIMEOUT_MS') ?? '15000',
+        'DATABASE_STATEMENT_TIMEOUT_MS',
+        { min: 100, max: 600000 },
+      ),
+    };
+  }
+  return { kind: 'pglite', directory: path.join(dataDirectory, 'pglite') };
+}
+
+function assertProductionReady(config: Config): void {
+  const missing: string[] = [];
+  if (config.stripe.secretKey === null) missing.push('STRIPE_SECRET_KEY');
+  if (config.stripe.webhookSecret === null) missing.push('STRIPE_WEBHOOK_SECRET');
+  if (config.clerk.jwtKey === null && config.clerk.secretKey === null) missing.push('CLERK_JWT_KEY or CLERK_SECRET_KEY');
+  if (missing.length > 0) {
+    throw new ConfigError(`NODE_ENV=production refuses to start without ${missing.join(', ')}`);
+  }
+  if (config.stripe.secretKey !== null && !/^(sk|rk)_(test|live)_/.test(config.stripe.secretKey)) {
+    throw new ConfigError('STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_test_..., sk_live_...)');
+  }
+}
+
+function parseInteger(value: string, name: string, bounds: { min: number; max: number }): number {
+  if (!/^-?\d+$/.test(value)) throw new ConfigError(`${name} must be an integer, got "${value}"`);
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < bounds.min || parsed > bounds.max) {
+    throw new ConfigError(`${name} must be between ${bounds.min} and ${bounds.max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+function parseDecimal(value: string, name: string): string {
+  if (!/^\d{1,12}(\.\d{1,12})?$/.test(value) || /^0*(\.0*)?$/.test(value)) {
+    throw new ConfigError(`${name} must be a positive decimal like 0.01, got "${value}"`);
+  }
+  return value;
+}
+
+function parseCurrency(value: string): string {
+  if (!/^[a-zA-Z]{3}$/.test(value)) throw new ConfigError(`CREDIT_CURRENCY must be an ISO 4217 code, got "${value}"`);
+  return value.toLowerCase();
+}
+
+function parseBoolean(value: string, name: string): boolean {
+  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function parseUrl(value: string, name: string): void {
+  try {
+    new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${value}"`);
+  }
+}
+
+function parseList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}

@@ -1,0 +1,73 @@
+-- Proves the ledger's rules in SQL alone: balance and ledger move together, keys replay or conflict,
+-- spends never overdraw, and history cannot be rewritten.
+do $$
+declare
+  v jsonb;
+  v_again jsonb;
+begin
+  perform ensure_user('user_ledger_test', null);
+
+  v := grant_credits('user_ledger_test', 100, 'adjustment', 'opening', 'system', 'test:grant:1');
+  assert (v->>'delta')::bigint = 100 and (v->>'balanceAfter')::bigint = 100, 'grant writes delta and balance_after';
+  assert (select credits from users where id = 'user_ledger_test') = 100, 'grant moves the balance';
+  assert (select last_credit_update from users where id = 'user_ledger_test') is not null, 'grant stamps last_credit_update';
+
+  v_again := grant_credits('user_ledger_test', 100, 'adjustment', 'opening', 'system', 'test:grant:1');
+  assert v_again->>'id' = v->>'id', 'same key and same input returns the original row';
+  assert (select credits from users where id = 'user_ledger_test') = 100, 'a replay has no second effect';
+
+  begin
+    perform grant_credits('user_ledger_test', 101, 'adjustment', 'opening', 'system', 'test:grant:1');
+    assert false, 'same key with another input must conflict';
+  exception when sqlstate 'TU409' then null;
+  end;
+
+  v := spend_credits('user_ledger_test', 30, 'export', 'service:test', 'test:spend:1');
+  assert (v->>'balanceAfter')::bigint = 70, 'spend takes credits';
+  begin
+    perform spend_credits('user_ledger_test', 71, 'export', 'service:test', 'test:spend:2');
+    assert false, 'a spend beyond the balance must be refused';
+  exception when sqlstate 'TU402' then null;
+  end;
+  assert (select credits from users where id = 'user_ledger_test') = 70, 'a refused spend changes nothing';
+
+  begin
+    perform spend_credits('user_ledger_test', 1, 'x', 'service:test', null);
+    assert false, 'a spend without a key must be refused';
+  exception when sqlstate 'TU400' then null;
+  end;
+  begin
+    perform adjust_credits('user_ledger_test', 5, '   ', 'user_admin', 'test:adjust:1');
+    assert false, 'an adjustment without a reason must be refused';
+  exception when sqlstate 'TU400' then null;
+  end;
+  begin
+    perform grant_credits('user_nobody', 5, 'adjustment', null, 'system', null);
+    assert false, 'an unknown user must be refused';
+  exception when sqlstate 'TU404' then null;
+  end;
+
+  -- A clawback may overdraw: the user then owes credits and cannot spend until repaid.
+  perform apply_credit_movement('user_ledger_test', -100, 'refund', 'refund', 'stripe', 'test:clawback:1', 'refund', 're_1', null, true);
+  assert (select credits from users where id = 'user_ledger_test') = -30, 'a clawback may take the balance below zero';
+  begin
+    perform spend_credits('user_ledger_test', 1, 'export', 'service:test', 'test:spend:3');
+    assert false, 'spending must be refused while the balance is short';
+  exception when sqlstate 'TU402' then null;
+  end;
+
+  begin
+    update credit_ledger set delta = 1 where user_id = 'user_ledger_test';
+    assert false, 'ledger rows must not be updated';
+  exception when raise_exception then null;
+  end;
+  begin
+    delete from credit_ledger where user_id = 'user_ledger_test';
+    assert false, 'ledger rows must not be deleted';
+  exception when raise_exception then null;
+  end;
+
+  assert (select sum(delta) from credit_ledger where user_id = 'user_ledger_test')
+    = (select credits from users where id = 'user_ledger_test'), 'balance equals the sum of deltas';
+end
+$$;

@@ -1,0 +1,48 @@
+import { errorCodes, TopupError, type ErrorCode } from '../errors.ts';
+
+/**
+ * SQLSTATE codes that the SQL functions raise for operating errors (see the migrations). They reach
+ * us as `error.code` from pg and PGlite, and as the `code` field of PostgREST's error body from
+ * supabase-js, so one table maps all three to the same `TopupError`.
+ */
+export const sqlStates = {
+  badUserInput: 'TU400',
+  notFound: 'TU404',
+  insufficientCredits: 'TU402',
+  idempotencyConflict: 'TU409',
+} as const;
+
+const codeBySqlState: Record<string, ErrorCode> = {
+  [sqlStates.badUserInput]: errorCodes.badUserInput,
+  [sqlStates.notFound]: errorCodes.notFound,
+  [sqlStates.insufficientCredits]: errorCodes.insufficientCredits,
+  [sqlStates.idempotencyConflict]: errorCodes.idempotencyConflict,
+  // A parameter PostgreSQL could not convert (a fraction for a bigint, a malformed timestamp, a
+  // number out of range): the caller's input was bad, whatever layer let it through.
+  '22P02': errorCodes.badUserInput,
+  '22003': errorCodes.badUserInput,
+  '22007': errorCodes.badUserInput,
+  '22008': errorCodes.badUserInput,
+};
+
+/** The parts of a database error that every adapter can provide. */
+export interface SqlErrorFields {
+  code?: string;
+  message?: string;
+  detail?: string;
+}
+
+/** Returns the domain error for a known SQLSTATE, or null for anything else (a transient or a bug). */
+export function toTopupError(error: SqlErrorFields): TopupError | null {
+  const code = error.code === undefined ? undefined : codeBySqlState[error.code];
+  if (code === undefined) return null;
+  let details: Record<string, unknown> | undefined;
+  if (error.detail) {
+    try {
+      details = JSON.parse(error.detail) as Record<string, unknown>;
+    } catch {
+      details = undefined;
+    }
+  }
+  return new TopupError(code, error.message ?? code, details);
+}

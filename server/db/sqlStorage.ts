@@ -1,0 +1,33 @@
+import type { Storage } from './storage.ts';
+import type { SqlDatabase } from './sqlDatabase.ts';
+import { functionCallSql } from './functionCall.ts';
+import { toTopupError, type SqlErrorFields } from './sqlErrors.ts';
+import { migrationStatus } from './migrate.ts';
+
+/** `Storage` over PGlite or `pg`: one statement per call, so each call is its own transaction. */
+export function createSqlStorage(database: SqlDatabase): Storage & { database: SqlDatabase } {
+  return {
+    kind: database.kind,
+    database,
+    async call<Result>(functionName: string, args: Record<string, unknown>): Promise<Result> {
+      const { sql, params } = functionCallSql(functionName, args);
+      try {
+        const rows = await database.query<{ result: Result }>(sql, params);
+        return rows[0]!.result;
+      } catch (error) {
+        throw toTopupError(error as SqlErrorFields) ?? error;
+      }
+    },
+    async checkReady() {
+      try {
+        const status = await migrationStatus(database);
+        return status.pending.length === 0
+          ? { ready: true, detail: `${status.applied.length} migrations applied` }
+          : { ready: false, detail: `pending migrations: ${status.pending.join(', ')}` };
+      } catch (error) {
+        return { ready: false, detail: `database unreachable: ${(error as Error).message}` };
+      }
+    },
+    close: () => database.close(),
+  };
+}

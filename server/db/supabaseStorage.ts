@@ -1,0 +1,45 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import type { Storage } from './storage.ts';
+import { toTopupError } from './sqlErrors.ts';
+import { readMigrations } from './migrate.ts';
+
+/**
+ * `Storage` through Supabase's PostgREST with the service role key, calling the same SQL functions
+ * with `.rpc()`, as the app this replaces does. Migrations are applied with a direct connection
+ * (`npm run migrate` with DATABASE_URL set to Supabase's connection string); readiness checks that
+ * every migration this code knows is applied.
+ */
+export function createSupabaseStorage(options: { url: string; serviceRoleKey: string }): Storage {
+  const client: SupabaseClient = createClient(options.url, options.serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    // Node 20 has no global WebSocket; supabase-js's realtime client needs one even when unused.
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+  });
+  const call = async <Result>(functionName: string, args: Record<string, unknown>): Promise<Result> => {
+    const { data, error } = await client.rpc(functionName, args);
+    if (error) {
+      throw toTopupError({ code: error.code, message: error.message, detail: error.details }) ??
+        new Error(`supabase rpc ${functionName} failed: ${error.code ?? ''} ${error.message}`);
+    }
+    return data as Result;
+  };
+  return {
+    kind: 'supabase',
+    call,
+    async checkReady() {
+      try {
+        const applied = new Set(await call<string[]>('applied_migrations', {}));
+        const pending = readMigrations().filter((migration) => !applied.has(migration.name));
+        return pending.length === 0
+          ? { ready: true, detail: `${applied.size} migrations applied` }
+          : { ready: false, detail: `pending migrations: ${pending.map((migration) => migration.name).join(', ')}` };
+      } catch (error) {
+        return { ready: false, detail: `database unreachable: ${(error as Error).message}` };
+      }
+    },
+    async close() {
+      await client.removeAllChannels();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The shapes the ledger's SQL functions return (as JSON), shared by every storage adapter.
+ * Credit amounts are JavaScript numbers: the SQL columns are bigint, and the functions refuse
+ * values outside JavaScript's safe integer range, so a number never loses precision here.
+ */
+
+export const ledgerKinds = ['purchase', 'refund', 'dispute', 'dispute_won', 'adjustment', 'spend'] as const;
+export type LedgerKind = (typeof ledgerKinds)[number];
+
+/** One row of `credit_ledger`. */
+export interface LedgerEntryRow {
+  id: string;
+  userId: string;
+  delta: number;
+  balanceAfter: number;
+  kind: LedgerKind;
+  reason: string | null;
+  actor: string;
+  idempotencyKey: string | null;
+  /** What caused the entry: `checkout_session`, `refund`, `dispute`, `admin`, `service`. */
+  sourceType: string | null;
+  sourceId: string | null;
+  /** The checkout session for purchase, refund and dispute entries. */
+  purchaseSessionId: string | null;
+  /** ISO 8601 with time zone. */
+  createdAt: string;
+}
+
+/** One row of `users`. */
+export interface UserRow {
+  id: string;
+  email: string | null;
+  credits: number;
+  lastCreditUpdate: string | null;
+  stripeCustomerId: string | null;
+  createdAt: string;
+}
+
+/** A page of a keyset-paginated list, newest first. */
+export interface Page<Node> {
+  nodes: Node[];
+  /** Opaque cursor per node, in the same order. */
+  cursors: string[];
+  hasNextPage: boolean;
+}

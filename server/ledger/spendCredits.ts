@@ -1,0 +1,21 @@
+import type { Storage } from '../db/storage.ts';
+import { assertCreditAmount } from './assertCreditAmount.ts';
+import type { LedgerEntryRow } from './ledgerTypes.ts';
+
+/**
+ * Takes credits for usage, never below zero. Same key and same input returns the original entry.
+ * Errors: BAD_USER_INPUT, NOT_FOUND (user), INSUFFICIENT_CREDITS, IDEMPOTENCY_CONFLICT.
+ */
+export async function spendCredits(
+  storage: Storage,
+  options: { userId: string; amount: number; reason: string | null; actor: string; idempotencyKey: string },
+): Promise<LedgerEntryRow> {
+  assertCreditAmount(options.amount, 'amount', { allowNegative: false });
+  return storage.call<LedgerEntryRow>('spend_credits', {
+    p_user_id: options.userId,
+    p_amount: options.amount,
+    p_reason: options.reason,
+    p_actor: options.actor,
+    p_idempotency_key: options.idempotencyKey,
+  });
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStorage, ledgerStorageKindsUnderTest, type TestStorage } from '../support/testStorage.ts';
+import { ensureUser } from '../../server/ledger/ensureUser.ts';
+import { findUser } from '../../server/ledger/findUser.ts';
+import { grantCredits } from '../../server/ledger/grantCredits.ts';
+import { spendCredits } from '../../server/ledger/spendCredits.ts';
+import { listLedgerEntries } from '../../server/ledger/listLedgerEntries.ts';
+import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
+import { TopupError } from '../../server/errors.ts';
+
+describe.each(ledgerStorageKindsUnderTest())('concurrent movements on %s', (kind) => {
+  let test: TestStorage;
+  beforeAll(async () => {
+    test = await createTestStorage(kind);
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it('a burst of 50 parallel grants with one key has one effect', async () => {
+    // Proves the unique key decides a race: 50 concurrent identical grants give one row, all callers get that row.
+    const { storage } = test;
+    await ensureUser(storage, { userId: 'user_burst', email: null });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        grantCredits(storage, { userId: 'user_burst', credits: 71, kind: 'purchase', reason: 'burst', actor: 'stripe', idempotencyKey: 'burst:one' }),
+      ),
+    );
+    expect(new Set(results.map((entry) => entry.id)).size).toBe(1);
+    expect((await findUser(storage, 'user_burst'))!.credits).toBe(71);
+    expect((await listLedgerEntries(storage, { userId: 'user_burst' })).nodes).toHaveLength(1);
+  });
+
+  it('parallel spends never overdraw: exactly as many succeed as the balance allows', async () => {
+    // Proves the row lock serializes spends: 60 concurrent spends of 2 against 100 credits give 50 successes, 10 refusals, balance 0.
+    const { storage } = test;
+    await ensureUser(storage, { userId: 'user_spender', email: null });
+    await grantCredits(storage, { userId: 'user_spender', credits: 100, kind: 'adjustment', reason: null, actor: 'system', idempotencyKey: 'spender:seed' });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, index) =>
+        spendCredits(storage, { userId: 'user_spender', amount: 2, reason: 'usage', actor: 'service:app', idempotencyKey: `spender:${index}` }),
+      ),
+    );
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(50);
+    expect(refused).toHaveLength(10);
+    for (const outcome of refused) expect(((outcome as PromiseRejectedResult).reason as TopupError).code).toBe('INSUFFICIENT_CREDITS');
+    expect((await findUser(storage, 'user_spender'))!.credits).toBe(0);
+  });
+
+  it('one key raced by two users gives one effect and a conflict', async () => {
+    // Proves a key is global: concurrent grants for different users under one key end with one row and IDEMPOTENCY_CONFLICT for the rest.
+    const { storage } = test;
+    await ensureUser(storage, { userId: 'user_race_a', email: null });
+    await ensureUser(storage, { userId: 'user_race_b', email: null });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, index) =>
+        grantCredits(storage, { userId: index % 2 === 0 ? 'user_race_a' : 'user_race_b', credits: 5, kind: 'adjustment', reason: null, actor: 'system', idempotencyKey: 'race:shared' }),
+      ),
+    );
+    const fulfilled = outcomes.filter((outcome) => outcome.status === 'fulfilled') as PromiseFulfilledResult<{ userId: string }>[];
+    const winner = fulfilled[0]!.value.userId;
+    expect(fulfilled.every((outcome) => outcome.value.userId === winner)).toBe(true);
+    for (const outcome of outcomes.filter((candidate) => candidate.status === 'rejected')) {
+      expect(((outcome as PromiseRejectedResult).reason as TopupError).code).toBe('IDEMPOTENCY_CONFLICT');
+    }
+    const balances = [(await findUser(storage, 'user_race_a'))!.credits, (await findUser(storage, 'user_race_b'))!.credits].sort();
+    expect(balances).toEqual([0, 5]);
+  });
+
+  it('keeps the invariant after all of it', async () => {
+    // Proves credits = sum(delta) and running balances hold after the races above.
+    expect(await verifyLedger(test.storage)).toMatchObject({ problemCount: 0 });
+  });
+});
