@@ -49,6 +49,8 @@ export interface Config {
   seedDemoData: boolean;
   /** Upper bound of a request body (GraphQL and webhooks), in bytes. */
   bodySizeMaxBytes: number;
+  /** How often the server reconciles with Stripe (fulfils what webhooks missed); 0 turns it off. */
+  reconcileIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +109,10 @@ export function loadConfig(environment: Environment = process.env): Config {
     bodySizeMaxBytes: parseInteger(read('BODY_SIZE_MAX_BYTES') ?? '262144', 'BODY_SIZE_MAX_BYTES', {
       min: 1024,
       max: 10 * 1024 * 1024,
+    }),
+    reconcileIntervalSeconds: parseInteger(read('RECONCILE_INTERVAL_SECONDS') ?? '600', 'RECONCILE_INTERVAL_SECONDS', {
+      min: 0,
+      max: 86_400,
     }),
   };
   config.devAuth = !production && config.clerk.jwtKey === null && config.clerk.secretKey === null;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Config } from './config.ts';
 import type { Storage } from './db/storage.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -5,46 +6,115 @@ import { openStorage } from './db/openStorage.ts';
 import { seedReferenceUser } from './seed/seedReferenceUser.ts';
 import { createApp } from './http/createApp.ts';
 import { startHttpServer } from './http/startHttpServer.ts';
+import { createBilling, type Billing } from './billing/createBilling.ts';
+import { createStripeClient } from './stripe/createStripeClient.ts';
+import { createWebhookRoute } from './stripe/createWebhookRoute.ts';
+import { startStripeSandbox, type StripeSandbox } from './stripeSandbox/startStripeSandbox.ts';
+import { sandboxApiKey } from './stripe/sandboxApiKey.ts';
+import { scheduleReconcile } from './billing/scheduleReconcile.ts';
 
 export interface RunningTopup {
   /** Where the API and console answer, e.g. http://127.0.0.1:4000. */
   url: string;
   port: number;
+  /** The config in force (with the real port and public URL when port 0 was asked). */
+  config: Config;
   storage: Storage;
-  /** Stops HTTP first (no new work), then background work, then the database. */
+  billing: Billing;
+  /** The local Stripe stand-in, when no STRIPE_SECRET_KEY is configured. */
+  stripeSandbox: StripeSandbox | null;
+  /** Stops HTTP first (no new work), then the sandbox, then the database. */
   close(): Promise<void>;
 }
 
 /**
- * Boots Topup from a parsed config: storage (migrated), seed data, the HTTP app, listening. Used by
- * `server/main.ts`, by end-to-end tests (port 0, in-memory or temporary databases), and by scripts.
+ * Boots Topup from a parsed config: storage (migrated), seed data, Stripe (real, or the sandbox),
+ * billing, the HTTP app with the webhook route, listening. Used by `server/main.ts`, by end-to-end
+ * tests (port 0, temporary databases), and by scripts.
  */
-export async function startTopup(options: { config: Config; log?: Logger; storage?: Storage }): Promise<RunningTopup> {
-  const { config } = options;
+export async function startTopup(options: {
+  config: Config;
+  log?: Logger;
+  storage?: Storage;
+  /** Faster webhook retries for tests; the sandbox's default backs off over about two minutes. */
+  sandboxRetryDelaysMilliseconds?: number[];
+}): Promise<RunningTopup> {
   const log = options.log ?? createLogger();
-  const storage =
-    options.storage ??
-    (await openStorage({ database: config.database, log: (message) => log.log('info', message) }));
+  const config = await resolvePort(options.config);
   const closers: (() => Promise<void>)[] = [];
+  const storage =
+    options.storage ?? (await openStorage({ database: config.database, log: (message) => log.log('info', message) }));
+  if (options.storage === undefined) closers.push(() => storage.close());
   try {
     if (config.seedDemoData) await seedReferenceUser(storage);
-    const app = createApp({ config, storage, log });
+    let stripeSandbox: StripeSandbox | null = null;
+    if (config.stripe.secretKey === null) {
+      stripeSandbox = await startStripeSandbox({
+        port: config.stripe.sandboxPort,
+        dataDirectory: config.dataDirectory,
+        apiKey: sandboxApiKey,
+        webhookUrl: `${config.publicUrl}/api/stripe/webhooks`,
+        ...(config.stripe.webhookSecret ? { webhookSecret: config.stripe.webhookSecret } : {}),
+        ...(options.sandboxRetryDelaysMilliseconds ? { retryDelaysMilliseconds: options.sandboxRetryDelaysMilliseconds } : {}),
+        log: (line) => log.log('info', line, { component: 'stripe-sandbox' }),
+      });
+      closers.push(() => stripeSandbox!.close());
+      log.log('info', 'stripe sandbox started', { url: stripeSandbox.url });
+    }
+    const stripe = createStripeClient({
+      secretKey: config.stripe.secretKey ?? stripeSandbox!.apiKey,
+      baseUrl: stripeSandbox?.url ?? null,
+    });
+    const webhookSecret = config.stripe.webhookSecret ?? stripeSandbox?.webhookSecret;
+    if (!webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
+    const billing = createBilling({ config, storage, log, stripe, webhookSecret });
+    const app = createApp(
+      { config, storage, log, billing },
+      {
+        beforeBodyParsers: (express) =>
+          express.use(
+            createWebhookRoute({ stripe, webhookSecret: billing.webhookSecret, storage, pricing: billing.pricing, log, bodySizeMaxBytes: config.bodySizeMaxBytes }),
+          ),
+      },
+    );
     const http = await startHttpServer({ app, port: config.port });
     closers.push(() => http.close());
+    if (config.reconcileIntervalSeconds > 0) {
+      closers.push(scheduleReconcile({ billing, log, intervalSeconds: config.reconcileIntervalSeconds }));
+    }
     const url = `http://127.0.0.1:${http.port}`;
-    log.log('info', 'topup listening', { url, database: storage.kind, publicUrl: config.publicUrl });
+    log.log('info', 'topup listening', { url, database: storage.kind, publicUrl: config.publicUrl, stripe: stripeSandbox ? 'sandbox' : 'stripe' });
     return {
       url,
       port: http.port,
+      config,
       storage,
+      billing,
+      stripeSandbox,
       async close() {
         for (const close of closers.reverse()) await close().catch((error: unknown) => log.log('warn', 'close failed', { error }));
-        if (options.storage === undefined) await storage.close();
       },
     };
   } catch (error) {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    if (options.storage === undefined) await storage.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Port 0 (tests) means any free port; the public URL derived from it must name the real port, since
+ * Stripe redirects browsers and delivers webhooks there. A port is found first, then used.
+ */
+async function resolvePort(config: Config): Promise<Config> {
+  if (config.port !== 0) return config;
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(address.port));
+    });
+  });
+  const publicUrl = config.publicUrl === 'http://localhost:0' ? `http://127.0.0.1:${port}` : config.publicUrl;
+  return Object.freeze({ ...config, port, publicUrl });
 }

@@ -20,6 +20,8 @@ export interface PurchaseRow {
   amountMinor: number;
   currency: string;
   paymentIntentId: string | null;
+  /** What Stripe reported as paid; null until paid. */
+  amountPaidMinor: number | null;
   creditsGranted: number;
   amountRefundedMinor: number;
   creditsClawedBack: number;

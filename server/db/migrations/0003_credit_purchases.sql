@@ -54,6 +54,7 @@ language sql stable as $$
     'amountMinor', p.amount_minor,
     'currency', p.currency,
     'paymentIntentId', p.payment_intent_id,
+    'amountPaidMinor', p.amount_paid_minor,
     'creditsGranted', p.credits_granted,
     'amountRefundedMinor', p.amount_refunded_minor,
     'creditsClawedBack', p.credits_clawed_back,
@@ -205,9 +206,12 @@ begin
   end if;
   if p_legacy is not null then
     insert into users (id) values (p_legacy->>'userId') on conflict (id) do nothing;
-    insert into credit_purchases (session_id, user_id, credits, amount_minor, currency, legacy)
+    -- A legacy session without sane credits is recorded as flagged from the start (credits 0).
+    insert into credit_purchases (session_id, user_id, credits, amount_minor, currency, legacy, flag_reason)
     values (p_session_id, p_legacy->>'userId', (p_legacy->>'credits')::bigint, (p_legacy->>'amountMinor')::bigint,
-            lower(coalesce(p_currency, p_legacy->>'currency')), true)
+            lower(coalesce(p_currency, p_legacy->>'currency')), true,
+            case when (p_legacy->>'credits')::bigint > 0 then null
+                 else left(coalesce(p_flag_reason, 'legacy session without a sane amount of credits'), 500) end)
     on conflict (session_id) do nothing;
   end if;
 
@@ -215,17 +219,22 @@ begin
   if not found then
     raise exception using errcode = 'TU404', message = format('checkout session %s is not a known top-up', p_session_id);
   end if;
-  if p_payment_intent_id is not null and v_purchase.payment_intent_id is null then
+  -- A payment intent belongs to one session; one already linked elsewhere is not stolen (that
+  -- would take its refunds and disputes away from the purchase they belong to).
+  if p_payment_intent_id is not null and v_purchase.payment_intent_id is null
+     and not exists (select 1 from credit_purchases where payment_intent_id = p_payment_intent_id) then
     update credit_purchases set payment_intent_id = p_payment_intent_id where session_id = p_session_id
     returning * into v_purchase;
   end if;
 
   if p_outcome = 'paid' then
-    if v_purchase.credits_granted > 0 or v_purchase.flag_reason is not null then
+    -- Settled as paid before (granted, or flagged): a repeat has no effect.
+    if v_purchase.paid_at is not null then
       return purchase_json(v_purchase);
     end if;
     v_mismatch := case
       when p_flag_reason is not null then p_flag_reason
+      when v_purchase.flag_reason is not null then v_purchase.flag_reason
       when p_amount_paid_minor is null or p_currency is null then 'the paid amount is unknown'
       when lower(p_currency) <> v_purchase.currency then
         format('paid in %s, expected %s', upper(p_currency), upper(v_purchase.currency))

@@ -1,0 +1,77 @@
+import type Stripe from 'stripe';
+import type { Storage } from '../db/storage.ts';
+import type { Logger } from '../log.ts';
+import { errorCodes, TopupError } from '../errors.ts';
+import { findUser } from '../ledger/findUser.ts';
+import type { Pricing } from './pricing.ts';
+import type { PurchaseRow } from './purchaseTypes.ts';
+import { fulfillCheckout } from './fulfillCheckout.ts';
+import { purchaseRecords } from './purchaseRecords.ts';
+
+export interface TopUpState {
+  purchase: PurchaseRow;
+  /** The owner's balance after this call. */
+  balance: number;
+}
+
+/**
+ * What the success page asks: the state of one checkout session. While the purchase is still open or
+ * pending, the session is retrieved from Stripe and settled through `fulfillCheckout`, so credits land
+ * even when the webhook is late or lost. If Stripe is unreachable, the recorded state is returned:
+ * the page keeps asking and the webhook still comes.
+ *
+ * A session the database does not know is looked up at Stripe: one created by the app this replaces,
+ * for this user, is fulfilled from its metadata.
+ * Errors: NOT_FOUND (no such top-up), FORBIDDEN (another user's session, unless admin).
+ */
+export async function checkTopUp(options: {
+  storage: Storage;
+  stripe: Stripe;
+  pricing: Pricing;
+  log: Logger;
+  viewer: { userId: string; isAdmin: boolean };
+  sessionId: string;
+}): Promise<TopUpState> {
+  const { storage, stripe, pricing, viewer, sessionId } = options;
+  if (!/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) {
+    throw new TopupError(errorCodes.badUserInput, 'sessionId must be a Stripe checkout session id (cs_...)');
+  }
+  let purchase = await purchaseRecords.find(storage, sessionId);
+  if (purchase && purchase.userId !== viewer.userId && !viewer.isAdmin) {
+    throw new TopupError(errorCodes.forbidden, 'This checkout session belongs to another user');
+  }
+  if (purchase === null || purchase.status === 'open' || purchase.status === 'pending') {
+    const session = await retrieveSession({ stripe, sessionId, log: options.log, required: purchase === null });
+    if (session) {
+      if (purchase === null && session.metadata?.clerk_user_id !== viewer.userId && !viewer.isAdmin) {
+        throw new TopupError(errorCodes.notFound, 'No top-up with this session id');
+      }
+      const result = await fulfillCheckout({ storage, pricing, session, asyncPaymentFailed: asyncPaymentFailed(session) });
+      if (result.outcome === 'settled') purchase = result.purchase;
+    }
+  }
+  if (purchase === null) throw new TopupError(errorCodes.notFound, 'No top-up with this session id');
+  const owner = await findUser(storage, purchase.userId);
+  return { purchase, balance: owner?.credits ?? 0 };
+}
+
+async function retrieveSession(options: { stripe: Stripe; sessionId: string; log: Logger; required: boolean }): Promise<Stripe.Checkout.Session | null> {
+  try {
+    return await options.stripe.checkout.sessions.retrieve(options.sessionId, { expand: ['payment_intent'] });
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404) return null;
+    options.log.log('warn', 'could not retrieve a checkout session; returning the recorded state', { sessionId: options.sessionId, error });
+    if (options.required) {
+      throw new TopupError(errorCodes.stripeUnavailable, 'Payments are unavailable right now; please try again shortly.');
+    }
+    return null;
+  }
+}
+
+/** An async payment that failed leaves the session `complete`/`unpaid`; its payment intent tells. */
+function asyncPaymentFailed(session: Stripe.Checkout.Session): boolean {
+  const paymentIntent = session.payment_intent;
+  if (paymentIntent === null || typeof paymentIntent === 'string') return false;
+  return session.payment_status === 'unpaid' && (paymentIntent.status === 'requires_payment_method' || paymentIntent.status === 'canceled');
+}

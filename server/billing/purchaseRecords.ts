@@ -1,0 +1,71 @@
+import type { Storage } from '../db/storage.ts';
+import type { Page } from '../ledger/ledgerTypes.ts';
+import { decodeCursor, pageSize, toPage } from '../ledger/pagination.ts';
+import type { PurchaseRow } from './purchaseTypes.ts';
+
+/**
+ * The SQL functions of `0003_credit_purchases.sql`, typed. Each is one transaction. Errors:
+ * BAD_USER_INPUT, NOT_FOUND (unknown session), IDEMPOTENCY_CONFLICT (session recorded with other data).
+ */
+export const purchaseRecords = {
+  record(storage: Storage, options: { sessionId: string; userId: string; credits: number; amountMinor: number; currency: string }) {
+    return storage.call<PurchaseRow>('record_checkout_session', {
+      p_session_id: options.sessionId,
+      p_user_id: options.userId,
+      p_credits: options.credits,
+      p_amount_minor: options.amountMinor,
+      p_currency: options.currency,
+    });
+  },
+
+  settle(
+    storage: Storage,
+    options: {
+      sessionId: string;
+      outcome: 'paid' | 'pending' | 'failed' | 'expired';
+      amountPaidMinor: number | null;
+      currency: string | null;
+      paymentIntentId: string | null;
+      legacy: { userId: string; credits: number; amountMinor: number } | null;
+      flagReason: string | null;
+    },
+  ) {
+    return storage.call<PurchaseRow>('settle_checkout_session', {
+      p_session_id: options.sessionId,
+      p_outcome: options.outcome,
+      p_amount_paid_minor: options.amountPaidMinor,
+      p_currency: options.currency,
+      p_payment_intent_id: options.paymentIntentId,
+      p_legacy: options.legacy,
+      p_flag_reason: options.flagReason,
+    });
+  },
+
+  recordPaymentState(
+    storage: Storage,
+    options: { paymentIntentId: string; amountRefundedMinor: number | null; disputeId: string | null; disputeStatus: string | null },
+  ) {
+    return storage.call<PurchaseRow | null>('record_payment_state', {
+      p_payment_intent_id: options.paymentIntentId,
+      p_amount_refunded_minor: options.amountRefundedMinor,
+      p_dispute_id: options.disputeId,
+      p_dispute_status: options.disputeStatus,
+    });
+  },
+
+  find(storage: Storage, sessionId: string) {
+    return storage.call<PurchaseRow | null>('find_purchase', { p_session_id: sessionId });
+  },
+
+  async list(storage: Storage, options: { userId?: string | null; flaggedOnly?: boolean; first?: number | null; after?: string | null }): Promise<Page<PurchaseRow>> {
+    const size = pageSize(options.first);
+    const scope = options.flaggedOnly ? 'purchases:flagged' : 'purchases';
+    const rows = await storage.call<{ node: PurchaseRow; cursor: string }[]>('list_purchases', {
+      p_user_id: options.userId ?? null,
+      p_flagged_only: options.flaggedOnly ?? false,
+      p_after: decodeCursor(scope, options.after),
+      p_limit: size,
+    });
+    return toPage(scope, rows, size);
+  },
+};

@@ -1,0 +1,94 @@
+import express from 'express';
+import type Stripe from 'stripe';
+import type { Storage } from '../db/storage.ts';
+import type { Logger } from '../log.ts';
+import type { Pricing } from '../billing/pricing.ts';
+import { handleStripeEvent } from '../billing/handleStripeEvent.ts';
+import { isTopupError } from '../errors.ts';
+
+/**
+ * `POST /api/stripe/webhooks`: the raw body (the signature covers the exact bytes), verified with the
+ * SDK at Stripe's default 300-second tolerance, recorded, then processed.
+ * - 400: no or bad signature, stale timestamp, another endpoint's secret, malformed JSON.
+ * - 413: body over the limit.
+ * - 200: processed, ignored, or already processed before (a duplicate).
+ * - 500: a transient failure (database unreachable); nothing was half-applied, Stripe retries.
+ */
+export function createWebhookRoute(options: {
+  stripe: Stripe;
+  webhookSecret: () => string;
+  storage: Storage;
+  pricing: Pricing;
+  log: Logger;
+  bodySizeMaxBytes: number;
+}): express.Router {
+  const router = express.Router();
+  router.post(
+    '/api/stripe/webhooks',
+    express.raw({ type: () => true, limit: options.bodySizeMaxBytes }),
+    async (request, response) => {
+      const signature = request.header('stripe-signature');
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      if (!signature) {
+        response.status(400).json({ error: 'missing Stripe-Signature header' });
+        return;
+      }
+      let event: Stripe.Event;
+      try {
+        event = options.stripe.webhooks.constructEvent(body, signature, options.webhookSecret());
+      } catch (error) {
+        options.log.log('warn', 'stripe webhook refused', { reason: (error as Error).message });
+        response.status(400).json({ error: `webhook signature verification failed: ${(error as Error).message}` });
+        return;
+      }
+      if (
+        typeof event.id !== 'string' ||
+        typeof event.type !== 'string' ||
+        typeof event.created !== 'number' ||
+        typeof event.data?.object !== 'object' ||
+        event.data.object === null
+      ) {
+        response.status(400).json({ error: 'not a Stripe event' });
+        return;
+      }
+      const log = options.log.child({ eventId: event.id, eventType: event.type });
+      try {
+        const recorded = await options.storage.call<{ processed: boolean; deliveries: number }>('record_stripe_event', {
+          p_id: event.id,
+          p_type: event.type,
+          p_created: event.created,
+          p_livemode: event.livemode,
+        });
+        if (recorded.processed) {
+          response.json({ received: true, duplicate: true });
+          return;
+        }
+        const outcome = await handleStripeEvent({ storage: options.storage, pricing: options.pricing, event });
+        await options.storage.call('finish_stripe_event', { p_id: event.id, p_outcome: outcome, p_error: null });
+        log.log(outcome.startsWith('flagged') ? 'warn' : 'info', 'stripe event processed', { outcome, deliveries: recorded.deliveries });
+        response.json({ received: true, outcome });
+      } catch (error) {
+        if (isTopupError(error)) {
+          // A verified event whose content we refuse (bad metadata, unknown session): retrying cannot
+          // change the answer, so it is acknowledged and its refusal recorded for an admin.
+          const outcome = `refused: ${error.code}: ${error.message}`;
+          log.log('warn', 'stripe event refused', { outcome });
+          await options.storage.call('finish_stripe_event', { p_id: event.id, p_outcome: outcome, p_error: null }).catch(() => undefined);
+          response.json({ received: true, outcome });
+          return;
+        }
+        log.log('error', 'stripe event failed; Stripe will retry', { error });
+        await options.storage
+          .call('finish_stripe_event', { p_id: event.id, p_outcome: 'failed', p_error: (error as Error).message })
+          .catch(() => undefined);
+        response.status(500).json({ error: 'processing failed; retry later' });
+      }
+    },
+  );
+  // Bodies over the limit and unreadable bodies: a clear 4xx, never a stack trace.
+  router.use('/api/stripe/webhooks', ((error, _request, response, _next) => {
+    const status = (error as { status?: number }).status ?? 500;
+    response.status(status >= 400 && status < 500 ? status : 400).json({ error: (error as Error).message });
+  }) as express.ErrorRequestHandler);
+  return router;
+}
