@@ -22,11 +22,13 @@ let sequence = 0;
 /** An event of `type` carrying `object`, shaped like fixtures3's `event`. */
 export function stripeEvent(type: string, object: unknown): Stripe.Event {
   sequence += 1;
-  return stripeFixture<Stripe.Event>('event', {
+  const event = {
+    ...stripeFixture<Record<string, unknown>>('event'),
     id: `evt_test_${Date.now().toString(36)}_${sequence}`,
-    type: type as Stripe.Event['type'],
+    type,
     created: Math.floor(Date.now() / 1000),
     livemode: false,
-    data: { object } as Stripe.Event['data'],
-  });
+    data: { object },
+  };
+  return event as unknown as Stripe.Event;
 }

@@ -1,0 +1,45 @@
+import type Stripe from 'stripe';
+import { createId } from '../createId.ts';
+import { buildCharge } from '../objects/buildCharge.ts';
+import { automaticEventCause, recordEvent } from '../recordEvent.ts';
+import { unixSeconds, type SandboxContext } from '../sandboxContext.ts';
+import type { StoredCheckoutSession } from '../sandboxState.ts';
+
+/**
+ * Makes the payment intent succeed: a captured charge for its full amount, the intent
+ * `succeeded` with `latest_charge` and `amount_received`, then the events
+ * `payment_intent.succeeded` and `charge.succeeded` (in that order).
+ */
+export function captureSessionPayment(
+  context: SandboxContext,
+  options: { stored: StoredCheckoutSession; paymentIntent: Stripe.PaymentIntent; billingEmail: string | null },
+): Stripe.Charge {
+  const { paymentIntent, stored } = options;
+  const paymentMethod = typeof paymentIntent.payment_method === 'string' ? paymentIntent.payment_method : createId('pm_1');
+  const charge = buildCharge({
+    id: createId('ch_3'),
+    created: unixSeconds(context.now()),
+    amountMinor: paymentIntent.amount,
+    currency: paymentIntent.currency,
+    customer: typeof paymentIntent.customer === 'string' ? paymentIntent.customer : null,
+    description: paymentIntent.description,
+    // Stripe copies the intent's metadata onto the charge it creates.
+    metadata: { ...paymentIntent.metadata },
+    paymentIntent: paymentIntent.id,
+    paymentMethod,
+    balanceTransaction: createId('txn_3'),
+    billingEmail: options.billingEmail,
+    receiptUrl: null,
+  });
+  context.state.charges[charge.id] = charge;
+  paymentIntent.status = 'succeeded';
+  paymentIntent.payment_method = paymentMethod;
+  paymentIntent.latest_charge = charge.id;
+  paymentIntent.amount_received = paymentIntent.amount;
+  paymentIntent.last_payment_error = null;
+  context.markChanged();
+  const orderingKey = stored.session.id;
+  recordEvent(context, { input: { type: 'payment_intent.succeeded', object: paymentIntent }, orderingKey, cause: automaticEventCause });
+  recordEvent(context, { input: { type: 'charge.succeeded', object: charge }, orderingKey, cause: automaticEventCause });
+  return charge;
+}
