@@ -45,15 +45,29 @@ const threeDecimalCurrencies: ReadonlySet<string> = new Set(['bhd', 'jod', 'kwd'
  */
 export const chargeAmountMaxMinor = 99_999_999;
 
-/** The lowercase ISO codes the sandbox accepts. */
+/**
+ * The lowercase ISO codes the sandbox accepts: the settlement currencies above plus the
+ * presentment currencies Stripe charges in (KWD, BHD, ...), whose minimum Stripe converts from the
+ * settlement currency's; offline, the sandbox uses 50 minor units (500 for three-decimal ones).
+ */
+const presentmentOnlyCurrencies: ReadonlySet<string> = new Set([
+  ...zeroDecimalCurrencies, ...threeDecimalCurrencies, 'cny', 'idr', 'ils', 'isk', 'krw', 'php', 'sar', 'try', 'twd', 'zar',
+]);
+
 export function isSupportedCurrency(currency: string): boolean {
-  return Object.hasOwn(minimumChargeAmountsMinor, currency);
+  return Object.hasOwn(minimumChargeAmountsMinor, currency) || presentmentOnlyCurrencies.has(currency);
 }
 
 export function minimumChargeAmountMinor(currency: string): number {
   const amount = minimumChargeAmountsMinor[currency];
-  if (amount === undefined) throw new Error(`minimumChargeAmountMinor: unsupported currency ${currency}`);
-  return amount;
+  if (amount !== undefined) return amount;
+  if (!isSupportedCurrency(currency)) throw new Error(`minimumChargeAmountMinor: unsupported currency ${currency}`);
+  return threeDecimalCurrencies.has(currency) ? 500 : 50;
+}
+
+/** Stripe requires three-decimal amounts to be multiples of 10 (the last digit 0). */
+export function amountStepMinor(currency: string): number {
+  return threeDecimalCurrencies.has(currency) ? 10 : 1;
 }
 
 export function currencyDecimalDigits(currency: string): number {

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { createId } from '../createId.ts';
-import { chargeAmountMaxMinor, formatAmountMinor, isSupportedCurrency, minimumChargeAmountMinor } from '../currencyRules.ts';
+import { amountStepMinor, chargeAmountMaxMinor, formatAmountMinor, isSupportedCurrency, minimumChargeAmountMinor } from '../currencyRules.ts';
 import { buildCheckoutSession } from '../objects/buildCheckoutSession.ts';
 import { buildLineItem, type WireLineItem } from '../objects/buildLineItem.ts';
 import type { RequestParams } from '../requestParams.ts';
@@ -158,6 +158,12 @@ function commonCurrency(lineItems: WireLineItem[]): string {
 }
 
 function checkAmountBounds(amountTotalMinor: number, currency: string): void {
+  if (amountTotalMinor % amountStepMinor(currency) !== 0) {
+    throw StripeApiError.invalidRequest(
+      `Amounts in ${currency.toUpperCase()} must be a multiple of ${amountStepMinor(currency)} (the last digit must be 0).`,
+      { code: 'invalid_amount' },
+    );
+  }
   const minimumMinor = minimumChargeAmountMinor(currency);
   if (amountTotalMinor < minimumMinor) {
     throw StripeApiError.invalidRequest(
