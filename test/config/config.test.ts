@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, ConfigError } from '../../server/config.ts';
+
+describe('configuration', () => {
+  it('runs with nothing set: PGlite in ./.data, the sandbox, dev auth, port 4000', () => {
+    // Proves the contract's defaults: a fresh clone needs no configuration.
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.publicUrl).toBe('http://localhost:4000');
+    expect(config.database.kind).toBe('pglite');
+    expect(config.stripe.secretKey).toBeNull();
+    expect(config.stripe.sandboxPort).toBe(12111);
+    expect(config.devAuth).toBe(true);
+    expect(config.credits).toMatchObject({ unitPrice: '0.01', currency: 'usd', packs: [500, 1000, 2500], creditsMax: 1_000_000 });
+    expect(config.seedDemoData).toBe(true);
+  });
+
+  it('chooses PostgreSQL for DATABASE_URL and supabase-js for SUPABASE_URL with its key', () => {
+    // Proves the adapter choice follows the contract's variables, and half a Supabase configuration is refused.
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database.kind).toBe('postgres');
+    expect(loadConfig({ SUPABASE_URL: 'https://x.supabase.co', SUPABASE_SERVICE_ROLE_KEY: 'k', DATABASE_URL: 'postgres://u@h/db' }).database.kind).toBe('supabase');
+    expect(() => loadConfig({ SUPABASE_URL: 'https://x.supabase.co' })).toThrowError(ConfigError);
+  });
+
+  it('refuses production without real Stripe keys, a webhook secret and Clerk, and turns dev auth and the seed off there', () => {
+    // Proves NODE_ENV=production never runs on the sandbox or dev auth.
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, CLERK_JWT_KEY or CLERK_SECRET_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrowError(/CLERK/);
+    expect(() => loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'not-a-key', STRIPE_WEBHOOK_SECRET: 'whsec_x', CLERK_SECRET_KEY: 'sk_x' })).toThrowError(/STRIPE_SECRET_KEY must be/);
+    const production = loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', CLERK_SECRET_KEY: 'sk_live_clerk' });
+    expect(production.devAuth).toBe(false);
+    expect(production.seedDemoData).toBe(false);
+    expect(loadConfig({ CLERK_JWT_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----' }).clerk.jwtKey).toContain('\nabc\n');
+    expect(loadConfig({ CLERK_JWT_KEY: 'x' }).devAuth).toBe(false);
+  });
+
+  it('names the variable of every invalid value', () => {
+    // Proves bad configuration stops the boot with a message a person can act on.
+    for (const [name, value] of [
+      ['PORT', 'eighty'], ['PORT', '70000'], ['CREDIT_PRICE', '1,5'], ['CREDIT_CURRENCY', 'dollars'], ['CREDIT_PACKS', '500,abc'],
+      ['TOPUP_CREDITS_MAX', '0'], ['PUBLIC_URL', 'not a url'], ['DATABASE_POOL_SIZE', '0'], ['SEED_DEMO_DATA', 'maybe'],
+    ] as const) {
+      const environment: Record<string, string> = { [name]: value };
+      if (name === 'DATABASE_POOL_SIZE') environment.DATABASE_URL = 'postgres://u@h/db';
+      expect(() => loadConfig(environment), `${name}=${value}`).toThrowError(new RegExp(name));
+    }
+  });
+});
