@@ -237,7 +237,7 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
   });
 });
 
-describe.each([
+describe.each<Record<string, string>>([
   { CREDIT_PRICE: '0.014' },
   { CREDIT_PRICE: '1.5', CREDIT_CURRENCY: 'jpy', CREDIT_PACKS: '100,500' },
   { CREDIT_PRICE: '0.0033', CREDIT_CURRENCY: 'kwd', CREDIT_PACKS: '1000' },

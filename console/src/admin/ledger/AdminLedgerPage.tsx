@@ -1,0 +1,108 @@
+import { useId, useState } from 'react';
+import { NetworkStatus } from '@apollo/client';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { LoadMoreButton } from '../../components/LoadMoreButton.tsx';
+import { LoadingRows } from '../../components/LoadingRows.tsx';
+import { PageHeading } from '../../components/PageHeading.tsx';
+import type { AdminLedgerFilter } from '../../generated/graphql.ts';
+import { useLedgerEntriesQuery } from '../../generated/hooks.ts';
+import { useDebouncedValue } from '../../hooks/useDebouncedValue.ts';
+import { emptyLedgerFilter, isFilterActive, LedgerFilterFields, toLedgerFilter } from '../../ledger/LedgerFilterFields.tsx';
+import type { LedgerFilterValues } from '../../ledger/LedgerFilterFields.tsx';
+import { LedgerTable } from '../../ledger/LedgerTable.tsx';
+import { useLocation } from '../../router/router.tsx';
+import { CreditStatsPanel } from './CreditStatsPanel.tsx';
+import { CsvExportButton } from './CsvExportButton.tsx';
+
+export const adminLedgerPageSize = 50;
+
+/** Admin: every credit movement, filtered by user, kind, dates and actor; CSV export; charts. */
+export default function AdminLedgerPage() {
+  const id = useId();
+  const location = useLocation();
+  const [filterValues, setFilterValues] = useState<LedgerFilterValues>(emptyLedgerFilter);
+  const [userId, setUserId] = useState(() => location.search.get('user') ?? '');
+  const [actor, setActor] = useState('');
+  const typed = { userId: useDebouncedValue(userId.trim(), 300), actor: useDebouncedValue(actor.trim(), 300) };
+  const filter: AdminLedgerFilter = {
+    ...toLedgerFilter(filterValues),
+    ...(typed.userId ? { userId: typed.userId } : {}),
+    ...(typed.actor ? { actor: typed.actor } : {}),
+  };
+  const { data, previousData, error, refetch, fetchMore, networkStatus } = useLedgerEntriesQuery({
+    variables: { filter, first: adminLedgerPageSize },
+    fetchPolicy: 'cache-and-network',
+    notifyOnNetworkStatusChange: true,
+  });
+  const connection = (data ?? previousData)?.ledgerEntries;
+  const entries = connection?.edges.map((edge) => edge.node) ?? [];
+  const filtered = isFilterActive(filterValues) || typed.userId !== '' || typed.actor !== '';
+
+  return (
+    <>
+      <PageHeading title="Ledger" />
+      <CreditStatsPanel />
+      <section className="card" aria-labelledby={`${id}-entries`}>
+        <div className="section-header">
+          <h2 id={`${id}-entries`}>Entries</h2>
+          <CsvExportButton filter={filter} />
+        </div>
+        <form className="filters" aria-label="Filter the ledger" onSubmit={(event) => event.preventDefault()}>
+          <div className="field">
+            <label htmlFor={`${id}-user`}>User id</label>
+            <input id={`${id}-user`} value={userId} onChange={(event) => setUserId(event.target.value)} autoComplete="off" spellCheck={false} />
+          </div>
+          <LedgerFilterFields values={filterValues} onChange={setFilterValues} />
+          <div className="field">
+            <label htmlFor={`${id}-actor`}>Actor</label>
+            <input
+              id={`${id}-actor`}
+              value={actor}
+              onChange={(event) => setActor(event.target.value)}
+              placeholder="stripe, system, an admin id"
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </div>
+          {filtered && (
+            <button
+              type="button"
+              className="button button--quiet"
+              onClick={() => {
+                setFilterValues(emptyLedgerFilter);
+                setUserId('');
+                setActor('');
+              }}
+            >
+              Clear filters
+            </button>
+          )}
+        </form>
+
+        {error && <ErrorNotice error={error} onRetry={() => void refetch().catch(() => undefined)} />}
+        {!connection && !error && <LoadingRows rows={8} label="Loading ledger…" />}
+        {connection && entries.length === 0 && (
+          <EmptyState title={filtered ? 'No entries match these filters' : 'The ledger is empty'}>
+            {filtered && <p>Try a wider date range, another kind, or check the user id.</p>}
+          </EmptyState>
+        )}
+        {connection && entries.length > 0 && (
+          <div aria-busy={networkStatus === NetworkStatus.setVariables} className={data ? undefined : 'stale'}>
+            <LedgerTable entries={entries} caption="Ledger entries across users, newest first" showUser showActor />
+            <LoadMoreButton
+              hasNextPage={connection.pageInfo.hasNextPage}
+              loading={networkStatus === NetworkStatus.fetchMore}
+              onLoadMore={() => {
+                const after = connection.pageInfo.endCursor;
+                if (after) void fetchMore({ variables: { after } }).catch(() => undefined);
+              }}
+              shownCount={entries.length}
+              noun={{ one: 'entry', other: 'entries' }}
+            />
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+import { Suspense } from 'react';
+import { useAuthSession } from '../auth/AuthSession.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { FullPageLoading } from '../components/FullPageLoading.tsx';
+import { LoadingRows } from '../components/LoadingRows.tsx';
+import { useViewerQuery } from '../generated/hooks.ts';
+import { useLocation } from '../router/router.tsx';
+import { AppHeader } from './AppHeader.tsx';
+import { ConsoleRoutes } from './ConsoleRoutes.tsx';
+
+/** Header and current page. The role that decides which pages exist comes from the server. */
+export function ConsoleShell() {
+  const session = useAuthSession();
+  const location = useLocation();
+  const { data, error, refetch } = useViewerQuery();
+
+  if (error && !data) {
+    return (
+      <main className="page" id="main" tabIndex={-1}>
+        <h1 className="page-heading">Topup</h1>
+        <ErrorNotice error={error} onRetry={() => void refetch().catch(() => undefined)} />
+        <button type="button" className="button button--quiet" onClick={() => void session.signOut()}>
+          Sign out
+        </button>
+      </main>
+    );
+  }
+  if (!data) return <FullPageLoading />;
+
+  const viewer = data.viewer;
+  return (
+    <>
+      <AppHeader viewer={viewer} pathname={location.pathname} />
+      <main className="page" id="main" tabIndex={-1}>
+        <Suspense fallback={<LoadingRows rows={6} label="Loading page…" />}>
+          <ConsoleRoutes location={location} role={viewer.role} />
+        </Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { PageHeading } from '../components/PageHeading.tsx';
+import { formatUnitPrice } from '../format/formatMoney.ts';
+import { usePricingQuery } from '../generated/hooks.ts';
+import { BalanceCard } from './BalanceCard.tsx';
+import { CustomAmountForm } from './CustomAmountForm.tsx';
+import { PackList } from './PackList.tsx';
+import { useBuyCredits } from './useBuyCredits.ts';
+
+interface BillingPageProps {
+  /** The user came back from checkout without paying. */
+  checkoutCanceled?: boolean;
+}
+
+/** Balance, the packs and a custom amount, all priced by the server, and the way to checkout. */
+export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
+  const { data, error, refetch } = usePricingQuery();
+  const purchase = useBuyCredits();
+  const pricing = data?.pricing;
+
+  return (
+    <>
+      <PageHeading title="Billing" />
+      {checkoutCanceled && (
+        <div className="notice" role="status">
+          <p>Checkout was canceled. You were not charged.</p>
+        </div>
+      )}
+      <div className="billing-layout">
+        <BalanceCard />
+        <section className="card buy-card" aria-labelledby="buy-heading">
+          <h2 id="buy-heading">Buy credits</h2>
+          {error && !pricing ? (
+            <ErrorNotice error={error} onRetry={() => void refetch().catch(() => undefined)} />
+          ) : (
+            <>
+              <PackList pricing={pricing} purchase={purchase} />
+              <CustomAmountForm pricing={pricing} purchase={purchase} />
+              {purchase.error != null && <ErrorNotice error={purchase.error} />}
+              <p className="fine-print">
+                {pricing ? (
+                  <>
+                    One credit costs {formatUnitPrice(pricing.unitPrice, pricing.currency)}; totals are computed as{' '}
+                    {pricing.roundingRule.replace(/\.$/, '')}. Payment is handled by Stripe; you come back here when it is done.
+                  </>
+                ) : (
+                  <span className="skeleton skeleton--text" aria-hidden="true" />
+                )}
+              </p>
+            </>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

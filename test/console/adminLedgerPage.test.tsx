@@ -1,0 +1,142 @@
+// @vitest-environment jsdom
+/**
+ * Proves the admin ledger: entries with filters sent to the API (user, kind, actor), the CSV export
+ * of exactly the filtered set paged through 100 at a time with progress, written as RFC 4180 text
+ * (quotes, commas, formula-looking reasons neutralised), and the four charts from `creditStats`
+ * with their text summaries.
+ */
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import AdminLedgerPage, { adminLedgerPageSize } from '../../console/src/admin/ledger/AdminLedgerPage.tsx';
+import { exportLedgerCsv } from '../../console/src/admin/ledger/exportLedgerCsv.ts';
+import { ledgerCsvHeader, ledgerCsvLine } from '../../console/src/admin/ledger/ledgerCsv.ts';
+import { CreditStatsDocument, LedgerEntriesDocument } from '../../console/src/generated/graphql.ts';
+import type { CreditStatsQuery, LedgerEntriesQuery, LedgerEntryFieldsFragment } from '../../console/src/generated/graphql.ts';
+import { mockResult } from './support/apolloMocks.ts';
+import { connection, ledgerEntry } from './support/fixtures.ts';
+import { renderWithApollo } from './support/renderWithApollo.tsx';
+
+const stats: CreditStatsQuery = {
+  creditStats: {
+    __typename: 'CreditStats',
+    currency: 'usd',
+    interval: 'DAY',
+    buckets: [
+      { __typename: 'CreditStatsBucket', start: '2026-11-23T00:00:00.000Z', creditsSold: 500, creditsSpent: 40, creditsClawedBack: 0, creditsAdjusted: 0, revenueMinor: 500 },
+      { __typename: 'CreditStatsBucket', start: '2026-11-24T00:00:00.000Z', creditsSold: 71, creditsSpent: 2, creditsClawedBack: 20, creditsAdjusted: 50, revenueMinor: 71 },
+    ],
+  },
+};
+
+function page(entries: LedgerEntryFieldsFragment[], hasNextPage: boolean, endCursor: string | null): LedgerEntriesQuery {
+  return { ledgerEntries: connection(entries, { hasNextPage, endCursor }, 'LedgerConnection') };
+}
+
+const anyVariables = () => true;
+
+/** jsdom's Blob has no `text()`; its FileReader does the same. */
+function readBlob(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(blob);
+  });
+}
+
+beforeEach(() => {
+  window.history.replaceState(null, '', '/admin/ledger');
+});
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+describe('ledger CSV', () => {
+  it('quotes what needs quoting and neutralises formulas in free text', () => {
+    const line = ledgerCsvLine(
+      ledgerEntry({ id: 'e1', delta: -20, balanceAfter: 79, kind: 'ADJUSTMENT', reason: '=HYPERLINK("x"), then "more"', actor: 'user_admin', purchase: null }),
+    );
+    expect(line).toBe(`2026-11-24T01:22:07.123Z,e1,user_32mSltWx9KkUkJe3sN2Bkym2w45,ADJUSTMENT,-20,79,"'=HYPERLINK(""x""), then ""more""",user_admin,\r\n`);
+  });
+
+  it('pages through the whole set, reporting progress, and stops when aborted', async () => {
+    const pages = [page([ledgerEntry({ id: 'a' }), ledgerEntry({ id: 'b' })], true, 'c1'), page([ledgerEntry({ id: 'c' })], false, 'c2')];
+    const requested: Array<string | null> = [];
+    const progress: number[] = [];
+    const { blob, entries } = await exportLedgerCsv({
+      fetchPage: async ({ first, after }) => {
+        expect(first).toBe(100);
+        requested.push(after);
+        return (pages[requested.length - 1] as LedgerEntriesQuery).ledgerEntries;
+      },
+      onProgress: (count) => progress.push(count),
+    });
+    expect(requested).toEqual([null, 'c1']);
+    expect(progress).toEqual([2, 3]);
+    expect(entries).toBe(3);
+    const text = await readBlob(blob);
+    expect(text.startsWith(ledgerCsvHeader)).toBe(true);
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(4);
+
+    const controller = new AbortController();
+    controller.abort();
+    await expect(exportLedgerCsv({ fetchPage: async () => pages[0]!.ledgerEntries, onProgress: () => undefined, signal: controller.signal })).rejects.toThrow();
+  });
+});
+
+describe('AdminLedgerPage', () => {
+  it('lists entries across users, filters them, and exports the filtered set as CSV', async () => {
+    const created: Blob[] = [];
+    Object.assign(URL, {
+      createObjectURL: vi.fn((blob: Blob) => {
+        created.push(blob);
+        return 'blob:ledger';
+      }),
+      revokeObjectURL: vi.fn(),
+    });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const adjustment = ledgerEntry({ id: 'adj', kind: 'ADJUSTMENT', delta: 50, balanceAfter: 149, reason: 'Support ticket 42', actor: 'user_admin', purchase: null });
+    const filtered = { userId: 'user_32mSltWx9KkUkJe3sN2Bkym2w45', kinds: ['ADJUSTMENT' as const] };
+
+    renderWithApollo(<AdminLedgerPage />, [
+      mockResult(CreditStatsDocument, anyVariables, stats),
+      mockResult(LedgerEntriesDocument, { filter: {}, first: adminLedgerPageSize }, page([adjustment, ledgerEntry()], false, 'c')),
+      mockResult(LedgerEntriesDocument, { filter: { kinds: ['ADJUSTMENT'] }, first: adminLedgerPageSize }, page([adjustment], false, 'c')),
+      mockResult(LedgerEntriesDocument, { filter: filtered, first: adminLedgerPageSize }, page([adjustment], false, 'c')),
+      mockResult(LedgerEntriesDocument, { filter: filtered, first: 100, after: null }, page([adjustment], true, 'p1')),
+      mockResult(LedgerEntriesDocument, { filter: filtered, first: 100, after: 'p1' }, page([ledgerEntry({ ...adjustment, id: 'adj0', reason: 'Older' })], false, 'p2')),
+    ]);
+    expect(await screen.findAllByTestId('ledger-row')).toHaveLength(2);
+
+    fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'ADJUSTMENT' } });
+    await waitFor(() => expect(screen.getAllByTestId('ledger-row')).toHaveLength(1));
+    fireEvent.change(screen.getByLabelText('User id'), { target: { value: 'user_32mSltWx9KkUkJe3sN2Bkym2w45' } });
+    // The typed filter is debounced; the export must use the same filter as the table.
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Clear filters' })).toBeTruthy());
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(await screen.findByText('Exported 2 entries.')).toBeTruthy();
+    expect(click).toHaveBeenCalledTimes(1);
+    const csv = await readBlob(created[0] as Blob);
+    expect(csv).toContain('Support ticket 42');
+    expect(csv).toContain('Older');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+  });
+
+  it('draws the four charts with text summaries, and a table of the numbers', async () => {
+    renderWithApollo(<AdminLedgerPage />, [
+      mockResult(CreditStatsDocument, anyVariables, stats),
+      mockResult(LedgerEntriesDocument, { filter: {}, first: adminLedgerPageSize }, page([], false, null)),
+    ]);
+    const sold = await screen.findByRole('img', { name: /^Credits sold, .*total 571 credits, highest 500 credits/ });
+    expect(sold.querySelectorAll('rect')).toHaveLength(2);
+    expect(screen.getByRole('img', { name: /^Credits spent, .*total 42 credits/ })).toBeTruthy();
+    expect(screen.getByRole('img', { name: /^Credits clawed back, .*total 20 credits/ })).toBeTruthy();
+    expect(screen.getByRole('img', { name: /^Revenue, .*total \$5\.71/ })).toBeTruthy();
+    expect(screen.getByText('Show the numbers')).toBeTruthy();
+    expect(await screen.findByText('The ledger is empty')).toBeTruthy();
+  });
+});

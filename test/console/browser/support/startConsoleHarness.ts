@@ -1,0 +1,103 @@
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { chromiumPath } from './browserAvailability.ts';
+
+const repositoryDirectory = fileURLToPath(new URL('../../../../', import.meta.url));
+export const artifactsDirectory = path.join(repositoryDirectory, 'test-artifacts');
+export const screenshotsDirectory = path.join(artifactsDirectory, 'screenshots');
+
+/** The flags CI uses for Debian's Chromium: headless, no sandbox (root in a container), nothing phoning home. */
+const chromiumArguments = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface ConsoleHarness {
+  /** The console and API, e.g. http://127.0.0.1:41234. */
+  baseUrl: string;
+  /** The Stripe sandbox (hosted checkout and control endpoints). */
+  sandboxUrl: string;
+  context: BrowserContext;
+  page: Page;
+  /** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png. */
+  screenshot: (page: Page, name: string) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * Builds the console, boots the whole of Topup in this process on free ports (a fresh embedded
+ * database seeded with the reference user at 28 credits, the Stripe sandbox, dev auth), and opens
+ * Chromium with a fresh profile. Configuration comes from an explicit environment, never from the
+ * machine's: no Clerk, no real Stripe, no external database.
+ */
+export async function startConsoleHarness(): Promise<ConsoleHarness> {
+  mkdirSync(screenshotsDirectory, { recursive: true });
+  await buildConsole();
+  const dataDirectory = mkdtempSync(path.join(tmpdir(), 'topup-browser-'));
+  const serverLogPath = path.join(artifactsDirectory, 'browser-server.log');
+  const { loadConfig } = await import('../../../../server/config.ts');
+  const { startTopup } = await import('../../../../server/startTopup.ts');
+  const { createLogger } = await import('../../../../server/log.ts');
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDirectory, STRIPE_SANDBOX_PORT: '0', LOG_LEVEL: 'info' });
+  const topup = await startTopup({
+    config,
+    log: createLogger({ level: 'info', write: (line) => appendFileSync(serverLogPath, line + '\n') }),
+    sandboxRetryDelaysMilliseconds: [100, 250, 500, 1000, 2000],
+  });
+  if (!topup.stripeSandbox) throw new Error('the browser suites expect the Stripe sandbox (no STRIPE_SECRET_KEY)');
+
+  const userDataDirectory = mkdtempSync(path.join(tmpdir(), 'topup-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDirectory, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: chromiumArguments,
+    viewport: { width: 1280, height: 860 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+
+  return {
+    baseUrl: topup.url,
+    sandboxUrl: topup.stripeSandbox.url,
+    context,
+    page,
+    screenshot: async (target, name) => {
+      await target.screenshot({ path: path.join(screenshotsDirectory, `${name}.png`), fullPage: true });
+    },
+    close: async () => {
+      await context.close().catch(() => undefined);
+      await topup.close();
+      rmSync(userDataDirectory, { recursive: true, force: true });
+      rmSync(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A production build of the console into console/dist, which the server serves; dev sign-in (no Clerk key). */
+async function buildConsole(): Promise<void> {
+  const { build } = await import('vite');
+  const saved = { clerkKey: process.env.VITE_CLERK_PUBLISHABLE_KEY, nodeEnvironment: process.env.NODE_ENV };
+  delete process.env.VITE_CLERK_PUBLISHABLE_KEY;
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(repositoryDirectory, 'console/vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (saved.clerkKey !== undefined) process.env.VITE_CLERK_PUBLISHABLE_KEY = saved.clerkKey;
+    if (saved.nodeEnvironment === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = saved.nodeEnvironment;
+  }
+}
