@@ -1,0 +1,76 @@
+import { purchaseRecords } from '../../billing/purchaseRecords.ts';
+import type { Resolvers } from '../generated/resolversTypes.ts';
+import { requireAccessToUser } from '../requireAccessToUser.ts';
+import { requireRole } from '../requireRole.ts';
+import { toConnection } from './toConnection.ts';
+
+/** Pricing, checkout, the success page's `topUp`, refunds, and purchases. Rules live in server/billing. */
+export const billingResolvers: Resolvers = {
+  Query: {
+    pricing: (_parent, _args, context) => {
+      const { pricing } = context.services.billing;
+      return {
+        currency: pricing.currency,
+        unitPrice: pricing.unitPrice,
+        currencyExponent: pricing.currencyExponent,
+        packs: pricing.packs,
+        creditsMin: pricing.creditsMin,
+        creditsMax: pricing.creditsMax,
+        roundingRule: pricing.roundingRule,
+      };
+    },
+    priceQuote: (_parent, args, context) => {
+      const { pricing } = context.services.billing;
+      return { credits: args.credits, amountMinor: pricing.quote(args.credits), currency: pricing.currency };
+    },
+    topUp: async (_parent, args, context) => {
+      const viewer = requireRole(context, ['user', 'admin']);
+      const { purchase, balance } = await context.services.billing.checkTopUp({
+        viewer: { userId: viewer.userId, isAdmin: viewer.role === 'admin' },
+        sessionId: args.sessionId,
+      });
+      return {
+        sessionId: purchase.sessionId,
+        status: purchase.status,
+        credits: purchase.credits,
+        amountMinor: purchase.amountMinor,
+        currency: purchase.currency,
+        creditsGranted: purchase.creditsGranted,
+        balance,
+      };
+    },
+    flaggedPurchases: async (_parent, args, context) => {
+      requireRole(context, ['admin']);
+      return toConnection(await purchaseRecords.list(context.services.storage, { flaggedOnly: true, first: args.first ?? null, after: args.after ?? null }));
+    },
+  },
+  Mutation: {
+    createCreditTopUpSession: (_parent, args, context) => {
+      // The user comes from the verified token, and the amount from the server's pricing: the
+      // browser only says how many credits it wants.
+      const viewer = requireRole(context, ['user', 'admin']);
+      return context.services.billing.createTopUpSession({
+        user: { userId: viewer.userId, email: viewer.email },
+        credits: args.input.credits,
+      });
+    },
+    refundTopUp: async (_parent, args, context) => {
+      const viewer = requireRole(context, ['admin']);
+      return context.services.billing.refundTopUp({
+        sessionId: args.input.sessionId,
+        credits: args.input.credits ?? null,
+        actor: viewer.userId,
+      });
+    },
+  },
+  User: {
+    purchases: async (user, args, context) => {
+      requireAccessToUser(context, user.id);
+      return toConnection(await purchaseRecords.list(context.services.storage, { userId: user.id, first: args.first ?? null, after: args.after ?? null }));
+    },
+  },
+  LedgerEntry: {
+    purchase: (entry, _args, context) =>
+      entry.purchaseSessionId === null ? null : purchaseRecords.find(context.services.storage, entry.purchaseSessionId),
+  },
+};

@@ -1,0 +1,20 @@
+import type { Resolvers } from '../generated/resolversTypes.ts';
+import { billingResolvers } from './billingResolvers.ts';
+import { commonResolvers } from './commonResolvers.ts';
+import { creditStatsResolvers } from './creditStatsResolvers.ts';
+import { enumResolvers } from './enumResolvers.ts';
+import { ledgerResolvers } from './ledgerResolvers.ts';
+import { userResolvers } from './userResolvers.ts';
+
+/**
+ * Every resolver map of the schema, merged by `createGraphQLSchema`. A new concern adds its map
+ * here.
+ */
+export const resolverMaps: readonly Resolvers[] = [
+  commonResolvers,
+  enumResolvers,
+  userResolvers,
+  ledgerResolvers,
+  creditStatsResolvers,
+  billingResolvers,
+];

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { Router } from 'express';
+
+const notBuiltPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Topup</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
+<h1>Topup is running</h1>
+<p>The console is not built yet. Run <code>npm run build:console</code> (or <code>npm start</code>, which
+builds it), then reload this page. The API is at <code>/graphql</code>.</p>
+</body></html>
+`;
+
+/**
+ * Serves the built console from `directory` (`console/dist`): files as they are (hashed assets
+ * cached for a year), and `index.html` for any other GET path without a file extension, so the
+ * console's own routes (`/payment/success?...`, `/admin/...`) load on a refresh. Without a build,
+ * `/` explains how to make one. Mounted after every API route.
+ */
+export function createConsoleRouter(options: { directory: string }): Router {
+  const router = Router();
+  const indexPath = path.join(options.directory, 'index.html');
+  router.use(
+    express.static(options.directory, {
+      index: false,
+      setHeaders(response, filePath) {
+        const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
+        response.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    }),
+  );
+  router.get(/.*/, (request, response, next) => {
+    const lastSegment = request.path.split('/').at(-1) ?? '';
+    // A missing `/assets/app.js` must be a 404, not index.html served as JavaScript.
+    if (lastSegment.includes('.')) return next();
+    if (existsSync(indexPath)) {
+      response.setHeader('cache-control', 'no-cache');
+      response.sendFile(indexPath);
+      return;
+    }
+    response.status(request.path === '/' ? 200 : 404).type('html').send(notBuiltPage);
+  });
+  return router;
+}

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import type { Storage } from '../db/storage.ts';
+import type { MetricsRegistry } from './createMetricsRegistry.ts';
+
+/**
+ * Probes and metrics:
+ * - `GET /healthz`: the process answers (liveness; never touches the database);
+ * - `GET /readyz`: the database is reachable and migrated (readiness), 503 with the reason if not;
+ * - `GET /metrics`: Prometheus text.
+ */
+export function createHealthRouter(options: { storage: Storage; metrics: MetricsRegistry }): Router {
+  const router = Router();
+  router.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_request, response) => {
+    let readiness: { ready: boolean; detail: string };
+    try {
+      readiness = await options.storage.checkReady();
+    } catch (error) {
+      readiness = { ready: false, detail: error instanceof Error ? error.message : 'readiness check failed' };
+    }
+    response.setHeader('cache-control', 'no-store');
+    response.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'not_ready', detail: readiness.detail });
+  });
+  router.get('/metrics', (_request, response) => {
+    response.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+    response.setHeader('cache-control', 'no-store');
+    response.send(options.metrics.render());
+  });
+  return router;
+}

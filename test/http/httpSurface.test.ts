@@ -1,0 +1,140 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../../server/db/storage.ts';
+import { startTestServer, type TestServer } from './support/startTestServer.ts';
+
+describe('HTTP surface', () => {
+  let consoleDirectory: string;
+  let server: TestServer;
+  const webhookBodies: Buffer[] = [];
+
+  beforeAll(async () => {
+    consoleDirectory = mkdtempSync(path.join(os.tmpdir(), 'topup-console-'));
+    mkdirSync(path.join(consoleDirectory, 'assets'));
+    writeFileSync(path.join(consoleDirectory, 'index.html'), '<!doctype html><title>Topup console</title>');
+    writeFileSync(path.join(consoleDirectory, 'assets', 'app-3f2a.js'), 'console.log("topup")');
+    server = await startTestServer({
+      appOptions: {
+        consoleDirectory,
+        // Stands in for the Stripe webhook, which needs the exact bytes of the body.
+        beforeBodyParsers(app) {
+          app.post('/api/stripe/webhooks', express.raw({ type: () => true }), (request, response) => {
+            webhookBodies.push(request.body as Buffer);
+            response.json({ received: true });
+          });
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(consoleDirectory, { recursive: true, force: true });
+  });
+
+  it('answers the probes: /healthz always, /readyz from the database', async () => {
+    // Proves liveness and readiness against a real migrated database.
+    const health = await fetch(`${server.url}/healthz`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('gives every request an id, keeps a sane incoming one, and logs one JSON line per request', async () => {
+    // Proves request ids in and out and the access log: a plain caller id is echoed, a hostile one is replaced, and the log line carries it.
+    const kept = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'trace-abc.123' } });
+    expect(kept.headers.get('x-request-id')).toBe('trace-abc.123');
+    const replaced = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'bad id\twith "quotes"' } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await server.graphql('{ ok }', { headers: { 'x-request-id': 'trace-graphql-1' } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.logs.find((line) => line.requestId === 'trace-graphql-1' && line.message === 'http request')).toMatchObject({
+      level: 'info',
+      method: 'POST',
+      path: '/graphql',
+      route: '/graphql',
+      status: 200,
+    });
+  });
+
+  it('exposes Prometheus metrics for HTTP requests and GraphQL operations', async () => {
+    // Proves /metrics counts what happened: a request by route and status, its latency histogram, operations by outcome and errors by code.
+    await server.graphql('{ ok }');
+    await server.graphql('{ me { id } }');
+    await fetch(`${server.url}/no/such/page.png`);
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await response.text();
+    expect(text).toMatch(/^http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+$/m);
+    expect(text).toMatch(/^http_requests_total\{method="GET",route="console",status="404"\} 1$/m);
+    expect(text).toMatch(/^http_request_duration_seconds_bucket\{method="POST",route="\/graphql",status="200",le="\+Inf"\} \d+$/m);
+    expect(text).toMatch(/^http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\} \d+$/m);
+    expect(text).toMatch(/^graphql_operations_total\{operation_type="query",outcome="success"\} \d+$/m);
+    expect(text).toMatch(/^graphql_operations_total\{operation_type="query",outcome="error"\} \d+$/m);
+    expect(text).toMatch(/^graphql_errors_total\{code="UNAUTHENTICATED"\} \d+$/m);
+    expect(text).toContain('# TYPE http_request_duration_seconds histogram');
+  });
+
+  it('serves the console: files, long-cached assets, and index.html for app routes', async () => {
+    // Proves the SPA fallback: deep links like the payment success page load index.html, a missing asset is a 404, unknown API paths are JSON 404s.
+    const asset = await fetch(`${server.url}/assets/app-3f2a.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const pathAndQuery of ['/', '/payment/success?session_id=cs_test_1', '/admin/users/user_1']) {
+      const page = await fetch(`${server.url}${pathAndQuery}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+      expect(await page.text()).toContain('<title>Topup console</title>');
+    }
+    expect((await fetch(`${server.url}/assets/missing-1.js`)).status).toBe(404);
+    const unknownApi = await fetch(`${server.url}/api/nothing`);
+    expect(unknownApi.status).toBe(404);
+    expect(await unknownApi.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /api/nothing' } });
+  });
+
+  it('hands raw-body routes the exact bytes, before any JSON parser', async () => {
+    // Proves the webhook mount point: a JSON body with odd spacing reaches the route byte for byte.
+    const body = '{ "id":"evt_1",  "type" : "checkout.session.completed" }\n';
+    const response = await fetch(`${server.url}/api/stripe/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    expect(webhookBodies.at(-1)?.toString('utf8')).toBe(body);
+  });
+
+  it('sets protective headers on every response', async () => {
+    // Proves the small hardening: no framework banner, no MIME sniffing, no framing.
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
+
+describe('HTTP surface without a console build or a database', () => {
+  it('says how to build the console, and /readyz reports an unreachable database with 503', async () => {
+    // Proves the two degraded states: / explains `npm run build:console`, other app routes 404, and readiness fails while liveness holds.
+    const unreachable: Storage = {
+      kind: 'postgres',
+      call: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+      checkReady: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+      close: () => Promise.resolve(),
+    };
+    const emptyDirectory = mkdtempSync(path.join(os.tmpdir(), 'topup-no-console-'));
+    const server = await startTestServer({ storage: unreachable, appOptions: { consoleDirectory: emptyDirectory } });
+    try {
+      const root = await fetch(`${server.url}/`);
+      expect(root.status).toBe(200);
+      expect(await root.text()).toContain('npm run build:console');
+      expect((await fetch(`${server.url}/admin`)).status).toBe(404);
+      const ready = await fetch(`${server.url}/readyz`);
+      expect([ready.status, await ready.json()]).toEqual([503, { status: 'not_ready', detail: 'connect ECONNREFUSED 127.0.0.1:5432' }]);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+      rmSync(emptyDirectory, { recursive: true, force: true });
+    }
+  });
+});

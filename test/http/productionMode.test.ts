@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClerkInstance } from '../auth/support/clerkTokens.ts';
+import { startTestServer, type TestServer } from './support/startTestServer.ts';
+
+describe('production mode', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    const clerk = await createClerkInstance();
+    server = await startTestServer({
+      environment: {
+        NODE_ENV: 'production',
+        STRIPE_SECRET_KEY: 'sk_test_production_mode_test',
+        STRIPE_WEBHOOK_SECRET: 'whsec_production_mode_test',
+        CLERK_JWT_KEY: clerk.publicKeyPem,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('refuses introspection and keeps schema hints out of errors', async () => {
+    // Proves the production switches of Apollo: __schema is a validation error, and a misspelt field gets no "Did you mean" suggestion.
+    const introspection = await server.graphql('{ __schema { types { name } } }');
+    expect(introspection.status).toBe(400);
+    expect(introspection.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(introspection.body.errors?.[0]?.message).toMatch(/introspection/i);
+    const typo = await server.graphql('{ oK }');
+    expect(typo.body.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+
+  it('has no dev token endpoint and no GraphQL landing page', async () => {
+    // Proves that nothing meant for a laptop is served: /api/dev/token is 404 and a browser GET of /graphql gets no sandbox page.
+    const mint = await fetch(`${server.url}/api/dev/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'user_Intruder1', role: 'admin' }),
+    });
+    expect(mint.status).toBe(404);
+    const landing = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await landing.text()).not.toMatch(/<html/i);
+  });
+});
