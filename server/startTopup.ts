@@ -12,6 +12,7 @@ import { createWebhookRoute } from './stripe/createWebhookRoute.ts';
 import { startStripeSandbox, type StripeSandbox } from './stripeSandbox/startStripeSandbox.ts';
 import { sandboxApiKey } from './stripe/sandboxApiKey.ts';
 import { scheduleReconcile } from './billing/scheduleReconcile.ts';
+import { keepStatisticsFresh } from './db/keepStatisticsFresh.ts';
 
 export interface RunningTopup {
   /** Where the API and console answer, e.g. http://127.0.0.1:4000. */
@@ -47,6 +48,7 @@ export async function startTopup(options: {
   if (options.storage === undefined) closers.push(() => storage.close());
   try {
     if (config.seedDemoData) await seedReferenceUser(storage);
+    if (storage.kind === 'pglite') closers.push(keepStatisticsFresh({ storage, log }));
     let stripeSandbox: StripeSandbox | null = null;
     if (config.stripe.secretKey === null) {
       stripeSandbox = await startStripeSandbox({

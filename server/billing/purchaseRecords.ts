@@ -57,6 +57,12 @@ export const purchaseRecords = {
     return storage.call<PurchaseRow | null>('find_purchase', { p_session_id: sessionId });
   },
 
+  /** At most 1,000 ids per call; missing sessions are simply absent from the result. */
+  findMany(storage: Storage, sessionIds: string[]) {
+    if (sessionIds.length > 1000) throw new Error('findMany takes at most 1,000 session ids');
+    return storage.call<PurchaseRow[]>('find_purchases', { p_session_ids: sessionIds });
+  },
+
   async list(storage: Storage, options: { userId?: string | null; flaggedOnly?: boolean; first?: number | null; after?: string | null }): Promise<Page<PurchaseRow>> {
     const size = pageSize(options.first);
     const scope = options.flaggedOnly ? 'purchases:flagged' : 'purchases';

@@ -315,6 +315,13 @@ language sql stable as $$
   select purchase_json(p) from credit_purchases p where p.session_id = p_session_id
 $$;
 
+-- Several purchases in one call (a page of ledger entries shows each entry's purchase).
+create function find_purchases(p_session_ids text[]) returns jsonb
+language sql stable as $$
+  select coalesce(jsonb_agg(purchase_json(p)), '[]'::jsonb)
+  from credit_purchases p where p.session_id = any(p_session_ids)
+$$;
+
 -- A page of purchases, newest first: one user's (p_user_id) or the flagged ones (p_flagged_only).
 -- p_after is the raw cursor "<created_at microseconds>:<session id>" of the last row seen.
 create function list_purchases(

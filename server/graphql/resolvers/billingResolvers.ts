@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
 import { toConnection } from './toConnection.ts';
+import { loadPurchase } from './purchaseLoader.ts';
 
 /** Pricing, checkout, the success page's `topUp`, refunds, and purchases. Rules live in server/billing. */
 export const billingResolvers: Resolvers = {
@@ -70,7 +71,6 @@ export const billingResolvers: Resolvers = {
     },
   },
   LedgerEntry: {
-    purchase: (entry, _args, context) =>
-      entry.purchaseSessionId === null ? null : purchaseRecords.find(context.services.storage, entry.purchaseSessionId),
+    purchase: (entry, _args, context) => (entry.purchaseSessionId === null ? null : loadPurchase(context, entry.purchaseSessionId)),
   },
 };
