@@ -20,6 +20,7 @@ builds it), then reload this page. The API is at <code>/graphql</code>.</p>
 export function createConsoleRouter(options: { directory: string }): Router {
   const router = Router();
   const indexPath = path.join(options.directory, 'index.html');
+  router.use(servePrecompressed(options.directory));
   router.use(
     express.static(options.directory, {
       index: false,
@@ -41,4 +42,39 @@ export function createConsoleRouter(options: { directory: string }): Router {
     response.status(request.path === '/' ? 200 : 404).type('html').send(notBuiltPage);
   });
   return router;
+}
+
+const contentTypes: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+};
+
+/**
+ * The console build writes `.br` and `.gz` beside its assets (`console/vite.config.ts`). When the
+ * browser accepts one and it exists, it is sent with `Content-Encoding`; otherwise the next handler
+ * sends the plain file.
+ */
+function servePrecompressed(directory: string): express.RequestHandler {
+  const root = path.resolve(directory);
+  return (request, response, next) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
+    const contentType = contentTypes[path.extname(request.path)];
+    if (contentType === undefined) return next();
+    const filePath = path.resolve(root, `.${decodeURIComponent(request.path)}`);
+    if (!filePath.startsWith(root + path.sep)) return next();
+    const accepted = String(request.headers['accept-encoding'] ?? '');
+    const encoding = ['br', 'gzip'].find((candidate) => accepted.includes(candidate) && existsSync(`${filePath}.${candidate === 'gzip' ? 'gz' : 'br'}`));
+    response.setHeader('vary', 'Accept-Encoding');
+    if (encoding === undefined) return next();
+    const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
+    response.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    response.setHeader('content-encoding', encoding);
+    response.type(contentType);
+    response.sendFile(`${filePath}.${encoding === 'gzip' ? 'gz' : 'br'}`, (error) => {
+      if (error) next(error);
+    });
+  };
 }
