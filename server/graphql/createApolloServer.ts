@@ -43,7 +43,6 @@ export function createApolloServer(options: {
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
-    status400ForVariableCoercionErrors: true,
     // `server/main.ts` owns shutdown; Apollo must not install its own signal handlers.
     stopOnTerminationSignals: false,
     logger: {

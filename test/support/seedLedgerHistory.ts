@@ -27,4 +27,7 @@ export async function seedLedgerHistory(
       options.entries,
     ]);
   });
+  // Fresh statistics, as autovacuum would give a long-running server: without them the planner may
+  // sort the whole history for a deep page.
+  await database.query('select refresh_statistics()');
 }
