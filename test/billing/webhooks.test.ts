@@ -256,4 +256,35 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     expect((await postEvent(stripeEvent('customer.created', stripeFixture('customer')))).status).toBe(200);
     expect(await ledgerCount()).toBe(before);
   });
+
+  it('answers 500 on a transient database failure, applies nothing, and grants once on the retry', async () => {
+    // Proves the webhook's failure contract: the database drops the settle call once, Stripe's retry then grants exactly once.
+    const { sessionId, amountMinor } = await newPurchase(77);
+    const before = await balanceOf(userId);
+    const storage = server.test.storage;
+    const original = storage.call.bind(storage);
+    let failures = 0;
+    storage.call = (name, args) => {
+      if (name === 'settle_checkout_session' && failures === 0) {
+        failures += 1;
+        return Promise.reject(new Error('Connection terminated unexpectedly'));
+      }
+      return original(name, args);
+    };
+    try {
+      const event = stripeEvent('checkout.session.completed', completedSession({ sessionId, credits: 77, amountMinor, paymentIntentId: `pi_transient_${sessionId.slice(-6)}` }));
+      const first = await postEvent(event);
+      expect(first.status).toBe(500);
+      expect(JSON.stringify(first.body)).not.toMatch(/Connection terminated/);
+      expect(await purchaseEntries(sessionId)).toEqual([]);
+      expect(await balanceOf(userId)).toBe(before);
+      const retry = await postEvent(event);
+      expect(retry.status).toBe(200);
+      expect(retry.body?.duplicate).toBeUndefined();
+      expect(await purchaseEntries(sessionId)).toEqual([{ kind: 'purchase', delta: 77 }]);
+      expect(await balanceOf(userId)).toBe(before + 77);
+    } finally {
+      storage.call = original;
+    }
+  });
 });
