@@ -2,69 +2,55 @@ import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import type { Pricing } from './pricing.ts';
 import type { PurchaseRow } from './purchaseTypes.ts';
-import { purchaseRecords } from './purchaseRecords.ts';
+import { purchaseRecords, type StripeEventRecord } from './purchaseRecords.ts';
 import { topUpMetadataType } from './topUpMetadata.ts';
 
 export type FulfillmentResult =
   | { outcome: 'ignored'; reason: string }
+  | { outcome: 'duplicate' }
   | { outcome: 'settled'; purchase: PurchaseRow };
 
 /**
  * The one fulfillment path, called by the webhook (with the session from the verified event: no API
- * call) and by the `topUp` query and reconcile (with a session retrieved from Stripe). It grants only
+ * call), and by the `topUp` query and reconcile (with a session retrieved from Stripe). It grants only
  * a paid session, only once (the SQL function locks the purchase and keys the grant by session id),
- * and only when the amount and currency match what was recorded; a mismatch is flagged, not granted.
+ * and only when the amount, currency and metadata match what was recorded; a mismatch is flagged,
+ * not granted. A session the database never recorded (from the app this replaces) is recorded from
+ * its metadata and granted when the amount paid covers the credits at our price.
  *
+ * `event`: the webhook's event, recorded in the same transaction (one round trip, one commit).
  * `asyncPaymentFailed`: the session comes from `checkout.session.async_payment_failed` (the session
  * object alone still says `payment_status: unpaid` then).
- * Errors: transient storage errors only; bad or foreign sessions are `ignored` or flagged.
+ * Errors: NOT_FOUND for an unknown session without usable metadata; transient storage errors.
  */
 export async function fulfillCheckout(options: {
   storage: Storage;
   pricing: Pricing;
   session: Stripe.Checkout.Session;
   asyncPaymentFailed?: boolean;
+  event?: StripeEventRecord;
 }): Promise<FulfillmentResult> {
-  const { storage, pricing, session } = options;
-  if (session.metadata?.type !== topUpMetadataType) return { outcome: 'ignored', reason: 'not a credit top-up' };
-  if (session.mode !== 'payment') return { outcome: 'ignored', reason: `mode ${session.mode} is not a one-time payment` };
-  const outcome = outcomeOf(session, options.asyncPaymentFailed ?? false);
-  if (outcome === null) return { outcome: 'ignored', reason: `session is ${session.status}, nothing to settle` };
-
-  const recorded = await purchaseRecords.find(storage, session.id);
-  const metadataUserId = session.metadata.clerk_user_id ?? '';
-  const metadataCredits = parseCredits(session.metadata.credits_amount);
-  let flagReason: string | null = null;
-  let legacy: { userId: string; credits: number; amountMinor: number } | null = null;
-  if (recorded) {
-    if (metadataUserId !== recorded.userId || metadataCredits !== recorded.credits) {
-      flagReason = `session metadata (user ${metadataUserId}, credits ${session.metadata.credits_amount}) differs from the recorded purchase`;
+  const { storage, pricing, session, event } = options;
+  const ignored = reasonToIgnore(session);
+  const outcome = ignored === null ? outcomeOf(session, options.asyncPaymentFailed ?? false) : null;
+  if (ignored !== null || outcome === null) {
+    const reason = ignored ?? `session is ${session.status}, nothing to settle`;
+    if (event) {
+      const recorded = await purchaseRecords.applyIgnoredEvent(storage, { event, outcome: `ignored: ${reason}` });
+      if (recorded.duplicate) return { outcome: 'duplicate' };
     }
-  } else {
-    // A session this database never recorded: created by the app this replaces. Its metadata is all
-    // we have; it is fulfilled when sane and when the amount paid covers the credits at our price.
-    if (!/^[A-Za-z0-9_:.-]{1,128}$/.test(metadataUserId)) {
-      return { outcome: 'ignored', reason: `unknown session with an unusable clerk_user_id "${metadataUserId.slice(0, 60)}"` };
-    }
-    const creditsValid = metadataCredits !== null && metadataCredits <= pricing.creditsMax;
-    legacy = {
-      userId: metadataUserId,
-      credits: creditsValid ? metadataCredits : 0,
-      amountMinor: creditsValid ? priceAtAnyVolume(pricing, metadataCredits) : 0,
-    };
-    if (!creditsValid) flagReason = `legacy session with credits_amount "${String(session.metadata.credits_amount).slice(0, 40)}", not a sane positive integer`;
+    return { outcome: 'ignored', reason };
   }
+  const settlement = { sessionId: session.id, outcome, ...settlementFromSession(session, pricing) };
+  if (event === undefined) return { outcome: 'settled', purchase: await purchaseRecords.settle(storage, settlement) };
+  const result = await purchaseRecords.applyCheckoutEvent(storage, { event, ...settlement });
+  return result.duplicate || result.purchase === undefined ? { outcome: 'duplicate' } : { outcome: 'settled', purchase: result.purchase };
+}
 
-  const purchase = await purchaseRecords.settle(storage, {
-    sessionId: session.id,
-    outcome,
-    amountPaidMinor: session.amount_total,
-    currency: session.currency,
-    paymentIntentId: paymentIntentIdOf(session),
-    legacy,
-    flagReason,
-  });
-  return { outcome: 'settled', purchase };
+function reasonToIgnore(session: Stripe.Checkout.Session): string | null {
+  if (session.metadata?.type !== topUpMetadataType) return 'not a credit top-up';
+  if (session.mode !== 'payment') return `mode ${session.mode} is not a one-time payment`;
+  return null;
 }
 
 function outcomeOf(session: Stripe.Checkout.Session, asyncPaymentFailed: boolean): 'paid' | 'pending' | 'failed' | 'expired' | null {
@@ -72,6 +58,37 @@ function outcomeOf(session: Stripe.Checkout.Session, asyncPaymentFailed: boolean
   if (session.status !== 'complete') return null;
   if (session.payment_status === 'paid') return 'paid';
   return asyncPaymentFailed ? 'failed' : 'pending';
+}
+
+/**
+ * What the session says, for the SQL function to compare with what was recorded. The legacy record
+ * is used only when the database has no row for the session; it is null when the metadata names no
+ * usable user (the session is then refused as unknown).
+ */
+function settlementFromSession(session: Stripe.Checkout.Session, pricing: Pricing) {
+  const metadata = session.metadata ?? {};
+  const metadataUserId = metadata.clerk_user_id ?? '';
+  const metadataCredits = parseCredits(metadata.credits_amount);
+  const userUsable = /^[A-Za-z0-9_:.-]{1,128}$/.test(metadataUserId);
+  // Over today's maximum, a legacy amount cannot be priced: it is recorded as flagged for an admin.
+  const legacyPriceable = metadataCredits !== null && metadataCredits <= pricing.creditsMax;
+  return {
+    amountPaidMinor: session.amount_total,
+    currency: session.currency,
+    paymentIntentId: paymentIntentIdOf(session),
+    metadataUserId: userUsable ? metadataUserId : `unusable:${metadataUserId.slice(0, 60)}`,
+    metadataCredits,
+    legacy: userUsable
+      ? {
+          userId: metadataUserId,
+          credits: legacyPriceable ? metadataCredits : 0,
+          amountMinor: legacyPriceable ? priceAtAnyVolume(pricing, metadataCredits) : 0,
+        }
+      : null,
+    flagReason: metadataCredits !== null
+      ? null
+      : `session with credits_amount "${String(metadata.credits_amount).slice(0, 40)}", not a sane positive integer`,
+  };
 }
 
 /** A whole number of credits written as digits only, or null ("71" yes; "-5", "1.5", "1e3", "" no). */

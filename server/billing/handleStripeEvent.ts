@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import type { Pricing } from './pricing.ts';
 import { fulfillCheckout } from './fulfillCheckout.ts';
-import { purchaseRecords } from './purchaseRecords.ts';
+import { purchaseRecords, type StripeEventRecord } from './purchaseRecords.ts';
 
 /** The event types Topup acts on; every other type is acknowledged and ignored. */
 export const handledStripeEventTypes = [
@@ -16,14 +16,23 @@ export const handledStripeEventTypes = [
   'charge.dispute.closed',
 ] as const;
 
+export interface EventHandling {
+  /** Already processed before: nothing was done this time. */
+  duplicate: boolean;
+  /** What it did, in words, for the log and the event record. */
+  outcome: string;
+}
+
 /**
- * Applies one verified Stripe event and says what it did, in words for the event log. Each branch is
- * idempotent and order-independent on its own: sessions settle once; refunds and disputes record
- * targets (cumulative amount refunded, dispute status) that the ledger moves towards.
- * Errors: transient storage errors only (the webhook answers 5xx and Stripe retries).
+ * Applies one verified Stripe event: its effect and its record in `stripe_events` commit together,
+ * in one SQL call. Each branch is idempotent and order-independent on its own: sessions settle once;
+ * refunds and disputes record targets (cumulative amount refunded, dispute status) that the ledger
+ * moves towards.
+ * Errors: NOT_FOUND (an unknown session without usable metadata), transient storage errors.
  */
-export async function handleStripeEvent(options: { storage: Storage; pricing: Pricing; event: Stripe.Event }): Promise<string> {
+export async function handleStripeEvent(options: { storage: Storage; pricing: Pricing; event: Stripe.Event }): Promise<EventHandling> {
   const { storage, pricing, event } = options;
+  const record: StripeEventRecord = { id: event.id, type: event.type, created: event.created, livemode: event.livemode };
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
@@ -34,40 +43,59 @@ export async function handleStripeEvent(options: { storage: Storage; pricing: Pr
         pricing,
         session: event.data.object,
         asyncPaymentFailed: event.type === 'checkout.session.async_payment_failed',
+        event: record,
       });
-      if (result.outcome === 'ignored') return `ignored: ${result.reason}`;
+      if (result.outcome === 'duplicate') return { duplicate: true, outcome: 'duplicate' };
+      if (result.outcome === 'ignored') return { duplicate: false, outcome: `ignored: ${result.reason}` };
       const { purchase } = result;
-      return purchase.flagReason ? `flagged: ${purchase.flagReason}` : `purchase ${purchase.status}, ${purchase.creditsGranted} credits granted`;
+      return {
+        duplicate: false,
+        outcome: purchase.flagReason ? `flagged: ${purchase.flagReason}` : `purchase ${purchase.status}, ${purchase.creditsGranted} credits granted`,
+      };
     }
-    case 'charge.refunded': {
-      const charge = event.data.object;
-      const paymentIntentId = idOf(charge.payment_intent);
-      if (paymentIntentId === null) return 'ignored: charge without a payment intent';
-      const purchase = await purchaseRecords.recordPaymentState(storage, {
-        paymentIntentId,
-        amountRefundedMinor: charge.amount_refunded,
-        disputeId: null,
-        disputeStatus: null,
-      });
-      return purchase ? `refund total ${charge.amount_refunded}: ${purchase.creditsClawedBack} credits clawed back` : 'refund recorded for a payment not (yet) known';
-    }
+    case 'charge.refunded':
+      return applyPaymentEvent({ storage, record, paymentIntentId: idOf(event.data.object.payment_intent), amountRefundedMinor: event.data.object.amount_refunded, dispute: null });
     case 'charge.dispute.created':
     case 'charge.dispute.updated':
     case 'charge.dispute.closed': {
       const dispute = event.data.object;
-      const paymentIntentId = idOf(dispute.payment_intent);
-      if (paymentIntentId === null) return 'ignored: dispute without a payment intent';
-      const purchase = await purchaseRecords.recordPaymentState(storage, {
-        paymentIntentId,
-        amountRefundedMinor: null,
-        disputeId: dispute.id,
-        disputeStatus: dispute.status,
-      });
-      return purchase ? `dispute ${dispute.status}: ${purchase.creditsClawedBack} credits clawed back` : 'dispute recorded for a payment not (yet) known';
+      return applyPaymentEvent({ storage, record, paymentIntentId: idOf(dispute.payment_intent), amountRefundedMinor: null, dispute: { id: dispute.id, status: dispute.status } });
     }
-    default:
-      return `ignored: ${event.type} is not handled`;
+    default: {
+      const outcome = `ignored: ${event.type} is not handled`;
+      const recorded = await purchaseRecords.applyIgnoredEvent(storage, { event: record, outcome });
+      return { duplicate: recorded.duplicate, outcome };
+    }
   }
+}
+
+async function applyPaymentEvent(options: {
+  storage: Storage;
+  record: StripeEventRecord;
+  paymentIntentId: string | null;
+  amountRefundedMinor: number | null;
+  dispute: { id: string; status: string } | null;
+}): Promise<EventHandling> {
+  const { storage, record } = options;
+  if (options.paymentIntentId === null) {
+    const outcome = 'ignored: no payment intent';
+    const recorded = await purchaseRecords.applyIgnoredEvent(storage, { event: record, outcome });
+    return { duplicate: recorded.duplicate, outcome };
+  }
+  const result = await purchaseRecords.applyPaymentEvent(storage, {
+    event: record,
+    paymentIntentId: options.paymentIntentId,
+    amountRefundedMinor: options.amountRefundedMinor,
+    disputeId: options.dispute?.id ?? null,
+    disputeStatus: options.dispute?.status ?? null,
+  });
+  if (result.duplicate) return { duplicate: true, outcome: 'duplicate' };
+  const purchase = result.purchase ?? null;
+  const what = options.dispute ? `dispute ${options.dispute.status}` : `refund total ${options.amountRefundedMinor}`;
+  return {
+    duplicate: false,
+    outcome: purchase ? `${what}: ${purchase.creditsClawedBack} credits clawed back` : `${what}: recorded for a payment not (yet) known`,
+  };
 }
 
 function idOf(value: string | { id: string } | null | undefined): string | null {

@@ -3,6 +3,15 @@ import type { Page } from '../ledger/ledgerTypes.ts';
 import { decodeCursor, pageSize, toPage } from '../ledger/pagination.ts';
 import type { PurchaseRow } from './purchaseTypes.ts';
 
+/** What the database keeps of a Stripe event. */
+export interface StripeEventRecord {
+  id: string;
+  type: string;
+  /** Unix seconds. */
+  created: number;
+  livemode: boolean;
+}
+
 /**
  * The SQL functions of `0003_credit_purchases.sql`, typed. Each is one transaction. Errors:
  * BAD_USER_INPUT, NOT_FOUND (unknown session), IDEMPOTENCY_CONFLICT (session recorded with other data).
@@ -28,17 +37,46 @@ export const purchaseRecords = {
       paymentIntentId: string | null;
       legacy: { userId: string; credits: number; amountMinor: number } | null;
       flagReason: string | null;
+      metadataUserId: string | null;
+      metadataCredits: number | null;
     },
   ) {
-    return storage.call<PurchaseRow>('settle_checkout_session', {
-      p_session_id: options.sessionId,
-      p_outcome: options.outcome,
-      p_amount_paid_minor: options.amountPaidMinor,
-      p_currency: options.currency,
-      p_payment_intent_id: options.paymentIntentId,
-      p_legacy: options.legacy,
-      p_flag_reason: options.flagReason,
+    return storage.call<PurchaseRow>('settle_checkout_session', settlementArguments(options));
+  },
+
+  /** `settle` and the event's record in one transaction; a redelivered event is a duplicate. */
+  applyCheckoutEvent(storage: Storage, options: { event: StripeEventRecord } & Parameters<typeof settlementArguments>[0]) {
+    return storage.call<{ duplicate: boolean; purchase?: PurchaseRow }>('apply_checkout_event', {
+      ...eventArguments(options.event),
+      ...settlementArguments(options),
     });
+  },
+
+  /** `recordPaymentState` and the event's record in one transaction. */
+  applyPaymentEvent(
+    storage: Storage,
+    options: { event: StripeEventRecord; paymentIntentId: string; amountRefundedMinor: number | null; disputeId: string | null; disputeStatus: string | null },
+  ) {
+    return storage.call<{ duplicate: boolean; purchase?: PurchaseRow | null }>('apply_payment_event', {
+      ...eventArguments(options.event),
+      p_payment_intent_id: options.paymentIntentId,
+      p_amount_refunded_minor: options.amountRefundedMinor,
+      p_dispute_id: options.disputeId,
+      p_dispute_status: options.disputeStatus,
+    });
+  },
+
+  /** Records an event that has no effect, with why. */
+  applyIgnoredEvent(storage: Storage, options: { event: StripeEventRecord; outcome: string }) {
+    return storage.call<{ duplicate: boolean }>('apply_ignored_event', { ...eventArguments(options.event), p_outcome: options.outcome });
+  },
+
+  /** For the audit trail of an event whose processing failed (its transaction rolled back). */
+  async recordFailedEvent(storage: Storage, options: { event: StripeEventRecord; outcome: string; error: string | null }) {
+    await storage.call('record_stripe_event', {
+      p_id: options.event.id, p_type: options.event.type, p_created: options.event.created, p_livemode: options.event.livemode,
+    });
+    await storage.call('finish_stripe_event', { p_id: options.event.id, p_outcome: options.outcome, p_error: options.error });
   },
 
   recordPaymentState(
@@ -75,3 +113,31 @@ export const purchaseRecords = {
     return toPage(scope, rows, size);
   },
 };
+
+function eventArguments(event: StripeEventRecord) {
+  return { p_event_id: event.id, p_event_type: event.type, p_event_created: event.created, p_livemode: event.livemode };
+}
+
+function settlementArguments(options: {
+  sessionId: string;
+  outcome: 'paid' | 'pending' | 'failed' | 'expired';
+  amountPaidMinor: number | null;
+  currency: string | null;
+  paymentIntentId: string | null;
+  legacy: { userId: string; credits: number; amountMinor: number } | null;
+  flagReason: string | null;
+  metadataUserId: string | null;
+  metadataCredits: number | null;
+}) {
+  return {
+    p_session_id: options.sessionId,
+    p_outcome: options.outcome,
+    p_amount_paid_minor: options.amountPaidMinor,
+    p_currency: options.currency,
+    p_payment_intent_id: options.paymentIntentId,
+    p_legacy: options.legacy,
+    p_flag_reason: options.flagReason,
+    p_metadata_user_id: options.metadataUserId,
+    p_metadata_credits: options.metadataCredits,
+  };
+}

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import type { Logger } from '../log.ts';
 import type { Pricing } from './pricing.ts';
+import { isTopupError } from '../errors.ts';
 import { fulfillCheckout } from './fulfillCheckout.ts';
 import { handleStripeEvent, handledStripeEventTypes } from './handleStripeEvent.ts';
 
@@ -45,14 +46,11 @@ export async function reconcile(options: {
   report.eventsSeen = events.length;
   await forEachBounded(events, concurrency, async (event) => {
     try {
-      const recorded = await storage.call<{ processed: boolean }>('record_stripe_event', {
-        p_id: event.id, p_type: event.type, p_created: event.created, p_livemode: event.livemode,
-      });
-      if (recorded.processed) return;
-      const outcome = await handleStripeEvent({ storage, pricing, event });
-      await storage.call('finish_stripe_event', { p_id: event.id, p_outcome: `reconciled: ${outcome}`, p_error: null });
-      report.eventsApplied += 1;
+      const handled = await handleStripeEvent({ storage, pricing, event });
+      if (!handled.duplicate) report.eventsApplied += 1;
     } catch (error) {
+      // A refused event (an unknown session without usable metadata) will be refused every time.
+      if (isTopupError(error)) return;
       report.failures += 1;
       log.log('error', 'reconcile: event failed', { eventId: event.id, error });
     }
@@ -67,6 +65,7 @@ export async function reconcile(options: {
       const result = await fulfillCheckout({ storage, pricing, session });
       if (result.outcome === 'settled') report.sessionsSettled += 1;
     } catch (error) {
+      if (isTopupError(error)) return;
       report.failures += 1;
       log.log('error', 'reconcile: session failed', { sessionId: session.id, error });
     }

@@ -5,10 +5,11 @@ import type { Logger } from '../log.ts';
 import type { Pricing } from '../billing/pricing.ts';
 import { handleStripeEvent } from '../billing/handleStripeEvent.ts';
 import { isTopupError } from '../errors.ts';
+import { purchaseRecords } from '../billing/purchaseRecords.ts';
 
 /**
  * `POST /api/stripe/webhooks`: the raw body (the signature covers the exact bytes), verified with the
- * SDK at Stripe's default 300-second tolerance, recorded, then processed.
+ * SDK at Stripe's default 300-second tolerance, then recorded and applied in one transaction.
  * - 400: no or bad signature, stale timestamp, another endpoint's secret, malformed JSON.
  * - 413: body over the limit.
  * - 200: processed, ignored, or already processed before (a duplicate).
@@ -52,34 +53,29 @@ export function createWebhookRoute(options: {
         return;
       }
       const log = options.log.child({ eventId: event.id, eventType: event.type });
+      const record = { id: event.id, type: event.type, created: event.created, livemode: event.livemode };
       try {
-        const recorded = await options.storage.call<{ processed: boolean; deliveries: number }>('record_stripe_event', {
-          p_id: event.id,
-          p_type: event.type,
-          p_created: event.created,
-          p_livemode: event.livemode,
-        });
-        if (recorded.processed) {
+        const handled = await handleStripeEvent({ storage: options.storage, pricing: options.pricing, event });
+        if (handled.duplicate) {
           response.json({ received: true, duplicate: true });
           return;
         }
-        const outcome = await handleStripeEvent({ storage: options.storage, pricing: options.pricing, event });
-        await options.storage.call('finish_stripe_event', { p_id: event.id, p_outcome: outcome, p_error: null });
-        log.log(outcome.startsWith('flagged') ? 'warn' : 'info', 'stripe event processed', { outcome, deliveries: recorded.deliveries });
-        response.json({ received: true, outcome });
+        log.log(handled.outcome.startsWith('flagged') ? 'warn' : 'info', 'stripe event processed', { outcome: handled.outcome });
+        response.json({ received: true, outcome: handled.outcome });
       } catch (error) {
         if (isTopupError(error)) {
-          // A verified event whose content we refuse (bad metadata, unknown session): retrying cannot
-          // change the answer, so it is acknowledged and its refusal recorded for an admin.
+          // A verified event whose content we refuse (an unknown session without usable metadata):
+          // retrying cannot change the answer, so it is acknowledged and its refusal recorded.
           const outcome = `refused: ${error.code}: ${error.message}`;
           log.log('warn', 'stripe event refused', { outcome });
-          await options.storage.call('finish_stripe_event', { p_id: event.id, p_outcome: outcome, p_error: null }).catch(() => undefined);
+          await purchaseRecords.recordFailedEvent(options.storage, { event: record, outcome, error: null }).catch(() => undefined);
           response.json({ received: true, outcome });
           return;
         }
+        // Nothing was applied (the event's transaction rolled back): Stripe's retry will apply it.
         log.log('error', 'stripe event failed; Stripe will retry', { error });
-        await options.storage
-          .call('finish_stripe_event', { p_id: event.id, p_outcome: 'failed', p_error: (error as Error).message })
+        await purchaseRecords
+          .recordFailedEvent(options.storage, { event: record, outcome: 'failed', error: (error as Error).message })
           .catch(() => undefined);
         response.status(500).json({ error: 'processing failed; retry later' });
       }

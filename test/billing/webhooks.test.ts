@@ -111,10 +111,10 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
   it('grants once when distinct events for one session race with success-page checks (50 concurrent calls)', async () => {
     // Proves one grant per session whatever calls fulfillCheckout: 25 distinct signed events and 25 topUp queries at once.
     const { sessionId } = await newPurchase(120);
+    const before = await balanceOf(userId);
     // Pay in the sandbox so topUp's retrieve sees a paid session; its own webhook joins the race too.
     await server.sandbox(`/sandbox/checkout/sessions/${sessionId}/pay`, { outcome: 'paid' });
     const session = await server.topup.billing.stripe.checkout.sessions.retrieve(sessionId);
-    const before = await balanceOf(userId);
     const calls = Array.from({ length: 50 }, (_, index) =>
       index % 2 === 0
         ? postEvent(stripeEvent('checkout.session.completed', session)).then((response) => response.status)
@@ -250,7 +250,7 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
       sessionId: 'cs_test_hostile_user', credits: 71, amountMinor: 71, paymentIntentId: 'pi_hostile_user',
       metadata: { type: 'credit_topup', clerk_user_id: "'; drop table users; --", credits_amount: '71' },
     });
-    expect((await postEvent(stripeEvent('checkout.session.completed', unknownUser))).body?.outcome).toMatch(/^ignored/);
+    expect((await postEvent(stripeEvent('checkout.session.completed', unknownUser))).body?.outcome).toMatch(/^refused: NOT_FOUND/);
     const notTopUp = completedSession({ sessionId: 'cs_test_other_product', credits: 71, amountMinor: 71, paymentIntentId: 'pi_other', metadata: { type: 'subscription' } });
     expect((await postEvent(stripeEvent('checkout.session.completed', notTopUp))).body?.outcome).toMatch(/^ignored/);
     expect((await postEvent(stripeEvent('customer.created', stripeFixture('customer')))).status).toBe(200);
@@ -258,14 +258,14 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
   });
 
   it('answers 500 on a transient database failure, applies nothing, and grants once on the retry', async () => {
-    // Proves the webhook's failure contract: the database drops the settle call once, Stripe's retry then grants exactly once.
+    // Proves the webhook's failure contract: the database drops the event's transaction once, Stripe's retry then grants exactly once.
     const { sessionId, amountMinor } = await newPurchase(77);
     const before = await balanceOf(userId);
     const storage = server.test.storage;
     const original = storage.call.bind(storage);
     let failures = 0;
     storage.call = (name, args) => {
-      if (name === 'settle_checkout_session' && failures === 0) {
+      if (name === 'apply_checkout_event' && failures === 0) {
         failures += 1;
         return Promise.reject(new Error('Connection terminated unexpectedly'));
       }

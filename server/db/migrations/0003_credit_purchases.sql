@@ -186,7 +186,8 @@ $$;
 -- amount and currency paid match what was recorded (a legacy session, from the app this replaces,
 -- may have paid more, never less); otherwise it is flagged and grants nothing. p_legacy
 -- ({userId, credits, amountMinor}) records a session the database has never seen; p_flag_reason
--- flags it instead of granting.
+-- flags it instead of granting. p_metadata_user_id / p_metadata_credits, when given, are the
+-- session's metadata: a recorded purchase whose metadata says otherwise is flagged, not granted.
 create function settle_checkout_session(
   p_session_id text,
   p_outcome text,
@@ -194,7 +195,9 @@ create function settle_checkout_session(
   p_currency text default null,
   p_payment_intent_id text default null,
   p_legacy jsonb default null,
-  p_flag_reason text default null
+  p_flag_reason text default null,
+  p_metadata_user_id text default null,
+  p_metadata_credits bigint default null
 ) returns jsonb
 language plpgsql as $$
 declare
@@ -234,6 +237,9 @@ begin
     end if;
     v_mismatch := case
       when p_flag_reason is not null then p_flag_reason
+      when p_metadata_user_id is not null and not v_purchase.legacy
+        and (p_metadata_user_id <> v_purchase.user_id or p_metadata_credits is distinct from v_purchase.credits) then
+        format('session metadata (user %s, credits %s) differs from the recorded purchase', p_metadata_user_id, coalesce(p_metadata_credits::text, 'not a whole number'))
       when v_purchase.flag_reason is not null then v_purchase.flag_reason
       when p_amount_paid_minor is null or p_currency is null then 'the paid amount is unknown'
       when lower(p_currency) <> v_purchase.currency then
@@ -255,9 +261,13 @@ begin
       'purchase:' || p_session_id, 'checkout_session', p_session_id, p_session_id, false);
     update credit_purchases set status = 'paid', credits_granted = credits, amount_paid_minor = p_amount_paid_minor,
       paid_at = now(), updated_at = now()
-    where session_id = p_session_id;
-    -- Refunds or disputes that arrived before the payment apply now, in this same transaction.
-    v_purchase := sync_purchase_clawback(p_session_id);
+    where session_id = p_session_id
+    returning * into v_purchase;
+    -- Refunds or disputes that arrived before the payment apply now, in this same transaction. (The
+    -- common case has none: skip the sync's extra reads and writes then.)
+    if exists (select 1 from stripe_payment_states where payment_intent_id = v_purchase.payment_intent_id) then
+      v_purchase := sync_purchase_clawback(p_session_id);
+    end if;
   elsif p_outcome = 'pending' and v_purchase.status = 'open' then
     update credit_purchases set status = 'pending', updated_at = now() where session_id = p_session_id
     returning * into v_purchase;
