@@ -3,6 +3,20 @@ import type { Page } from '../ledger/ledgerTypes.ts';
 import { decodeCursor, pageSize, toPage } from '../ledger/pagination.ts';
 import type { PurchaseRow } from './purchaseTypes.ts';
 
+/** What Stripe says about a checkout session, for `settle_checkout_session` to apply. */
+export interface Settlement {
+  sessionId: string;
+  outcome: 'paid' | 'pending' | 'failed' | 'expired';
+  amountPaidMinor: number | null;
+  currency: string | null;
+  paymentIntentId: string | null;
+  /** Used only when the database has no row for the session (the app this replaces created it). */
+  legacy: { userId: string; credits: number; amountMinor: number } | null;
+  flagReason: string | null;
+  metadataUserId: string | null;
+  metadataCredits: number | null;
+}
+
 /** What the database keeps of a Stripe event. */
 export interface StripeEventRecord {
   id: string;
@@ -27,25 +41,12 @@ export const purchaseRecords = {
     });
   },
 
-  settle(
-    storage: Storage,
-    options: {
-      sessionId: string;
-      outcome: 'paid' | 'pending' | 'failed' | 'expired';
-      amountPaidMinor: number | null;
-      currency: string | null;
-      paymentIntentId: string | null;
-      legacy: { userId: string; credits: number; amountMinor: number } | null;
-      flagReason: string | null;
-      metadataUserId: string | null;
-      metadataCredits: number | null;
-    },
-  ) {
+  settle(storage: Storage, options: Settlement) {
     return storage.call<PurchaseRow>('settle_checkout_session', settlementArguments(options));
   },
 
   /** `settle` and the event's record in one transaction; a redelivered event is a duplicate. */
-  applyCheckoutEvent(storage: Storage, options: { event: StripeEventRecord } & Parameters<typeof settlementArguments>[0]) {
+  applyCheckoutEvent(storage: Storage, options: { event: StripeEventRecord } & Settlement) {
     return storage.call<{ duplicate: boolean; purchase?: PurchaseRow }>('apply_checkout_event', {
       ...eventArguments(options.event),
       ...settlementArguments(options),
@@ -118,17 +119,7 @@ function eventArguments(event: StripeEventRecord) {
   return { p_event_id: event.id, p_event_type: event.type, p_event_created: event.created, p_livemode: event.livemode };
 }
 
-function settlementArguments(options: {
-  sessionId: string;
-  outcome: 'paid' | 'pending' | 'failed' | 'expired';
-  amountPaidMinor: number | null;
-  currency: string | null;
-  paymentIntentId: string | null;
-  legacy: { userId: string; credits: number; amountMinor: number } | null;
-  flagReason: string | null;
-  metadataUserId: string | null;
-  metadataCredits: number | null;
-}) {
+function settlementArguments(options: Settlement) {
   return {
     p_session_id: options.sessionId,
     p_outcome: options.outcome,
