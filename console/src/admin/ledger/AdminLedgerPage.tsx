@@ -1,10 +1,9 @@
 import { useId, useState } from 'react';
-import { NetworkStatus } from '@apollo/client';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { LoadMoreButton } from '../../components/LoadMoreButton.tsx';
 import { LoadingRows } from '../../components/LoadingRows.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
+import { PagedList } from '../../components/PagedList.tsx';
+import { pagedListQueryOptions } from '../../components/pagedListQueryOptions.ts';
 import type { AdminLedgerFilter } from '../../generated/graphql.ts';
 import { useLedgerEntriesQuery } from '../../generated/hooks.ts';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue.ts';
@@ -30,12 +29,8 @@ export default function AdminLedgerPage() {
     ...(typed.userId ? { userId: typed.userId } : {}),
     ...(typed.actor ? { actor: typed.actor } : {}),
   };
-  const { data, previousData, error, refetch, fetchMore, networkStatus } = useLedgerEntriesQuery({
-    variables: { filter, first: adminLedgerPageSize },
-    fetchPolicy: 'cache-and-network',
-    notifyOnNetworkStatusChange: true,
-  });
-  const connection = (data ?? previousData)?.ledgerEntries;
+  const query = useLedgerEntriesQuery({ ...pagedListQueryOptions, variables: { filter, first: adminLedgerPageSize } });
+  const connection = (query.data ?? query.previousData)?.ledgerEntries;
   const entries = connection?.edges.map((edge) => edge.node) ?? [];
   const filtered = isFilterActive(filterValues) || typed.userId !== '' || typed.actor !== '';
 
@@ -80,28 +75,21 @@ export default function AdminLedgerPage() {
           )}
         </form>
 
-        {error && <ErrorNotice error={error} onRetry={() => void refetch().catch(() => undefined)} />}
-        {!connection && !error && <LoadingRows rows={8} label="Loading ledger…" />}
-        {connection && entries.length === 0 && (
-          <EmptyState title={filtered ? 'No entries match these filters' : 'The ledger is empty'}>
-            {filtered && <p>Try a wider date range, another kind, or check the user id.</p>}
-          </EmptyState>
-        )}
-        {connection && entries.length > 0 && (
-          <div aria-busy={networkStatus === NetworkStatus.setVariables} className={data ? undefined : 'stale'}>
-            <LedgerTable entries={entries} caption="Ledger entries across users, newest first" showUser showActor />
-            <LoadMoreButton
-              hasNextPage={connection.pageInfo.hasNextPage}
-              loading={networkStatus === NetworkStatus.fetchMore}
-              onLoadMore={() => {
-                const after = connection.pageInfo.endCursor;
-                if (after) void fetchMore({ variables: { after } }).catch(() => undefined);
-              }}
-              shownCount={entries.length}
-              noun={{ one: 'entry', other: 'entries' }}
-            />
-          </div>
-        )}
+        <PagedList
+          query={query}
+          connection={connection}
+          shownCount={entries.length}
+          noun={{ one: 'entry', other: 'entries' }}
+          stale={!query.data}
+          placeholder={<LoadingRows rows={8} label="Loading ledger…" />}
+          empty={
+            <EmptyState title={filtered ? 'No entries match these filters' : 'The ledger is empty'}>
+              {filtered && <p>Try a wider date range, another kind, or check the user id.</p>}
+            </EmptyState>
+          }
+        >
+          <LedgerTable entries={entries} caption="Ledger entries across users, newest first" showUser showActor />
+        </PagedList>
       </section>
     </>
   );

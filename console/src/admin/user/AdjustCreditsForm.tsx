@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { ConfirmActions } from '../../components/ConfirmActions.tsx';
+import { ReviewActions } from '../../components/ReviewActions.tsx';
 import { formatCreditDelta, formatCredits } from '../../format/formatCredits.ts';
 import { useAdjustCreditsMutation } from '../../generated/hooks.ts';
 import { newIdempotencyKey } from './newIdempotencyKey.ts';
@@ -159,14 +160,7 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
               required
             />
           </div>
-          <p className="field__error" role="alert">
-            {problem}
-          </p>
-          <div className="actions">
-            <button type="submit" className="button button--primary">
-              Review adjustment
-            </button>
-          </div>
+          <ReviewActions problem={problem} label="Review adjustment" />
           {done && (
             <p className="notice notice--success" role="status">
               {done}
@@ -189,15 +183,15 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
               <dt>Reason</dt>
               <dd>{checked.reason}</dd>
             </dl>
-            {sendError != null && <ErrorNotice error={sendError} />}
-            <div className="actions">
-              <button type="button" className="button button--primary" onClick={() => void confirm()} disabled={loading} aria-busy={loading}>
-                {loading ? 'Saving…' : 'Confirm adjustment'}
-              </button>
-              <button type="button" className="button" onClick={back} disabled={loading}>
-                Back
-              </button>
-            </div>
+            <ConfirmActions
+              label="Confirm adjustment"
+              busyLabel="Saving…"
+              tone="primary"
+              busy={loading}
+              sendError={sendError}
+              onConfirm={() => void confirm()}
+              onBack={back}
+            />
           </div>
         )
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { ConfirmActions } from '../../components/ConfirmActions.tsx';
+import { ReviewActions } from '../../components/ReviewActions.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatMoney } from '../../format/formatMoney.ts';
 import { AdminUserDocument, AdminUserLedgerDocument, AdminUserPurchasesDocument } from '../../generated/graphql.ts';
@@ -86,15 +87,15 @@ export function RefundForm({ sessionId, creditsMax, onClose }: RefundFormProps) 
         <p>
           Stripe returns the matching amount to the customer. This cannot be undone. Session <span className="id">{sessionId}</span>.
         </p>
-        {sendError != null && <ErrorNotice error={sendError} />}
-        <div className="actions">
-          <button type="button" className="button button--danger" onClick={() => void confirm()} disabled={loading} aria-busy={loading}>
-            {loading ? 'Refunding…' : 'Confirm refund'}
-          </button>
-          <button type="button" className="button" onClick={() => setStep('edit')} disabled={loading}>
-            Back
-          </button>
-        </div>
+        <ConfirmActions
+          label="Confirm refund"
+          busyLabel="Refunding…"
+          tone="danger"
+          busy={loading}
+          sendError={sendError}
+          onConfirm={() => void confirm()}
+          onBack={() => setStep('edit')}
+        />
       </div>
     );
   }
@@ -116,17 +117,7 @@ export function RefundForm({ sessionId, creditsMax, onClose }: RefundFormProps) 
           At most {formatCredits(creditsMax)}: the credits of this purchase the user has not spent.
         </p>
       </div>
-      <p className="field__error" role="alert">
-        {problem}
-      </p>
-      <div className="actions">
-        <button type="submit" className="button button--primary">
-          Review refund
-        </button>
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
+      <ReviewActions problem={problem} label="Review refund" onCancel={onClose} />
     </form>
   );
 }
