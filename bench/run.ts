@@ -1,0 +1,406 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openPglite } from '../server/db/openPglite.ts';
+import { openPostgres } from '../server/db/openPostgres.ts';
+import { migrate } from '../server/db/migrate.ts';
+import type { SqlDatabase } from '../server/db/sqlDatabase.ts';
+import { buildConsole, chromiumPath, consoleBuilt, measureInitialJavaScript, measureTimeToUsableBilling } from './consoleLoad.ts';
+import { measureDeepPages, seedHistory, type PageLatency } from './deepPage.ts';
+import { meTokens, runMeLoad, type MeLoadResult } from './meQuery.ts';
+import { benchServerUrl, createScratchDatabase, serverReachable } from './support/benchDatabase.ts';
+import { freePort } from './support/freePort.ts';
+import { devToken } from './support/graphqlClient.ts';
+import { initializePgbench, pgbenchAvailable, runPgbench, type PgbenchResult } from './support/pgbench.ts';
+import type { WebhookLoadResult } from './support/postWebhooks.ts';
+import { killAllServerProcesses, repositoryDirectory, startServerProcess, type ServerProcess } from './support/serverProcess.ts';
+import type { CpuSnapshot } from './support/cpuAccounting.ts';
+import { median } from './support/statistics.ts';
+import {
+  planWebhookRuns,
+  recordPlannedPurchases,
+  runWebhookLoad,
+  verifyExactlyOnce,
+  type ExactlyOnceReport,
+  type WebhookRunPlan,
+} from './webhookFulfillment.ts';
+
+/**
+ * `npm run bench [-- --short]`: Topup's speed next to this machine's limits, measured in the same run.
+ *
+ *  (a) signed `checkout.session.completed` webhooks for distinct purchases, ~20% duplicates, POSTed
+ *      concurrently: events/s and p50/p99 next to `pgbench -N` on the same PostgreSQL server at the
+ *      same concurrency, then exactly-once verified in SQL; and the same on PGlite;
+ *  (b) authenticated `me { credits }`: requests/s and p99 next to `pgbench -S`;
+ *  (c) `ledgerEntries` 20 rows deep in 1,000,000 rows of history vs the first page;
+ *  (d) the console: gzipped initial JavaScript, and time to a usable billing page in Chromium.
+ *
+ * The server runs in a child process (`node --import tsx server/main.ts`), so the load generator
+ * (autocannon, in this process) never shares its event loop. Figures are medians of several runs,
+ * each run of the server alternating with a run of its limit so both meet the same noise.
+ * `--short` uses tiny sizes and proves only that everything works (CI). Writes bench/results/*.json.
+ * BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test) names
+ * the PostgreSQL server; BENCH_CPU_PROFILE=<folder> makes the servers write CPU profiles there;
+ * BENCH_TRACK_FUNCTIONS=1 prints the time each SQL function took during the webhook and `me` runs.
+ */
+const short = process.argv.includes('--short');
+/** `--only webhooks,me,pages,console,pglite`: a subset, for investigating one figure. */
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex > 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split(',')) : null;
+const enabled = (section: 'webhooks' | 'me' | 'pages' | 'console' | 'pglite') => only === null || only.has(section);
+const sizes = short
+  ? { runs: 1, loadSeconds: 2, purchasesPerRun: 1500, pglitePurchasesPerRun: 800, historyEntries: 20_000, pageSamples: 10, consoleSamples: 2 }
+  : { runs: 3, loadSeconds: 8, purchasesPerRun: 12_000, pglitePurchasesPerRun: 6000, historyEntries: 1_000_000, pageSamples: 60, consoleSamples: 5 };
+const connections = 8;
+const warmUpSeconds = short ? 2 : 3;
+const trackFunctions = process.env.BENCH_TRACK_FUNCTIONS === '1';
+const duplicateShare = 0.2;
+const benchUsers = 1000;
+const webhookSecret = 'whsec_bench_0123456789abcdefghijklmnopqrstuv';
+const startedAt = new Date();
+const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'topup-bench-'));
+const logDirectory = path.join(workDirectory, 'logs');
+const cleanups: (() => Promise<void>)[] = [];
+
+interface Row {
+  measure: string;
+  value: string;
+  limit: string;
+  ratio: string;
+  target: string;
+}
+const rows: Row[] = [];
+const details: Record<string, unknown> = { short, sizes, connections, duplicateShare, cores: os.cpus().length, startedAt: startedAt.toISOString() };
+const failures: string[] = [];
+
+process.on('exit', killAllServerProcesses);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllServerProcesses();
+    process.exit(130);
+  });
+}
+
+const timer = setTimeout(() => {
+  console.error('bench: over the 5-minute bound; stopping');
+  killAllServerProcesses();
+  process.exit(1);
+}, (short ? 4 : 6) * 60_000);
+timer.unref();
+
+try {
+  step('console build');
+  const consoleSection = enabled('console') ? await consoleBuildSection() : { built: false };
+  if (enabled('webhooks') || enabled('me') || enabled('pages') || consoleSection.built) await postgresSection(consoleSection);
+  if (enabled('pglite')) await pgliteSection();
+} catch (error) {
+  failures.push(`bench failed: ${(error as Error).stack ?? String(error)}`);
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('cleanup failed:', error));
+  fs.rmSync(workDirectory, { recursive: true, force: true });
+}
+report();
+
+// ---------------------------------------------------------------------------------------------
+
+function step(name: string): void {
+  console.log(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${name}`);
+}
+
+async function consoleBuildSection(): Promise<{ built: boolean }> {
+  if (!fs.existsSync(path.join(repositoryDirectory, 'console', 'index.html'))) {
+    rows.push({ measure: 'console initial JS (gzip)', value: 'skipped: no console', limit: '', ratio: '', target: '' });
+    return { built: false };
+  }
+  try {
+    details.consoleBuildSeconds = buildConsole();
+  } catch (error) {
+    failures.push(`npm run build:console failed: ${(error as Error).message}`);
+  }
+  if (!consoleBuilt()) {
+    rows.push({ measure: 'console initial JS (gzip)', value: 'skipped: build failed', limit: '', ratio: '', target: '' });
+    return { built: false };
+  }
+  const initial = measureInitialJavaScript();
+  details.consoleInitialJavaScript = initial;
+  rows.push({
+    measure: 'console initial JS, gzip -9 (raw)',
+    value: `${(initial.gzipBytes / 1024).toFixed(1)} KiB (${(initial.bytes / 1024).toFixed(0)} KiB), ${initial.files.length} files`,
+    limit: '',
+    ratio: '',
+    target: '',
+  });
+  return { built: true };
+}
+
+interface PostgresBench {
+  server: ServerProcess;
+  database: SqlDatabase;
+  databaseUrl: string;
+}
+
+async function postgresSection(consoleSection: { built: boolean }): Promise<void> {
+  const baseUrl = benchServerUrl();
+  if (!(await serverReachable(baseUrl)) || !pgbenchAvailable()) {
+    const why = pgbenchAvailable() ? `no PostgreSQL at ${redact(baseUrl)}` : 'pgbench not installed';
+    rows.push({ measure: 'PostgreSQL figures', value: `skipped: ${why}`, limit: '', ratio: '', target: '' });
+    return;
+  }
+  step('postgres: scratch database, migrations, pgbench tables');
+  const scratch = await createScratchDatabase(baseUrl, 'topup_bench');
+  cleanups.push(() => scratch.drop());
+  const database = await openPostgres({ connectionString: scratch.url, poolSizeMax: 4, statementTimeoutMilliseconds: 600_000 });
+  cleanups.push(() => database.close());
+  await migrate(database);
+  initializePgbench(scratch.url);
+  const plans = planWebhookRuns({ prefix: 'pg', runs: sizes.runs, purchasesPerRun: sizes.purchasesPerRun, userCount: benchUsers });
+  const [warmUp] = planWebhookRuns({ prefix: 'pgwarm', runs: 1, purchasesPerRun: 3000, userCount: benchUsers });
+  if (enabled('webhooks')) {
+    step('postgres: recording the purchases');
+    await recordPlannedPurchases(database, [warmUp!, ...plans]);
+    await database.exec('analyze');
+  }
+  step('postgres: server');
+  // BENCH_TRACK_FUNCTIONS=1: the server's connections time every SQL function (pg_stat_user_functions),
+  // and the bench prints where the database's time went in each section.
+  const serverDatabaseUrl = trackFunctions ? `${scratch.url}?options=${encodeURIComponent('-c track_functions=all')}` : scratch.url;
+  const server = await startServer({ DATABASE_URL: serverDatabaseUrl }, 'postgres');
+  cleanups.push(() => server.stop());
+  const bench: PostgresBench = { server, database, databaseUrl: scratch.url };
+  if (enabled('webhooks')) await withFunctionTimes(bench, 'webhooks', () => webhookFigures(bench, warmUp!, plans));
+  const tokens = await meTokens(server.url, 50);
+  if (enabled('me')) await withFunctionTimes(bench, 'me', () => meFigures(bench, tokens));
+  if (enabled('pages')) await pageFigures(bench);
+  if (consoleSection.built) await consoleTimingFigure(bench, tokens[0]!);
+  await server.stop();
+}
+
+/** Runs `work`; with BENCH_TRACK_FUNCTIONS, prints and keeps the SQL functions' times it caused. */
+async function withFunctionTimes(bench: PostgresBench, section: string, work: () => Promise<void>): Promise<void> {
+  if (!trackFunctions) return work();
+  await bench.database.query('select pg_stat_reset()');
+  await work();
+  // Backends flush their function statistics when idle, at most every 10 seconds.
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  const functions = await bench.database.query<{ name: string; calls: string; total_ms: string; self_ms: string; per_call_ms: string }>(
+    `select funcname as name, calls::text, round(total_time::numeric, 1)::text as total_ms, round(self_time::numeric, 1)::text as self_ms,
+            round((total_time / greatest(calls, 1))::numeric, 3)::text as per_call_ms
+     from pg_stat_user_functions order by self_time desc limit 15`,
+  );
+  details[`functionTimes_${section}`] = functions;
+  console.log(`SQL functions during ${section} (self time, highest first):`);
+  for (const row of functions) console.log(`  ${row.name}: ${row.calls} calls, ${row.per_call_ms} ms per call, ${row.self_ms} ms self, ${row.total_ms} ms total`);
+}
+
+/** (a) Webhooks vs pgbench -N, after a warm-up (tsx compiles modules on first use, V8 optimizes). */
+async function webhookFigures(bench: PostgresBench, warmUp: WebhookRunPlan, plans: WebhookRunPlan[]): Promise<void> {
+  step('postgres: warm-up');
+  const url = bench.server.url;
+  const warmUpRun = await runWebhookLoad({ url, plan: warmUp, webhookSecret, connections, duplicateShare, seed: 999, seconds: warmUpSeconds, serverPid: bench.server.pid });
+  const webhookRuns: WebhookLoadResult[] = [];
+  const writeLimitRuns: PgbenchResult[] = [];
+  for (const [index, plan] of plans.entries()) {
+    step(`postgres: webhooks run ${index + 1}/${plans.length}, then pgbench -N`);
+    webhookRuns.push(await runWebhookLoad({ url, plan, webhookSecret, connections, duplicateShare, seed: 1000 + index, seconds: sizes.loadSeconds, serverPid: bench.server.pid }));
+    writeLimitRuns.push(await runPgbench({ url: bench.databaseUrl, script: '-N', clients: connections, seconds: sizes.loadSeconds }));
+  }
+  step('postgres: verifying exactly once');
+  const exactlyOnce = await verifyExactlyOnce(bench.database, [warmUp, ...plans], [warmUpRun, ...webhookRuns].map((run) => run.acknowledged));
+  recordWebhookRows('PostgreSQL 15', webhookRuns, exactlyOnce, writeLimitRuns);
+}
+
+/** (b) me vs pgbench -S, after a warm-up. */
+async function meFigures(bench: PostgresBench, tokens: string[]): Promise<void> {
+  await runMeLoad({ url: bench.server.url, tokens, connections, seconds: warmUpSeconds, serverPid: bench.server.pid });
+  const meRuns: MeLoadResult[] = [];
+  const readLimitRuns: PgbenchResult[] = [];
+  for (let index = 0; index < sizes.runs; index += 1) {
+    step(`postgres: me { credits } run ${index + 1}/${sizes.runs}, then pgbench -S`);
+    meRuns.push(await runMeLoad({ url: bench.server.url, tokens, connections, seconds: sizes.loadSeconds, serverPid: bench.server.pid }));
+    readLimitRuns.push(await runPgbench({ url: bench.databaseUrl, script: '-S', clients: connections, seconds: sizes.loadSeconds }));
+  }
+  recordMeRows(meRuns, readLimitRuns);
+}
+
+/** (c) The first page vs a page deep in the history. */
+async function pageFigures(bench: PostgresBench): Promise<void> {
+  step(`postgres: ${sizes.historyEntries.toLocaleString('en-US')} rows of ledger history`);
+  const history = await seedHistory(bench.database, { userId: 'user_benchhistory', entries: sizes.historyEntries });
+  const adminToken = await devToken(bench.server.url, 'user_benchadmin', 'admin');
+  step('postgres: first page vs deep page');
+  const pages = await measureDeepPages({ url: bench.server.url, adminToken, database: bench.database, userId: 'user_benchhistory', history, samples: sizes.pageSamples });
+  recordPageRows(pages);
+}
+
+/** (d) The console, served by the same server. */
+async function consoleTimingFigure(bench: PostgresBench, token: string): Promise<void> {
+  if (!fs.existsSync(chromiumPath)) {
+    rows.push({ measure: 'console: time to usable /billing', value: `skipped: ${chromiumPath} not installed`, limit: '', ratio: '', target: '' });
+    return;
+  }
+  step('console: time to a usable billing page in Chromium');
+  const timing = await measureTimeToUsableBilling({ url: bench.server.url, token, samples: sizes.consoleSamples });
+  details.consoleTimeToUsable = timing;
+  rows.push({
+    measure: 'console: time to usable /billing, cold cache (Chromium, loopback)',
+    value: `${timing.medianMilliseconds.toFixed(0)} ms`,
+    limit: '',
+    ratio: '',
+    target: '',
+  });
+}
+
+async function pgliteSection(): Promise<void> {
+  step('pglite: migrations and purchases in a temporary DATA_DIR');
+  const dataDirectory = path.join(workDirectory, 'pglite-data');
+  const databaseDirectory = path.join(dataDirectory, 'pglite');
+  const plans = planWebhookRuns({ prefix: 'pgl', runs: sizes.runs, purchasesPerRun: sizes.pglitePurchasesPerRun, userCount: benchUsers });
+  const [warmUp] = planWebhookRuns({ prefix: 'pglwarm', runs: 1, purchasesPerRun: 2000, userCount: benchUsers });
+  // PGlite allows one process: set up before the server starts, verify after it stopped.
+  const setup = await openPglite({ directory: databaseDirectory });
+  try {
+    await migrate(setup);
+    await recordPlannedPurchases(setup, [warmUp!, ...plans]);
+  } finally {
+    await setup.close();
+  }
+  step('pglite: server');
+  const server = await startServer({ DATA_DIR: dataDirectory }, 'pglite');
+  cleanups.push(() => server.stop());
+  step('pglite: warm-up');
+  const warmUpRun = await runWebhookLoad({ url: server.url, plan: warmUp!, webhookSecret, connections, duplicateShare, seed: 1999, seconds: warmUpSeconds, serverPid: server.pid });
+  const webhookRuns: WebhookLoadResult[] = [];
+  for (const [index, plan] of plans.entries()) {
+    step(`pglite: webhooks run ${index + 1}/${plans.length}`);
+    webhookRuns.push(await runWebhookLoad({ url: server.url, plan, webhookSecret, connections, duplicateShare, seed: 2000 + index, seconds: sizes.loadSeconds, serverPid: server.pid }));
+  }
+  await server.stop();
+  const verify = await openPglite({ directory: databaseDirectory });
+  try {
+    const exactlyOnce = await verifyExactlyOnce(verify, [warmUp!, ...plans], [warmUpRun, ...webhookRuns].map((run) => run.acknowledged));
+    recordWebhookRows('PGlite', webhookRuns, exactlyOnce, null);
+  } finally {
+    await verify.close();
+  }
+}
+
+async function startServer(environment: Record<string, string>, name: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const dataDirectory = environment.DATA_DIR ?? path.join(workDirectory, `${name}-data`);
+  // BENCH_CPU_PROFILE=<folder>: the servers write V8 CPU profiles there on exit (open in Chrome DevTools).
+  const profileDirectory = process.env.BENCH_CPU_PROFILE;
+  return startServerProcess({
+    port,
+    nodeArguments: profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDirectory, name)}`] : [],
+    logFile: path.join(logDirectory, `${name}-server.log`),
+    environment: {
+      DATA_DIR: dataDirectory,
+      STRIPE_SANDBOX_PORT: '0',
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      RECONCILE_INTERVAL_SECONDS: '0',
+      SEED_DEMO_DATA: 'false',
+      ADMIN_USER_IDS: 'user_benchadmin',
+      ...environment,
+    },
+  });
+}
+
+function recordWebhookRows(target: string, runs: WebhookLoadResult[], exactlyOnce: ExactlyOnceReport, limits: PgbenchResult[] | null): void {
+  const eventsPerSecond = median(runs.map((run) => run.eventsPerSecond));
+  const limit = limits ? median(limits.map((run) => run.transactionsPerSecond)) : null;
+  const ratio = limit ? eventsPerSecond / limit : null;
+  const key = target === 'PGlite' ? 'webhooksPglite' : 'webhooksPostgres';
+  details[key] = { runs: runs.map(({ acknowledged: _acknowledged, ...run }) => run), limits, exactlyOnce };
+  const errors = runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0);
+  rows.push({
+    measure: `webhook checkout.session.completed on ${target}, c=${connections}, ${Math.round(duplicateShare * 100)}% duplicates`,
+    value: `${eventsPerSecond.toFixed(0)} events/s, p50 ${median(runs.map((run) => run.latencyP50Milliseconds)).toFixed(1)} ms, p99 ${median(runs.map((run) => run.latencyP99Milliseconds)).toFixed(1)} ms`,
+    limit: limit ? `pgbench -N: ${limit.toFixed(0)} tx/s` : 'n/a (embedded, one connection)',
+    ratio: ratio ? `${(ratio * 100).toFixed(0)}%` : '',
+    target: ratio ? `>= 60%: ${ratio >= 0.6 ? 'met' : 'MISSED'}` : '',
+  });
+  rows.push({
+    measure: `exactly once on ${target} (${exactlyOnce.purchases} purchases, ${exactlyOnce.acknowledged} acknowledged)`,
+    value: exactlyOnce.ok
+      ? `ok: ${exactlyOnce.granted} granted once, 0 double, verify_ledger clean (took ${(exactlyOnce.verifyLedgerMilliseconds / 1000).toFixed(1)} s)`
+      : `FAILED: ${JSON.stringify(exactlyOnce)}`,
+    limit: '',
+    ratio: '',
+    target: errors > 0 ? `${errors} non-2xx/errors` : '',
+  });
+  const cpu = cpuPerRequest(runs.map((run) => ({ cpu: run.cpuSeconds, requests: run.deliveries })));
+  if (cpu) rows.push({ measure: `  CPU per webhook delivery on ${target} (server / PostgreSQL / autocannon)`, value: cpu, limit: limits ? pgbenchCpu(limits) : '', ratio: '', target: '' });
+  if (!exactlyOnce.ok) failures.push(`exactly-once failed on ${target}: ${JSON.stringify(exactlyOnce)}`);
+  if (errors > 0) failures.push(`${errors} webhook deliveries were not answered with a 2xx on ${target}`);
+}
+
+function recordMeRows(runs: MeLoadResult[], limits: PgbenchResult[]): void {
+  const requestsPerSecond = median(runs.map((run) => run.requestsPerSecond));
+  const limit = median(limits.map((run) => run.transactionsPerSecond));
+  const ratio = requestsPerSecond / limit;
+  details.me = { runs, limits };
+  rows.push({
+    measure: `me { credits }, authenticated, c=${connections}`,
+    value: `${requestsPerSecond.toFixed(0)} req/s, p50 ${median(runs.map((run) => run.latencyP50Milliseconds)).toFixed(1)} ms, p99 ${median(runs.map((run) => run.latencyP99Milliseconds)).toFixed(1)} ms`,
+    limit: `pgbench -S: ${limit.toFixed(0)} tx/s`,
+    ratio: `${(ratio * 100).toFixed(1)}%`,
+    target: `>= 40%: ${ratio >= 0.4 ? 'met' : 'MISSED'}`,
+  });
+  const cpu = cpuPerRequest(runs.map((run) => ({ cpu: run.cpuSeconds, requests: run.requests })));
+  if (cpu) rows.push({ measure: '  CPU per me request (server / PostgreSQL / autocannon)', value: cpu, limit: pgbenchCpu(limits), ratio: '', target: '' });
+  const errors = runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0);
+  if (errors > 0) failures.push(`${errors} me requests were not answered with a 2xx`);
+}
+
+function recordPageRows(pages: PageLatency[]): void {
+  details.deepPages = pages;
+  for (const page of pages) {
+    rows.push({
+      measure: `ledgerEntries(first: 20), ${page.variant}: ${page.depth.toLocaleString('en-US')} rows deep vs first page`,
+      value: `${page.deepPageMedianMilliseconds.toFixed(2)} ms vs ${page.firstPageMedianMilliseconds.toFixed(2)} ms`,
+      limit: '',
+      ratio: `${page.ratio.toFixed(2)}x`,
+      target: `<= 1.5x: ${page.ratio <= 1.5 ? 'met' : 'MISSED'}`,
+    });
+  }
+}
+
+/** Median CPU milliseconds per request, by process, over the runs; null when not measurable. */
+function cpuPerRequest(runs: { cpu: CpuSnapshot | undefined; requests: number }[]): string | null {
+  const measured = runs.filter((run) => run.cpu !== undefined && run.requests > 0 && run.cpu.server > 0);
+  if (measured.length === 0) return null;
+  const per = (pick: (cpu: CpuSnapshot) => number) => median(measured.map((run) => (pick(run.cpu!) * 1000) / run.requests));
+  const server = per((cpu) => cpu.server);
+  const postgres = per((cpu) => cpu.postgres);
+  const loadGenerator = per((cpu) => cpu.loadGenerator);
+  return `${server.toFixed(2)} / ${postgres.toFixed(2)} / ${loadGenerator.toFixed(2)} ms (sum ${(server + postgres + loadGenerator).toFixed(2)} ms: at most ${(2000 / (server + postgres + loadGenerator)).toFixed(0)}/s on 2 cores)`;
+}
+
+/** pgbench's CPU per transaction, PostgreSQL / pgbench, medians over the runs. */
+function pgbenchCpu(limits: PgbenchResult[]): string {
+  const measured = limits.filter((run) => run.transactions > 0);
+  if (measured.length === 0) return '';
+  const postgres = median(measured.map((run) => (run.cpuSeconds.postgres * 1000) / run.transactions));
+  const pgbench = median(measured.map((run) => (run.cpuSeconds.pgbench * 1000) / run.transactions));
+  return `pgbench: ${postgres.toFixed(2)} / ${pgbench.toFixed(2)} ms per tx (PostgreSQL / pgbench)`;
+}
+
+function report(): void {
+  const title = `Topup benchmarks${short ? ' (--short: sizes too small to mean anything)' : ''}: ${os.cpus().length} cores, ${sizes.runs} run(s) per figure, medians`;
+  console.log(`\n${title}\n`);
+  console.log('| measure | Topup | limit, same run | ratio | target |');
+  console.log('|---|---|---|---:|---|');
+  for (const row of rows) console.log(`| ${row.measure} | ${row.value} | ${row.limit} | ${row.ratio} | ${row.target} |`);
+  const file = path.join(repositoryDirectory, 'bench', 'results', `bench${short ? '-short' : ''}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ ...details, rows, failures, seconds: (Date.now() - startedAt.getTime()) / 1000 }, null, 2));
+  console.log(`\nwritten ${path.relative(repositoryDirectory, file)} in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
+  if (failures.length > 0) {
+    for (const failure of failures) console.error(failure);
+    process.exitCode = 1;
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

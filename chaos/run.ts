@@ -1,0 +1,286 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate } from '../server/db/migrate.ts';
+import { openPostgres } from '../server/db/openPostgres.ts';
+import type { SqlDatabase } from '../server/db/sqlDatabase.ts';
+import { freePort } from '../bench/support/freePort.ts';
+import { killAllServerProcesses, repositoryDirectory, startServerProcess, type ServerProcess } from '../bench/support/serverProcess.ts';
+import { seededRandom } from '../bench/support/statistics.ts';
+import { runDeliveryStorm, type StormReport } from './support/deliveryStorm.ts';
+import { fabricatePurchase, recordFabricatedPurchases } from './support/fabricatedStripe.ts';
+import { drawPurchases, playPurchase, startStripeStage, type CapturedEvent, type PlayedPurchase, type StripeStage } from './support/playStripe.ts';
+import { createPostgresCluster, postgresBinaries, type PostgresCluster } from './support/postgresCluster.ts';
+import { verifyFinalState, type FinalStateReport } from './support/verifyFinalState.ts';
+
+/**
+ * `npm run chaos [-- --short]`: exactly-once under duplicates, reordering, crashes and restarts.
+ *
+ * 1. A PostgreSQL cluster of its own (initdb in a temporary folder, a free port on 127.0.0.1).
+ * 2. "Stripe": the project's Stripe sandbox, started here with the servers' webhook secret. The
+ *    driver plays hundreds of purchases through it (sessions recorded in the database as the server
+ *    records them; then paid, async succeeded or failed, declined, expired, refunded in part or in
+ *    full, disputed and won or lost) and captures every event the sandbox emits, without delivering;
+ *    the rest of the thousands of purchases get the same scenarios' events built from Stripe's sample
+ *    objects (the sandbox slows down quadratically with its size; see fabricatedStripe.ts).
+ * 3. Two server instances (child processes, same DATABASE_URL and STRIPE_WEBHOOK_SECRET, their own
+ *    ports and idle sandboxes, no scheduled reconcile).
+ * 4. The storm: every event, shuffled, ~30% duplicates, each send POSTed to both instances at once and
+ *    retried until it gets a 2xx. Meanwhile: instance B is SIGKILLed and restarted three times,
+ *    PostgreSQL restarts once (immediate: a crash and recovery), and `npm run stripe:reconcile` runs
+ *    against the sandbox (it lists the same events and sessions and applies them concurrently).
+ * 5. The end: every purchase in the state its scenario implies (computed by the driver from the
+ *    contract's rules, not read from Topup), every balance as expected, no duplicate grant,
+ *    `npm run ledger:verify` clean. One summary line. Exit code 1 on any difference.
+ *
+ * Bounded: a hard deadline kills everything; the cluster, the children and the temporary folders are
+ * removed on exit, also on failure or Ctrl-C. Loopback only.
+ */
+const short = process.argv.includes('--short');
+// Purchases played through the sandbox (listed by reconcile) and fabricated from Stripe's samples.
+const sizes = short
+  ? { sandboxPurchases: 100, fabricatedPurchases: 150, users: 40, deadlineSeconds: 170 }
+  : { sandboxPurchases: 400, fabricatedPurchases: 1800, users: 300, deadlineSeconds: 285 };
+const duplicateShare = 0.3;
+const webhookSecret = 'whsec_chaos_0123456789abcdefghijklmnopqrstuv';
+const seed = Number(process.env.CHAOS_SEED ?? 20261124);
+const startedAt = Date.now();
+const deadline = startedAt + sizes.deadlineSeconds * 1000;
+const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'topup-chaos-'));
+const keepLogs = process.env.CHAOS_KEEP_LOGS === '1';
+let cluster: PostgresCluster | null = null;
+
+const emergencyCleanup = () => {
+  killAllServerProcesses();
+  cluster?.destroy();
+  if (!keepLogs) fs.rmSync(workDirectory, { recursive: true, force: true });
+};
+process.on('exit', emergencyCleanup);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`chaos: ${signal}, cleaning up`);
+    process.exit(130);
+  });
+}
+const hardStop = setTimeout(() => {
+  console.error(`chaos: over the ${sizes.deadlineSeconds + 20}-second bound; stopping`);
+  process.exit(1);
+}, (sizes.deadlineSeconds + 20) * 1000);
+hardStop.unref();
+
+function step(message: string): void {
+  console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`);
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  console.error(`chaos failed: ${(error as Error).stack ?? String(error)}`);
+  if (keepLogs) console.error(`logs kept in ${workDirectory}`);
+}
+process.exit(exitCode);
+
+async function main(): Promise<number> {
+  const binaries = postgresBinaries();
+  if (binaries === null) throw new Error('PostgreSQL server binaries not found (set PG_BIN to the folder with initdb and pg_ctl)');
+  const random = seededRandom(seed);
+
+  step('postgres: initdb and start a cluster of its own');
+  cluster = createPostgresCluster({ port: await freePort(), binaries });
+  const database = await openPostgres({ connectionString: cluster.url, poolSizeMax: 8, statementTimeoutMilliseconds: 60_000 });
+  try {
+    await migrate(database);
+    step('stripe: playing purchases through the sandbox');
+    const stage = await startStripeStage({ dataDirectory: path.join(workDirectory, 'stripe'), webhookSecret });
+    try {
+      const played = await playPurchases({ stage, database, random });
+      await stage.sandbox.waitForIdle();
+      step(`stripe: ${played.length} purchases through the sandbox, ${stage.events.length} events captured; fabricating the rest`);
+      const fabricated = await fabricatePurchases({ database, random });
+      const purchases = [...played, ...fabricated.purchases];
+      const events = [...stage.events, ...fabricated.events];
+      step(`stripe: ${purchases.length} purchases, ${events.length} events`);
+      const outcome = await stormWithFaults({ stage, events, random });
+      step('verifying the final state');
+      const finalState = await verifyFinalState(database, purchases);
+      const ledgerVerify = await runCommand('server/ledger/verifyLedgerCommand.ts', { DATABASE_URL: cluster.url }, 'ledger-verify');
+      return summarize({ purchases, storm: outcome.storm, faults: outcome.faults, finalState, ledgerVerify });
+    } finally {
+      await stage.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+async function playPurchases(options: { stage: StripeStage; database: SqlDatabase; random: () => number }): Promise<PlayedPurchase[]> {
+  const drawn = drawPurchases({ count: sizes.sandboxPurchases, userCount: sizes.users, random: options.random });
+  const userIds = [...new Set(drawn.map((purchase) => purchase.userId))];
+  await options.database.query('insert into users (id) select unnest($1::text[]) on conflict (id) do nothing', [userIds]);
+  const played: PlayedPurchase[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < drawn.length) {
+      const purchase = drawn[next]!;
+      next += 1;
+      played.push(await playPurchase({ stage: options.stage, database: options.database, purchase, random: options.random }));
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  return played;
+}
+
+async function fabricatePurchases(options: { database: SqlDatabase; random: () => number }): Promise<{ purchases: PlayedPurchase[]; events: CapturedEvent[] }> {
+  const drawn = drawPurchases({ count: sizes.fabricatedPurchases, userCount: sizes.users, random: options.random });
+  const fabricated = drawn.map((purchase, index) => fabricatePurchase({ purchase, index, random: options.random }));
+  const purchases = fabricated.map((item) => item.played);
+  await options.database.query('insert into users (id) select unnest($1::text[]) on conflict (id) do nothing', [[...new Set(purchases.map((p) => p.userId))]]);
+  await recordFabricatedPurchases(options.database, purchases);
+  return { purchases, events: fabricated.flatMap((item) => item.events) };
+}
+
+interface FaultLog {
+  kills: number;
+  postgresRestarts: number;
+  reconcile: { exitCode: number | null; output: string } | null;
+  events: string[];
+}
+
+async function stormWithFaults(options: { stage: StripeStage; events: CapturedEvent[]; random: () => number }): Promise<{ storm: StormReport; faults: FaultLog }> {
+  const serverEnvironment = (name: string): Record<string, string> => ({
+    DATABASE_URL: cluster!.url,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_SANDBOX_PORT: '0',
+    RECONCILE_INTERVAL_SECONDS: '0',
+    SEED_DEMO_DATA: 'false',
+    DATA_DIR: path.join(workDirectory, `instance-${name}`),
+  });
+  const ports = { a: await freePort(), b: await freePort() };
+  const start = (name: 'a' | 'b') =>
+    startServerProcess({ port: ports[name], environment: serverEnvironment(name), logFile: path.join(workDirectory, 'logs', `instance-${name}.log`) });
+  step('servers: starting instances a and b');
+  const instances: Record<'a' | 'b', ServerProcess> = { a: await start('a'), b: await start('b') };
+
+  const faults: FaultLog = { kills: 0, postgresRestarts: 0, reconcile: null, events: [] };
+  let progress = 0;
+  const whenProgress = async (fraction: number) => {
+    while (progress < fraction && Date.now() < deadline) await sleep(25);
+  };
+  const note = (message: string) => {
+    faults.events.push(`${((Date.now() - startedAt) / 1000).toFixed(1)}s ${message}`);
+    step(message);
+  };
+  const killAndRestartB = async (count: number) => {
+    await instances.b.kill();
+    faults.kills += 1;
+    note(`fault: SIGKILL instance b (${count}/3), restarting it`);
+    instances.b = await start('b');
+    note(`instance b is back (${count}/3)`);
+  };
+  let reconcileDone: Promise<void> = Promise.resolve();
+  const faultSchedule = (async () => {
+    await whenProgress(0.1);
+    await killAndRestartB(1);
+    await whenProgress(0.3);
+    note('fault: PostgreSQL restart (immediate: every connection dropped, crash recovery)');
+    await cluster!.restart();
+    faults.postgresRestarts += 1;
+    note('PostgreSQL is back');
+    await whenProgress(0.4);
+    note('reconcile: npm run stripe:reconcile against the sandbox, concurrently');
+    reconcileDone = runCommand('server/billing/reconcileCommand.ts', { DATABASE_URL: cluster!.url, STRIPE_SANDBOX_PORT: String(options.stage.sandbox.port) }, 'reconcile', [
+      '--lookback-hours',
+      '1',
+    ]).then((result) => {
+      faults.reconcile = result;
+      note(`reconcile finished (exit ${result.exitCode}): ${result.output.trim().split('\n').pop() ?? ''}`);
+    });
+    await whenProgress(0.55);
+    await killAndRestartB(2);
+    await whenProgress(0.8);
+    await killAndRestartB(3);
+  })();
+
+  step(`storm: ${options.events.length} events to both instances, ${Math.round(duplicateShare * 100)}% duplicates`);
+  const storm = await runDeliveryStorm({
+    events: options.events,
+    targets: [
+      { name: 'a', url: () => instances.a.url },
+      { name: 'b', url: () => instances.b.url },
+    ],
+    webhookSecret,
+    duplicateShare,
+    concurrency: 8,
+    random: options.random,
+    deadline,
+    onProgress: (fraction) => {
+      progress = fraction;
+    },
+    holdOpenUntil: faultSchedule.then(
+      () => undefined,
+      () => undefined,
+    ),
+  });
+  await faultSchedule;
+  await reconcileDone;
+  step('storm over; stopping the instances');
+  await Promise.all([instances.a.stop(), instances.b.stop()]);
+  return { storm, faults };
+}
+
+/** Runs one of the project's commands (`npm run ...` without npm) against the chaos cluster. */
+function runCommand(script: string, environment: Record<string, string>, name: string, args: string[] = []): Promise<{ exitCode: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: repositoryDirectory,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(1000, deadline - Date.now() + 15_000));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fs.mkdirSync(path.join(workDirectory, 'logs'), { recursive: true });
+      fs.writeFileSync(path.join(workDirectory, 'logs', `${name}.log`), output);
+      resolve({ exitCode: code, output });
+    });
+  });
+}
+
+function summarize(result: {
+  purchases: PlayedPurchase[];
+  storm: StormReport;
+  faults: FaultLog;
+  finalState: FinalStateReport;
+  ledgerVerify: { exitCode: number | null; output: string };
+}): number {
+  const { storm, faults, finalState, ledgerVerify } = result;
+  const byScenario = new Map<string, number>();
+  for (const purchase of result.purchases) byScenario.set(purchase.scenario, (byScenario.get(purchase.scenario) ?? 0) + 1);
+  console.log(`scenarios: ${[...byScenario].map(([scenario, count]) => `${scenario} ${count}`).join(', ')}`);
+  console.log(`answers: ${Object.entries(storm.statusCounts).map(([status, count]) => `${status} x${count}`).join(', ')}`);
+  console.log(`faults: ${faults.events.join('; ')}`);
+  for (const mismatch of finalState.mismatches) console.error(`MISMATCH ${mismatch}`);
+  const ledgerOk = ledgerVerify.exitCode === 0;
+  if (!ledgerOk) console.error(`ledger:verify failed:\n${ledgerVerify.output}`);
+  const ok = finalState.ok && ledgerOk && storm.undelivered === 0 && faults.kills === 3 && faults.postgresRestarts === 1;
+  const reconcileLine = faults.reconcile?.output.trim().split('\n').find((line) => line.startsWith('stripe:reconcile:')) ?? `reconcile exit ${faults.reconcile?.exitCode}`;
+  console.log(
+    `chaos ${ok ? 'OK' : 'FAILED'}: ${finalState.purchases} purchases of ${finalState.users} users, ${storm.events} events, ` +
+      `${storm.sends} sends (${storm.duplicateSends} duplicates) x 2 instances = ${storm.deliveries} deliveries, ` +
+      `${storm.attempts} attempts (${storm.failedAttempts} failed, retried), ${storm.undelivered} undelivered; ` +
+      `${faults.kills} SIGKILL+restart, ${faults.postgresRestarts} PostgreSQL restart, ${reconcileLine.replace('stripe:reconcile: ', 'reconcile ')}; ` +
+      `${finalState.purchasesCorrect}/${finalState.purchases} purchases and ${finalState.usersCorrect}/${finalState.users} balances as expected ` +
+      `(${finalState.creditsNetExpected} credits net), ${finalState.duplicateGrants} duplicate grants, ` +
+      `ledger:verify ${ledgerOk ? 'clean' : 'FAILED'}; ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
+  );
+  return ok ? 0 : 1;
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
