@@ -5,6 +5,7 @@ import type { DevSigningKey } from './loadDevSigningKey.ts';
 import { matchServiceKey } from './matchServiceKey.ts';
 import { verifyClerkToken } from './verifyClerkToken.ts';
 import { verifyDevToken } from './verifyDevToken.ts';
+import { createVerifiedTokenCache } from './createVerifiedTokenCache.ts';
 import type { VerifiedClaims } from './viewerFromClaims.ts';
 import { viewerFromClaims } from './viewerFromClaims.ts';
 import type { Viewer } from './viewerTypes.ts';
@@ -31,10 +32,18 @@ export function createAuthenticator(options: {
   devSigningKey: () => Promise<DevSigningKey>;
 }): Authenticator {
   const { config } = options;
-  const verifySessionToken = (token: string): Promise<VerifiedClaims> =>
+  const verifiedTokens = createVerifiedTokenCache();
+  const verifySignature = (token: string): Promise<VerifiedClaims> =>
     config.devAuth
       ? options.devSigningKey().then((key) => verifyDevToken({ token, key }))
       : verifyClerkToken({ token, clerk: config.clerk });
+  const verifySessionToken = async (token: string): Promise<VerifiedClaims> => {
+    const cached = verifiedTokens.get(token);
+    if (cached !== null) return cached;
+    const claims = await verifySignature(token);
+    verifiedTokens.set(token, claims);
+    return claims;
+  };
 
   return {
     async authenticate(headers) {
