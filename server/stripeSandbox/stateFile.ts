@@ -1,8 +1,15 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { sandboxStateFormatVersion, type SandboxState } from './sandboxState.ts';
 
-/** Changes are gathered for this long before a write, so a burst of updates is one write. */
-const writeDebounceMilliseconds = 100;
+/**
+ * Changes are gathered before a write, so a burst of updates is one write. The wait grows with the
+ * cost of the last write (ten times it, from 100 ms to 5 s): each write serializes the whole state,
+ * so a fixed interval would spend ever more of the process on writes as the state grows, while this
+ * keeps it near a tenth whatever the size.
+ */
+const writeDebounceMinimumMilliseconds = 100;
+const writeDebounceMaximumMilliseconds = 5000;
+const writeCostFactor = 10;
 
 /**
  * The sandbox state on disk: read once at start, written after changes (debounced), always
@@ -16,6 +23,7 @@ export class StateFile {
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
   private writing: Promise<void> | null = null;
+  private lastWriteMilliseconds = 0;
 
   constructor(options: { path: string; log: (line: string) => void }) {
     this.path = options.path;
@@ -59,7 +67,7 @@ export class StateFile {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.writeIfDirty().catch((error: unknown) => this.log(`state write failed: ${String(error)}`));
-    }, writeDebounceMilliseconds);
+    }, Math.min(writeDebounceMaximumMilliseconds, Math.max(writeDebounceMinimumMilliseconds, this.lastWriteMilliseconds * writeCostFactor)));
   }
 
   /** Writes pending changes now and waits for every write to finish. */
@@ -74,8 +82,12 @@ export class StateFile {
     while (this.writing !== null) await this.writing;
     if (!this.dirty || this.getState === null) return;
     this.dirty = false;
+    const startedAt = performance.now();
     const text = JSON.stringify(this.getState());
     this.writing = this.writeAtomically(text)
+      .then(() => {
+        this.lastWriteMilliseconds = performance.now() - startedAt;
+      })
       .catch((error: unknown) => {
         // Keep the changes pending so the next write retries them.
         this.dirty = true;
