@@ -321,15 +321,25 @@ end
 $$;
 
 create function find_purchase(p_session_id text) returns jsonb
-language sql stable as $$
-  select purchase_json(p) from credit_purchases p where p.session_id = p_session_id
+language plpgsql stable as $$
+declare
+  v_result jsonb;
+begin
+  select purchase_json(p) into v_result from credit_purchases p where p.session_id = p_session_id;
+  return v_result;
+end
 $$;
 
 -- Several purchases in one call (a page of ledger entries shows each entry's purchase).
 create function find_purchases(p_session_ids text[]) returns jsonb
-language sql stable as $$
-  select coalesce(jsonb_agg(purchase_json(p)), '[]'::jsonb)
-  from credit_purchases p where p.session_id = any(p_session_ids)
+language plpgsql stable as $$
+declare
+  v_result jsonb;
+begin
+  select coalesce(jsonb_agg(purchase_json(p)), '[]'::jsonb) into v_result
+  from credit_purchases p where p.session_id = any(p_session_ids);
+  return v_result;
+end
 $$;
 
 -- A page of purchases, newest first: one user's (p_user_id) or the flagged ones (p_flagged_only).

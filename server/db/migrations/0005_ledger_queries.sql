@@ -184,8 +184,9 @@ language sql stable as $$
   purchase_problems as (
     select jsonb_build_object('problem', 'granted purchase without exactly one purchase entry', 'sessionId', p.session_id) as problem
     from credit_purchases p
-    where p.credits_granted > 0
-      and (select count(*) from credit_ledger e where e.purchase_session_id = p.session_id and e.kind = 'purchase') <> 1
+    left join (select e.purchase_session_id, count(*) as entries from credit_ledger e where e.kind = 'purchase' group by 1) e
+      on e.purchase_session_id = p.session_id
+    where p.credits_granted > 0 and coalesce(e.entries, 0) <> 1
   ),
   problems as (
     select problem from row_problems

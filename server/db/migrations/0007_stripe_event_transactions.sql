@@ -6,28 +6,34 @@
 -- True when the event was already processed. A read only: the event's row is written once, at the
 -- end, by complete_stripe_event (one row version per delivery instead of two).
 create function stripe_event_processed(p_id text) returns boolean
-language sql stable as $$
-  select exists (select 1 from stripe_events where id = p_id and processed_at is not null)
+language plpgsql stable as $$
+begin
+  return exists (select 1 from stripe_events where id = p_id and processed_at is not null);
+end
 $$;
 
 -- Records a delivery as processed with its outcome (a concurrent duplicate that got here first
 -- only has its delivery counted).
 create function complete_stripe_event(p_id text, p_type text, p_created bigint, p_livemode boolean, p_outcome text)
 returns void
-language sql as $$
+language plpgsql as $$
+begin
   insert into stripe_events (id, type, created_at_stripe, livemode, processed_at, outcome)
   values (p_id, p_type, to_timestamp(p_created), coalesce(p_livemode, false), now(), left(p_outcome, 500))
   on conflict (id) do update set
     deliveries = stripe_events.deliveries + 1,
     processed_at = coalesce(stripe_events.processed_at, excluded.processed_at),
     outcome = coalesce(stripe_events.outcome, excluded.outcome),
-    last_error = null
+    last_error = null;
+end
 $$;
 
 -- A redelivery of a processed event: only its delivery is counted.
 create function count_stripe_event_delivery(p_id text) returns void
-language sql as $$
-  update stripe_events set deliveries = deliveries + 1 where id = p_id
+language plpgsql as $$
+begin
+  update stripe_events set deliveries = deliveries + 1 where id = p_id;
+end
 $$;
 
 -- A checkout.session.* event: settle_checkout_session's arguments, plus the event.
