@@ -105,7 +105,7 @@ async function main(): Promise<number> {
       const outcome = await stormWithFaults({ stage, events, random });
       step('verifying the final state');
       const finalState = await verifyFinalState(database, purchases);
-      const ledgerVerify = await runCommand('server/ledger/verifyLedgerCommand.ts', { DATABASE_URL: cluster.url }, 'ledger-verify');
+      const ledgerVerify = await runCommand('server/commands/verifyLedger.ts', { DATABASE_URL: cluster.url }, 'ledger-verify');
       return summarize({ purchases, storm: outcome.storm, faults: outcome.faults, finalState, ledgerVerify });
     } finally {
       await stage.close();
@@ -190,7 +190,7 @@ async function stormWithFaults(options: { stage: StripeStage; events: CapturedEv
     note('PostgreSQL is back');
     await whenProgress(0.4);
     note('reconcile: npm run stripe:reconcile against the sandbox, concurrently');
-    reconcileDone = runCommand('server/billing/reconcileCommand.ts', { DATABASE_URL: cluster!.url, STRIPE_SANDBOX_PORT: String(options.stage.sandbox.port) }, 'reconcile', [
+    reconcileDone = runCommand('server/commands/reconcile.ts', { DATABASE_URL: cluster!.url, STRIPE_SANDBOX_PORT: String(options.stage.sandbox.port) }, 'reconcile', [
       '--lookback-hours',
       '1',
     ]).then((result) => {

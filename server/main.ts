@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
-import { startTopup } from './startTopup.ts';
+import { startTopup } from './app/startTopup.ts';
 
 /** `npm start`: parse the environment, boot, and shut down cleanly on SIGINT/SIGTERM. */
 const log = createLogger();

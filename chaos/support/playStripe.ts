@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
-import { createStripeClient } from '../../server/stripe/createStripeClient.ts';
-import { sandboxApiKey } from '../../server/stripe/sandboxApiKey.ts';
-import { startStripeSandbox, type StripeSandbox } from '../../server/stripeSandbox/startStripeSandbox.ts';
+import { createStripeClient } from '../../server/billing/stripe/createStripeClient.ts';
+import { sandboxApiKey } from '../../server/billing/stripe/sandboxApiKey.ts';
+import { startStripeSandbox, type StripeSandbox } from '@topup/stripe-sandbox';
 import type { SqlExecutor } from '../../server/db/sqlDatabase.ts';
 
 /**

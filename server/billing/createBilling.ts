@@ -7,6 +7,10 @@ import { createTopUpSession, type TopUpSession } from './createTopUpSession.ts';
 import { checkTopUp, type TopUpState } from './checkTopUp.ts';
 import { refundTopUp, type RefundResult } from './refundTopUp.ts';
 import { reconcile, type ReconcileReport } from './reconcile.ts';
+import { handleStripeEvent, type EventHandling } from './handleStripeEvent.ts';
+import { purchaseRecords, type StripeEventRecord } from './purchaseRecords.ts';
+import type { PurchaseRow } from './purchaseTypes.ts';
+import type { Page } from '../ledger/ledgerTypes.ts';
 
 /**
  * Billing as the transports see it: the pricing and the Stripe operations, with their dependencies
@@ -14,9 +18,18 @@ import { reconcile, type ReconcileReport } from './reconcile.ts';
  */
 export interface Billing {
   pricing: Pricing;
-  stripe: Stripe;
-  /** The webhook endpoint's signing secret (the sandbox's own when no STRIPE_WEBHOOK_SECRET is set). */
-  webhookSecret(): string;
+  /**
+   * Verifies a webhook delivery (the exact bytes, the `Stripe-Signature` header, the endpoint's
+   * secret, Stripe's 300-second tolerance) and returns the event. Throws the SDK's signature error.
+   */
+  verifyWebhookEvent(options: { body: Buffer; signature: string }): Stripe.Event;
+  /** Applies one verified event and records it, in one transaction (see `handleStripeEvent.ts`). */
+  handleStripeEvent(event: Stripe.Event): Promise<EventHandling>;
+  /** The audit record of an event whose processing was refused or failed (its transaction rolled back). */
+  recordFailedEvent(options: { event: StripeEventRecord; outcome: string; error: string | null }): Promise<void>;
+  listPurchases(options: { userId?: string | null; flaggedOnly?: boolean; first?: number | null; after?: string | null }): Promise<Page<PurchaseRow>>;
+  /** At most 1,000 ids; missing sessions are absent from the result. */
+  findPurchases(sessionIds: string[]): Promise<PurchaseRow[]>;
   createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number }): Promise<TopUpSession>;
   checkTopUp(options: { viewer: { userId: string; isAdmin: boolean }; sessionId: string }): Promise<TopUpState>;
   refundTopUp(options: { sessionId: string; credits: number | null; actor: string }): Promise<RefundResult>;
@@ -34,8 +47,11 @@ export function createBilling(options: {
   const pricing = createPricing(config.credits);
   return {
     pricing,
-    stripe,
-    webhookSecret: () => options.webhookSecret,
+    verifyWebhookEvent: ({ body, signature }) => stripe.webhooks.constructEvent(body, signature, options.webhookSecret),
+    handleStripeEvent: (event) => handleStripeEvent({ storage, pricing, event }),
+    recordFailedEvent: (failure) => purchaseRecords.recordFailedEvent(storage, failure),
+    listPurchases: (listOptions) => purchaseRecords.list(storage, listOptions),
+    findPurchases: (sessionIds) => purchaseRecords.findMany(storage, sessionIds),
     createTopUpSession: ({ user, credits }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits }),
     checkTopUp: ({ viewer, sessionId }) => checkTopUp({ storage, stripe, pricing, log, viewer, sessionId }),
     refundTopUp: ({ sessionId, credits, actor }) => refundTopUp({ storage, stripe, sessionId, credits, actor }),

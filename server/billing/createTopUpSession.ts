@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { Storage } from '../db/storage.ts';
 import type { Logger } from '../log.ts';
 import { ensureUser } from '../ledger/ensureUser.ts';
-import { toStripeUnavailable } from '../stripe/toStripeUnavailable.ts';
+import { toStripeUnavailable } from './stripe/toStripeUnavailable.ts';
 import type { Pricing } from './pricing.ts';
 import { purchaseRecords } from './purchaseRecords.ts';
 import { topUpMetadata } from './topUpMetadata.ts';

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import { errorCodes, TopupError } from '../errors.ts';
 import { findUser } from '../ledger/findUser.ts';
-import { toStripeUnavailable } from '../stripe/toStripeUnavailable.ts';
+import { toStripeUnavailable } from './stripe/toStripeUnavailable.ts';
 import type { PurchaseRow } from './purchaseTypes.ts';
 import { purchaseRecords } from './purchaseRecords.ts';
 

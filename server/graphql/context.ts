@@ -1,4 +1,4 @@
-import type { AppServices } from '../appServices.ts';
+import type { DomainServices } from '../app/appServices.ts';
 import type { Viewer } from '../auth/viewerTypes.ts';
 
 /** What every resolver receives: who is calling, a request id for the logs, and the services. */
@@ -6,5 +6,5 @@ export interface GraphQLContext {
   /** Null for anonymous requests; resolvers that need a caller go through `requireRole`. */
   viewer: Viewer | null;
   requestId: string;
-  services: AppServices;
+  services: DomainServices;
 }

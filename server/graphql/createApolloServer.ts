@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { AppServices } from '../appServices.ts';
+import type { DomainServices } from '../app/appServices.ts';
 import type { GraphQLContext } from './context.ts';
 import { createGraphQLSchema } from './createGraphQLSchema.ts';
 import { errorLoggingPlugin } from './errorLoggingPlugin.ts';
@@ -21,7 +21,7 @@ import { createDepthLimitRule } from './validation/createDepthLimitRule.ts';
  * and a failed start fails every request (and is logged) instead of crashing half-booted.
  */
 export function createApolloServer(options: {
-  services: AppServices;
+  services: DomainServices;
   metrics: GraphQLMetrics;
   extraResolvers?: readonly Resolvers[];
   /** Overrides of `graphqlLimits`, for tests and tuning. */

@@ -1,7 +1,7 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
-import type { AppServices } from '../appServices.ts';
+import type { AppServices, DomainServices } from '../app/appServices.ts';
 import type { Authenticator } from '../auth/createAuthenticator.ts';
 import type { Viewer } from '../auth/viewerTypes.ts';
 import { isTopupError } from '../errors.ts';
@@ -24,8 +24,10 @@ export function createGraphQLRoute(options: {
   limits?: Partial<GraphQLLimits>;
 }): RequestHandler[] {
   const { services, authenticator } = options;
+  // Resolvers get the domain services only: no storage handle reaches GraphQL, even untyped.
+  const domainServices: DomainServices = { config: services.config, log: services.log, ledger: services.ledger, billing: services.billing };
   const server = createApolloServer({
-    services,
+    services: domainServices,
     metrics: options.metrics,
     extraResolvers: options.extraResolvers ?? [],
     limits: options.limits ?? {},
@@ -56,7 +58,7 @@ export function createGraphQLRoute(options: {
       context: async ({ req }): Promise<GraphQLContext> => ({
         viewer: await authenticate(req),
         requestId: requestIdOf(req),
-        services,
+        services: domainServices,
       }),
     }),
   ];

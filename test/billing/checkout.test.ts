@@ -43,7 +43,7 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
       const quote = await server.graphql<{ priceQuote: { amountMinor: number } }>(token, 'query ($c: SafeInt!) { priceQuote(credits: $c) { amountMinor } }', { c: credits });
       const shown = packs.find((pack) => pack.credits === credits)?.amountMinor ?? quote.data!.priceQuote.amountMinor;
       const session = await buy(token, credits);
-      const atStripe = await server.topup.billing.stripe.checkout.sessions.retrieve(session.sessionId, { expand: ['line_items'] });
+      const atStripe = await server.topup.stripe.checkout.sessions.retrieve(session.sessionId, { expand: ['line_items'] });
       expect(atStripe.amount_total).toBe(shown);
       expect(session.amountMinor).toBe(shown);
       expect(atStripe.currency).toBe(currency);
@@ -60,13 +60,13 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
     // Proves the session Stripe sees: metadata on the session and its payment intent, client_reference_id, success_url.
     const token = await server.tokenFor('user_metadatacheck');
     const session = await buy(token, 71);
-    const atStripe = await server.topup.billing.stripe.checkout.sessions.retrieve(session.sessionId);
+    const atStripe = await server.topup.stripe.checkout.sessions.retrieve(session.sessionId);
     expect(atStripe.mode).toBe('payment');
     expect(atStripe.metadata).toEqual({ type: 'credit_topup', clerk_user_id: 'user_metadatacheck', credits_amount: '71' });
     expect(atStripe.client_reference_id).toBe('user_metadatacheck');
     expect(atStripe.success_url).toBe(`${server.topup.config.publicUrl}/payment/success?session_id={CHECKOUT_SESSION_ID}`);
     await server.sandbox(`/sandbox/checkout/sessions/${session.sessionId}/pay`, { outcome: 'paid' });
-    const paid = await server.topup.billing.stripe.checkout.sessions.retrieve(session.sessionId, { expand: ['payment_intent'] });
+    const paid = await server.topup.stripe.checkout.sessions.retrieve(session.sessionId, { expand: ['payment_intent'] });
     const paymentIntent = paid.payment_intent as { metadata: Record<string, string> };
     expect(paymentIntent.metadata).toEqual({ type: 'credit_topup', clerk_user_id: 'user_metadatacheck', credits_amount: '71' });
   });
@@ -74,13 +74,13 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
   it('refuses bad credits with BAD_USER_INPUT before Stripe is called', async () => {
     // Proves 0, negatives, fractions, below-minimum and above-maximum never reach Stripe: no session is created, nothing recorded.
     const token = await server.tokenFor('user_badinput');
-    const before = (await server.topup.billing.stripe.checkout.sessions.list({ limit: 100 })).data.length;
+    const before = (await server.topup.stripe.checkout.sessions.list({ limit: 100 })).data.length;
     const purchasesBefore = await purchaseCount();
     for (const credits of [0, -1, 1.5, 49, 1_000_001, 'ten', 2 ** 60]) {
       const result = await server.graphql(token, createSession, { credits });
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
-    expect((await server.topup.billing.stripe.checkout.sessions.list({ limit: 100 })).data.length).toBe(before);
+    expect((await server.topup.stripe.checkout.sessions.list({ limit: 100 })).data.length).toBe(before);
     expect(await purchaseCount()).toBe(purchasesBefore);
   });
 
@@ -103,7 +103,7 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
     const sessions = await Promise.all(Array.from({ length: 5 }, () => buy(token, 100)));
     const customers = new Set<string | null>();
     for (const session of sessions) {
-      const atStripe = await server.topup.billing.stripe.checkout.sessions.retrieve(session.sessionId);
+      const atStripe = await server.topup.stripe.checkout.sessions.retrieve(session.sessionId);
       customers.add(typeof atStripe.customer === 'string' ? atStripe.customer : (atStripe.customer?.id ?? null));
     }
     expect(customers.size).toBe(1);
@@ -231,7 +231,7 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
   it('runs the reference scenario: topup:simulate prints 28 -> 99', async () => {
     // Proves the contract's scenario against a running server: the seeded user buys 71 credits through the sandbox and the webhook.
     const { stdout } = await promisify(execFile)(process.execPath, [
-      '--import', 'tsx', 'scripts/simulateTopUp.ts', '--url', server.topup.url, '--user', 'user_32mSltWx9KkUkJe3sN2Bkym2w45', '--credits', '71',
+      '--import', 'tsx', 'server/commands/simulateTopUp.ts', '--url', server.topup.url, '--user', 'user_32mSltWx9KkUkJe3sN2Bkym2w45', '--credits', '71',
     ]);
     expect(stdout.trim()).toBe('28 -> 99');
   });
@@ -265,7 +265,7 @@ describe.each<Record<string, string>>([
       if (pack) expect(pack.amountMinor).toBe(shown);
       const created = await server.graphql<{ createCreditTopUpSession: Session }>(token, createSession, { credits });
       expect(created.errors).toBeUndefined();
-      const atStripe = await server.topup.billing.stripe.checkout.sessions.retrieve(created.data!.createCreditTopUpSession.sessionId);
+      const atStripe = await server.topup.stripe.checkout.sessions.retrieve(created.data!.createCreditTopUpSession.sessionId);
       expect(atStripe.amount_total).toBe(shown);
     }
   });

@@ -24,7 +24,7 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
   async function post(payload: string, options: { secret?: string; timestamp?: number; signature?: string | null; contentType?: string } = {}) {
     const header =
       options.signature === undefined
-        ? signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? server.topup.billing.webhookSecret(), timestamp: options.timestamp })
+        ? signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? server.topup.webhookSecret, timestamp: options.timestamp })
         : options.signature;
     const response = await fetch(`${server.topup.url}/api/stripe/webhooks`, {
       method: 'POST',
@@ -114,7 +114,7 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     const before = await balanceOf(userId);
     // Pay in the sandbox so topUp's retrieve sees a paid session; its own webhook joins the race too.
     await server.sandbox(`/sandbox/checkout/sessions/${sessionId}/pay`, { outcome: 'paid' });
-    const session = await server.topup.billing.stripe.checkout.sessions.retrieve(sessionId);
+    const session = await server.topup.stripe.checkout.sessions.retrieve(sessionId);
     const calls = Array.from({ length: 50 }, (_, index) =>
       index % 2 === 0
         ? postEvent(stripeEvent('checkout.session.completed', session)).then((response) => response.status)
@@ -235,7 +235,7 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     expect((await post(good, { signature: 't=1,v1=deadbeef' })).status).toBe(400);
     expect((await post(good, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(400);
     expect((await post(good, { secret: 'whsec_of_another_endpoint' })).status).toBe(400);
-    expect((await post(good.replace('"credits_amount":"71"', '"credits_amount":"7100"'), { signature: signer.webhooks.generateTestHeaderString({ payload: good, secret: server.topup.billing.webhookSecret() }) })).status).toBe(400);
+    expect((await post(good.replace('"credits_amount":"71"', '"credits_amount":"7100"'), { signature: signer.webhooks.generateTestHeaderString({ payload: good, secret: server.topup.webhookSecret }) })).status).toBe(400);
     expect((await post('{"id": "evt_x", "type": ')).status).toBe(400);
     expect((await post(JSON.stringify({ hello: 'world' }))).status).toBe(400);
     expect((await post(JSON.stringify({ ...JSON.parse(good), padding: 'x'.repeat(300_000) }))).status).toBe(413);

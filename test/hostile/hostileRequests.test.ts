@@ -83,7 +83,7 @@ function rawGraphql(harness: Harness, init: { body: string; contentType?: string
 function webhook(harness: Harness, payload: string, options: { signature?: string | null; secret?: string; timestamp?: number; method?: string } = {}): Promise<Answer> {
   const signature =
     options.signature === undefined
-      ? signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? harness.server.topup.billing.webhookSecret(), timestamp: options.timestamp })
+      ? signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? harness.server.topup.webhookSecret, timestamp: options.timestamp })
       : options.signature;
   return request(`${harness.url}/api/stripe/webhooks`, {
     method: options.method ?? 'POST',
@@ -141,7 +141,7 @@ const cases: HostileCase[] = [
     status: 400,
     send: (h) => {
       const payload = unknownSessionCompleted({ type: 'credit_topup', clerk_user_id: alice, credits_amount: '100' });
-      const signature = signer.webhooks.generateTestHeaderString({ payload, secret: h.server.topup.billing.webhookSecret() });
+      const signature = signer.webhooks.generateTestHeaderString({ payload, secret: h.server.topup.webhookSecret });
       const tampered = payload.replace('"credits_amount":"100"', '"credits_amount":"100000"');
       expect(tampered).not.toBe(payload);
       return webhook(h, tampered, { signature });
@@ -154,7 +154,7 @@ const cases: HostileCase[] = [
     status: 400,
     send: (h) => {
       const payload = '{"id":"evt_1"}';
-      const valid = signer.webhooks.generateTestHeaderString({ payload, secret: h.server.topup.billing.webhookSecret() });
+      const valid = signer.webhooks.generateTestHeaderString({ payload, secret: h.server.topup.webhookSecret });
       return webhook(h, payload, { signature: valid.replace('v1=', 'v0=') });
     },
   },

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.ts';
 import { silentLogger, createLogger } from '../../server/log.ts';
-import { startTopup, type RunningTopup } from '../../server/startTopup.ts';
+import { startTopup, type RunningTopup } from '../../server/app/startTopup.ts';
 import { createTestStorage, type LedgerStorageKind, type TestStorage } from './testStorage.ts';
 
 export interface TestTopup {

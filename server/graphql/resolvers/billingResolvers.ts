@@ -1,4 +1,3 @@
-import { purchaseRecords } from '../../billing/purchaseRecords.ts';
 import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
@@ -42,7 +41,7 @@ export const billingResolvers: Resolvers = {
     },
     flaggedPurchases: async (_parent, args, context) => {
       requireRole(context, ['admin']);
-      return toConnection(await purchaseRecords.list(context.services.storage, { flaggedOnly: true, first: args.first ?? null, after: args.after ?? null }));
+      return toConnection(await context.services.billing.listPurchases({ flaggedOnly: true, first: args.first ?? null, after: args.after ?? null }));
     },
   },
   Mutation: {
@@ -67,7 +66,7 @@ export const billingResolvers: Resolvers = {
   User: {
     purchases: async (user, args, context) => {
       requireAccessToUser(context, user.id);
-      return toConnection(await purchaseRecords.list(context.services.storage, { userId: user.id, first: args.first ?? null, after: args.after ?? null }));
+      return toConnection(await context.services.billing.listPurchases({ userId: user.id, first: args.first ?? null, after: args.after ?? null }));
     },
   },
   LedgerEntry: {

@@ -1,4 +1,3 @@
-import { creditStats } from '../../ledger/creditStats.ts';
 import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireRole } from '../requireRole.ts';
 
@@ -7,7 +6,7 @@ export const creditStatsResolvers: Resolvers = {
   Query: {
     creditStats: async (_parent, args, context) => {
       requireRole(context, ['admin']);
-      const buckets = await creditStats(context.services.storage, { from: args.from, to: args.to, interval: args.interval });
+      const buckets = await context.services.ledger.stats({ from: args.from, to: args.to, interval: args.interval });
       return { currency: context.services.config.credits.currency, interval: args.interval, buckets };
     },
   },

@@ -1,6 +1,3 @@
-import { adjustCredits } from '../../ledger/adjustCredits.ts';
-import { listLedgerEntries } from '../../ledger/listLedgerEntries.ts';
-import { spendCredits } from '../../ledger/spendCredits.ts';
 import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireRole } from '../requireRole.ts';
 import { toConnection } from './toConnection.ts';
@@ -10,7 +7,7 @@ export const ledgerResolvers: Resolvers = {
   Query: {
     ledgerEntries: async (_parent, args, context) => {
       requireRole(context, ['admin']);
-      const page = await listLedgerEntries(context.services.storage, {
+      const page = await context.services.ledger.listEntries({
         userId: args.filter?.userId ?? null,
         kinds: args.filter?.kinds ?? null,
         from: args.filter?.from ?? null,
@@ -25,7 +22,7 @@ export const ledgerResolvers: Resolvers = {
   Mutation: {
     adjustCredits: (_parent, { input }, context) => {
       const viewer = requireRole(context, ['admin']);
-      return adjustCredits(context.services.storage, {
+      return context.services.ledger.adjust({
         userId: input.userId,
         delta: input.delta,
         reason: input.reason,
@@ -35,7 +32,7 @@ export const ledgerResolvers: Resolvers = {
     },
     spendCredits: (_parent, { input }, context) => {
       const viewer = requireRole(context, ['service', 'admin']);
-      return spendCredits(context.services.storage, {
+      return context.services.ledger.spend({
         userId: input.userId,
         amount: input.amount,
         reason: input.reason ?? null,

@@ -1,5 +1,4 @@
 import type { PurchaseRow } from '../../billing/purchaseTypes.ts';
-import { purchaseRecords } from '../../billing/purchaseRecords.ts';
 import type { GraphQLContext } from '../context.ts';
 
 const loaders = new WeakMap<GraphQLContext, (sessionId: string) => Promise<PurchaseRow | null>>();
@@ -22,7 +21,7 @@ function createBatchLoader(context: GraphQLContext): (sessionId: string) => Prom
   let pending: Map<string, { resolve: (row: PurchaseRow | null) => void; reject: (error: unknown) => void }> | null = null;
   const flush = async (batch: NonNullable<typeof pending>) => {
     try {
-      const rows = await purchaseRecords.findMany(context.services.storage, [...batch.keys()]);
+      const rows = await context.services.billing.findPurchases([...batch.keys()]);
       const bySession = new Map(rows.map((row) => [row.sessionId, row]));
       for (const [sessionId, waiter] of batch) waiter.resolve(bySession.get(sessionId) ?? null);
     } catch (error) {

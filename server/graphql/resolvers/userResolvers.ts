@@ -1,7 +1,3 @@
-import { ensureUser } from '../../ledger/ensureUser.ts';
-import { findUser } from '../../ledger/findUser.ts';
-import { listLedgerEntries } from '../../ledger/listLedgerEntries.ts';
-import { listUsers } from '../../ledger/listUsers.ts';
 import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
@@ -11,15 +7,10 @@ import { toConnection } from './toConnection.ts';
 export const userResolvers: Resolvers = {
   Query: {
     // The user always comes from the verified token, never from an argument; first sight creates
-    // the row, so a new Clerk user sees a balance of 0 without any sign-up step. `me` is the
-    // hottest query, so it reads first and writes only for a new user or a changed email: an
-    // upsert on every call would lock the user's row and contend with the user's own spends.
-    me: async (_parent, _args, context) => {
+    // the row, so a new Clerk user sees a balance of 0 without any sign-up step.
+    me: (_parent, _args, context) => {
       const viewer = requireRole(context, ['user', 'admin']);
-      const { storage } = context.services;
-      const existing = await findUser(storage, viewer.userId);
-      if (existing !== null && (viewer.email === null || viewer.email === existing.email)) return existing;
-      return ensureUser(storage, { userId: viewer.userId, email: viewer.email });
+      return context.services.ledger.viewerUser({ userId: viewer.userId, email: viewer.email });
     },
     viewer: (_parent, _args, context) => {
       const viewer = requireRole(context, ['user', 'admin', 'service']);
@@ -27,7 +18,7 @@ export const userResolvers: Resolvers = {
     },
     users: async (_parent, args, context) => {
       requireRole(context, ['admin']);
-      const page = await listUsers(context.services.storage, {
+      const page = await context.services.ledger.listUsers({
         search: args.search ?? null,
         sort: args.sort,
         first: args.first ?? null,
@@ -37,14 +28,14 @@ export const userResolvers: Resolvers = {
     },
     user: (_parent, args, context) => {
       requireRole(context, ['admin']);
-      return findUser(context.services.storage, args.id);
+      return context.services.ledger.findUser(args.id);
     },
   },
   User: {
     debt: (user) => Math.max(0, -user.credits),
     ledger: async (user, args, context) => {
       requireAccessToUser(context, user.id);
-      const page = await listLedgerEntries(context.services.storage, {
+      const page = await context.services.ledger.listEntries({
         userId: user.id,
         kinds: args.filter?.kinds ?? null,
         from: args.filter?.from ?? null,

@@ -1,16 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AppServices } from '../../../server/appServices.ts';
+import type { AppServices } from '../../../server/app/appServices.ts';
 import { createBilling } from '../../../server/billing/createBilling.ts';
 import { loadConfig, type Config } from '../../../server/config.ts';
 import type { Storage } from '../../../server/db/storage.ts';
 import type { SqlDatabase } from '../../../server/db/sqlDatabase.ts';
-import { createApp, type CreateAppOptions } from '../../../server/http/createApp.ts';
+import { createApp, type CreateAppOptions } from '../../../server/app/createApp.ts';
 import { startHttpServer } from '../../../server/http/startHttpServer.ts';
 import { createLogger } from '../../../server/log.ts';
-import { createStripeClient } from '../../../server/stripe/createStripeClient.ts';
+import { createStripeClient } from '../../../server/billing/stripe/createStripeClient.ts';
 import { createTestStorage, type StorageKind } from '../../support/testStorage.ts';
+import { createLedger } from '../../../server/ledger/createLedger.ts';
+
+/** The webhook signing secret of every test server (its Stripe is unreachable, but signed events still apply). */
+const testWebhookSecret = 'whsec_test_server_0123456789abcdef';
 
 /** The service key every test server accepts. */
 export const testServiceKey = 'test-service-key-0123456789abcdef';
@@ -30,6 +34,7 @@ export interface TestServer {
   url: string;
   config: Config;
   storage: Storage;
+  webhookSecret: string;
   /** Raw SQL on the server's database, for setup only. */
   database: SqlDatabase | null;
   /** Every log line the server wrote, parsed. */
@@ -66,8 +71,8 @@ export async function startTestServer(
   const log = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   // These suites do not reach Stripe: billing is built against a closed port, so a call would fail loudly.
   const stripe = createStripeClient({ secretKey: 'sk_test_not_used_by_these_tests', baseUrl: 'http://127.0.0.1:9' });
-  const billing = createBilling({ config, storage, log, stripe, webhookSecret: 'whsec_not_used_by_these_tests' });
-  const services: AppServices = { config, storage, log, billing };
+  const billing = createBilling({ config, storage, log, stripe, webhookSecret: testWebhookSecret });
+  const services: AppServices = { config, storage, log, billing, ledger: createLedger(storage) };
   const running = await startHttpServer({ app: createApp(services, options.appOptions), port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${running.port}`;
 
@@ -75,6 +80,7 @@ export async function startTestServer(
     url,
     config,
     storage,
+    webhookSecret: testWebhookSecret,
     database: testStorage?.database ?? null,
     logs,
     async graphql<Data>(query: string, requestOptions: Parameters<TestServer['graphql']>[1] = {}): Promise<GraphQLResult<Data>> {

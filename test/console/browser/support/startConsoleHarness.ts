@@ -46,7 +46,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const dataDirectory = mkdtempSync(path.join(tmpdir(), 'topup-browser-'));
   const serverLogPath = path.join(artifactsDirectory, 'browser-server.log');
   const { loadConfig } = await import('../../../../server/config.ts');
-  const { startTopup } = await import('../../../../server/startTopup.ts');
+  const { startTopup } = await import('../../../../server/app/startTopup.ts');
   const { createLogger } = await import('../../../../server/log.ts');
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDirectory, STRIPE_SANDBOX_PORT: '0', LOG_LEVEL: 'info' });
   const topup = await startTopup({

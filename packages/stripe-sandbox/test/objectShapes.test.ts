@@ -1,15 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxApiVersion } from '../../server/stripeSandbox/sandboxApiVersion.ts';
+import { sandboxApiVersion } from '../src/sandboxApiVersion.ts';
 import { SandboxHarness } from './sandboxHarness.ts';
 
-/** Stripe's published sample objects, kept next to the repository (see ../shared/stripe/README.md). */
-const fixturesPath = fileURLToPath(new URL('../../../shared/stripe/fixtures3.json', import.meta.url));
-const fixtures = existsSync(fixturesPath)
-  ? (JSON.parse(readFileSync(fixturesPath, 'utf8')) as { resources: Record<string, Record<string, unknown>> }).resources
-  : null;
+/** Stripe's published sample objects, kept in the repository at `test/fixtures/stripe/` (a fresh clone has them). */
+const fixturesPath = fileURLToPath(new URL('../../../test/fixtures/stripe/fixtures3.json', import.meta.url));
+const fixtures = (JSON.parse(readFileSync(fixturesPath, 'utf8')) as { resources: Record<string, Record<string, unknown>> }).resources;
 
 describe('Stripe sandbox: object shapes', { timeout: 10_000 }, () => {
   it('speaks the API version pinned by the installed stripe SDK', () => {
@@ -17,7 +15,7 @@ describe('Stripe sandbox: object shapes', { timeout: 10_000 }, () => {
     expect(sandboxApiVersion).toBe(Stripe.API_VERSION);
   });
 
-  describe.skipIf(fixtures === null)('against fixtures3.json', () => {
+  describe('against fixtures3.json', () => {
     let harness: SandboxHarness;
     const objects: Record<string, Record<string, unknown>> = {};
     beforeAll(async () => {

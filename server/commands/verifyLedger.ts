@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { loadConfig } from '../config.ts';
 import { openStorage } from '../db/openStorage.ts';
-import { verifyLedger } from './verifyLedger.ts';
+import { verifyLedger } from '../ledger/verifyLedger.ts';
 
 /**
  * `npm run ledger:verify`: checks, on the configured database, that every balance equals the sum of

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStripeSandbox } from '../../server/stripeSandbox/startStripeSandbox.ts';
+import { startStripeSandbox } from '../src/startStripeSandbox.ts';
 import { SandboxHarness } from './sandboxHarness.ts';
 
 describe('Stripe sandbox: state across restarts', { timeout: 10_000 }, () => {

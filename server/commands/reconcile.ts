@@ -2,10 +2,10 @@ import 'dotenv/config';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStorage } from '../db/openStorage.ts';
-import { createStripeClient } from '../stripe/createStripeClient.ts';
-import { createPricing } from './pricing.ts';
-import { reconcile } from './reconcile.ts';
-import { sandboxApiKey } from '../stripe/sandboxApiKey.ts';
+import { createStripeClient } from '../billing/stripe/createStripeClient.ts';
+import { createPricing } from '../billing/pricing.ts';
+import { reconcile } from '../billing/reconcile.ts';
+import { sandboxApiKey } from '../billing/stripe/sandboxApiKey.ts';
 
 /**
  * `npm run stripe:reconcile [-- --lookback-hours 72]`: fulfils what the webhook missed, from Stripe's

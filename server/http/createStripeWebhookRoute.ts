@@ -1,11 +1,8 @@
 import express from 'express';
 import type Stripe from 'stripe';
-import type { Storage } from '../db/storage.ts';
+import type { Billing } from '../billing/createBilling.ts';
 import type { Logger } from '../log.ts';
-import type { Pricing } from '../billing/pricing.ts';
-import { handleStripeEvent } from '../billing/handleStripeEvent.ts';
 import { isTopupError } from '../errors.ts';
-import { purchaseRecords } from '../billing/purchaseRecords.ts';
 
 /**
  * `POST /api/stripe/webhooks`: the raw body (the signature covers the exact bytes), verified with the
@@ -15,11 +12,8 @@ import { purchaseRecords } from '../billing/purchaseRecords.ts';
  * - 200: processed, ignored, or already processed before (a duplicate).
  * - 500: a transient failure (database unreachable); nothing was half-applied, Stripe retries.
  */
-export function createWebhookRoute(options: {
-  stripe: Stripe;
-  webhookSecret: () => string;
-  storage: Storage;
-  pricing: Pricing;
+export function createStripeWebhookRoute(options: {
+  billing: Billing;
   log: Logger;
   bodySizeMaxBytes: number;
 }): express.Router {
@@ -36,7 +30,7 @@ export function createWebhookRoute(options: {
       }
       let event: Stripe.Event;
       try {
-        event = options.stripe.webhooks.constructEvent(body, signature, options.webhookSecret());
+        event = options.billing.verifyWebhookEvent({ body, signature });
       } catch (error) {
         options.log.log('warn', 'stripe webhook refused', { reason: (error as Error).message });
         response.status(400).json({ error: `webhook signature verification failed: ${(error as Error).message}` });
@@ -55,7 +49,7 @@ export function createWebhookRoute(options: {
       const log = options.log.child({ eventId: event.id, eventType: event.type });
       const record = { id: event.id, type: event.type, created: event.created, livemode: event.livemode };
       try {
-        const handled = await handleStripeEvent({ storage: options.storage, pricing: options.pricing, event });
+        const handled = await options.billing.handleStripeEvent(event);
         if (handled.duplicate) {
           response.json({ received: true, duplicate: true });
           return;
@@ -68,14 +62,14 @@ export function createWebhookRoute(options: {
           // retrying cannot change the answer, so it is acknowledged and its refusal recorded.
           const outcome = `refused: ${error.code}: ${error.message}`;
           log.log('warn', 'stripe event refused', { outcome });
-          await purchaseRecords.recordFailedEvent(options.storage, { event: record, outcome, error: null }).catch(() => undefined);
+          await options.billing.recordFailedEvent({ event: record, outcome, error: null }).catch(() => undefined);
           response.json({ received: true, outcome });
           return;
         }
         // Nothing was applied (the event's transaction rolled back): Stripe's retry will apply it.
         log.log('error', 'stripe event failed; Stripe will retry', { error });
-        await purchaseRecords
-          .recordFailedEvent(options.storage, { event: record, outcome: 'failed', error: (error as Error).message })
+        await options.billing
+          .recordFailedEvent({ event: record, outcome: 'failed', error: (error as Error).message })
           .catch(() => undefined);
         response.status(500).json({ error: 'processing failed; retry later' });
       }

@@ -1,18 +1,19 @@
 import net from 'node:net';
-import type { Config } from './config.ts';
-import type { Storage } from './db/storage.ts';
-import { createLogger, type Logger } from './log.ts';
-import { openStorage } from './db/openStorage.ts';
-import { seedReferenceUser } from './seed/seedReferenceUser.ts';
-import { createApp } from './http/createApp.ts';
-import { startHttpServer } from './http/startHttpServer.ts';
-import { createBilling, type Billing } from './billing/createBilling.ts';
-import { createStripeClient } from './stripe/createStripeClient.ts';
-import { createWebhookRoute } from './stripe/createWebhookRoute.ts';
-import { startStripeSandbox, type StripeSandbox } from './stripeSandbox/startStripeSandbox.ts';
-import { sandboxApiKey } from './stripe/sandboxApiKey.ts';
-import { scheduleReconcile } from './billing/scheduleReconcile.ts';
-import { keepStatisticsFresh } from './db/keepStatisticsFresh.ts';
+import type { Config } from '../config.ts';
+import type { Storage } from '../db/storage.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { openStorage } from '../db/openStorage.ts';
+import { seedReferenceUser } from '../seed/seedReferenceUser.ts';
+import { createApp, type CreateAppOptions } from './createApp.ts';
+import { startHttpServer } from '../http/startHttpServer.ts';
+import { createBilling, type Billing } from '../billing/createBilling.ts';
+import { createStripeClient } from '../billing/stripe/createStripeClient.ts';
+import type Stripe from 'stripe';
+import type { StripeSandbox } from '@topup/stripe-sandbox';
+import { createLedger, type Ledger } from '../ledger/createLedger.ts';
+import { sandboxApiKey } from '../billing/stripe/sandboxApiKey.ts';
+import { scheduleReconcile } from '../billing/scheduleReconcile.ts';
+import { keepStatisticsFresh } from '../db/keepStatisticsFresh.ts';
 
 export interface RunningTopup {
   /** Where the API and console answer, e.g. http://127.0.0.1:4000. */
@@ -21,7 +22,12 @@ export interface RunningTopup {
   /** The config in force (with the real port and public URL when port 0 was asked). */
   config: Config;
   storage: Storage;
+  ledger: Ledger;
   billing: Billing;
+  /** The Stripe client the server uses (real Stripe, or the sandbox), for scripts and tests. */
+  stripe: Stripe;
+  /** The webhook endpoint's signing secret in force (the sandbox's own when none is configured). */
+  webhookSecret: string;
   /** The local Stripe stand-in, when no STRIPE_SECRET_KEY is configured. */
   stripeSandbox: StripeSandbox | null;
   /** Stops HTTP first (no new work), then the sandbox, then the database. */
@@ -37,6 +43,8 @@ export async function startTopup(options: {
   config: Config;
   log?: Logger;
   storage?: Storage;
+  /** Extra resolvers, GraphQL limits or another console folder (tests). */
+  appOptions?: CreateAppOptions;
   /** Faster webhook retries for tests; the sandbox's default backs off over about two minutes. */
   sandboxRetryDelaysMilliseconds?: number[];
 }): Promise<RunningTopup> {
@@ -51,6 +59,8 @@ export async function startTopup(options: {
     if (storage.kind === 'pglite') closers.push(keepStatisticsFresh({ storage, log }));
     let stripeSandbox: StripeSandbox | null = null;
     if (config.stripe.secretKey === null) {
+      // Loaded only here: with a real Stripe key the sandbox's code is never imported.
+      const { startStripeSandbox } = await import('@topup/stripe-sandbox');
       stripeSandbox = await startStripeSandbox({
         port: config.stripe.sandboxPort,
         dataDirectory: config.dataDirectory,
@@ -70,15 +80,8 @@ export async function startTopup(options: {
     const webhookSecret = config.stripe.webhookSecret ?? stripeSandbox?.webhookSecret;
     if (!webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
     const billing = createBilling({ config, storage, log, stripe, webhookSecret });
-    const app = createApp(
-      { config, storage, log, billing },
-      {
-        beforeBodyParsers: (express) =>
-          express.use(
-            createWebhookRoute({ stripe, webhookSecret: billing.webhookSecret, storage, pricing: billing.pricing, log, bodySizeMaxBytes: config.bodySizeMaxBytes }),
-          ),
-      },
-    );
+    const ledger = createLedger(storage);
+    const app = createApp({ config, storage, log, ledger, billing }, options.appOptions);
     const http = await startHttpServer({ app, port: config.port });
     closers.push(() => http.close());
     if (config.reconcileIntervalSeconds > 0) {
@@ -91,7 +94,10 @@ export async function startTopup(options: {
       port: http.port,
       config,
       storage,
+      ledger,
       billing,
+      stripe,
+      webhookSecret,
       stripeSandbox,
       async close() {
         for (const close of closers.reverse()) await close().catch((error: unknown) => log.log('warn', 'close failed', { error }));

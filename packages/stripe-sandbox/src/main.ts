@@ -1,7 +1,7 @@
 import { startStripeSandbox } from './startStripeSandbox.ts';
 
 /**
- * Runs the Stripe sandbox on its own: `npx tsx server/stripeSandbox/main.ts`. Reads `.env` when
+ * Runs the Stripe sandbox on its own: `npx tsx packages/stripe-sandbox/src/main.ts`. Reads `.env` when
  * present, then STRIPE_SANDBOX_PORT (12111), DATA_DIR (./.data), PUBLIC_URL
  * (http://localhost:$PORT, PORT 4000) for the webhook target `$PUBLIC_URL/api/stripe/webhooks`,
  * and STRIPE_WEBHOOK_SECRET when set (otherwise the sandbox's own secret, printed below).

@@ -1,27 +1,22 @@
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import type { AppServices } from '../appServices.ts';
+import type { AppServices } from './appServices.ts';
 import { createAuthenticator } from '../auth/createAuthenticator.ts';
 import { loadDevSigningKey, type DevSigningKey } from '../auth/loadDevSigningKey.ts';
 import type { Resolvers } from '../graphql/generated/resolversTypes.ts';
 import type { GraphQLLimits } from '../graphql/graphqlLimits.ts';
-import { createAccessLogMiddleware } from './createAccessLogMiddleware.ts';
-import { createAppMetrics } from './createAppMetrics.ts';
-import { createConsoleRouter } from './createConsoleRouter.ts';
-import { createDevTokenRouter } from './createDevTokenRouter.ts';
-import { createGraphQLRoute } from './createGraphQLRoute.ts';
-import { createHealthRouter } from './createHealthRouter.ts';
-import { createJsonErrorHandler } from './createJsonErrorHandler.ts';
-import { requestIdMiddleware } from './requestId.ts';
-import { sendJsonError } from './sendJsonError.ts';
+import { createAccessLogMiddleware } from '../http/createAccessLogMiddleware.ts';
+import { createAppMetrics } from '../http/createAppMetrics.ts';
+import { createConsoleRouter } from '../http/createConsoleRouter.ts';
+import { createDevTokenRouter } from '../http/createDevTokenRouter.ts';
+import { createGraphQLRoute } from '../http/createGraphQLRoute.ts';
+import { createHealthRouter } from '../http/createHealthRouter.ts';
+import { createJsonErrorHandler } from '../http/createJsonErrorHandler.ts';
+import { createStripeWebhookRoute } from '../http/createStripeWebhookRoute.ts';
+import { requestIdMiddleware } from '../http/requestId.ts';
+import { sendJsonError } from '../http/sendJsonError.ts';
 
 export interface CreateAppOptions {
-  /**
-   * Mounts routes that must read the raw body, before any body parser runs: the Stripe webhook
-   * (`POST /api/stripe/webhooks`, whose signature is over the exact bytes). Request ids, the access
-   * log and metrics already apply to these routes.
-   */
-  beforeBodyParsers?: (app: express.Express) => void;
   /** Resolver maps merged after the built-in ones (see `graphql/resolvers/resolverMaps.ts`). */
   extraResolvers?: readonly Resolvers[];
   /** Overrides of the GraphQL depth, cost and parser limits (`graphql/graphqlLimits.ts`). */
@@ -33,9 +28,10 @@ export interface CreateAppOptions {
 const defaultConsoleDirectory = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 
 /**
- * The whole HTTP surface of Topup (see CONTRACT.md, "HTTP"), in the order requests meet it:
- * request id, access log and metrics; raw-body routes; probes; dev auth; GraphQL; unknown API
- * paths; the console; errors.
+ * The whole HTTP surface of Topup (docs/reference/http.md), in the order requests meet it: request
+ * id, access log and metrics; the Stripe webhook (raw body, before any JSON parser); probes; dev
+ * auth; GraphQL; unknown API paths; the console; errors. `startTopup` and every test use this one
+ * function, so what tests reach is what users reach.
  */
 export function createApp(services: AppServices, options: CreateAppOptions = {}): express.Express {
   const { config, log } = services;
@@ -53,8 +49,8 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
     next();
   });
 
-  // ---- Raw-body routes: mounted here, before any JSON parser. The Stripe webhook goes here. ----
-  options.beforeBodyParsers?.(app);
+  // The webhook's signature is over the exact bytes: it reads the raw body, before any JSON parser.
+  app.use(createStripeWebhookRoute({ billing: services.billing, log, bodySizeMaxBytes: config.bodySizeMaxBytes }));
 
   app.use(createHealthRouter({ storage: services.storage, metrics: metrics.registry }));
   if (config.devAuth) app.use(createDevTokenRouter({ devSigningKey }));

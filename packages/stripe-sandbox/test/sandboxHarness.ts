@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { startStripeSandbox, type StripeSandbox, type StripeSandboxOptions } from '../../server/stripeSandbox/startStripeSandbox.ts';
+import { startStripeSandbox, type StripeSandbox, type StripeSandboxOptions } from '../src/startStripeSandbox.ts';
 
 /** One POST the webhook receiver got, after checking its signature with the real SDK. */
 export interface ReceivedWebhook {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseFormBody } from '../../server/stripeSandbox/parseFormBody.ts';
-import { RequestParams } from '../../server/stripeSandbox/requestParams.ts';
-import { StripeApiError } from '../../server/stripeSandbox/stripeApiError.ts';
+import { parseFormBody } from '../src/parseFormBody.ts';
+import { RequestParams } from '../src/requestParams.ts';
+import { StripeApiError } from '../src/stripeApiError.ts';
 
 describe('Stripe sandbox: form parameters', () => {
   it('parses nested brackets, appended and indexed lists the way Stripe reads them', () => {

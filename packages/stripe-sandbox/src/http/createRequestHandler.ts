@@ -26,7 +26,7 @@ export function createRequestHandler(dependencies: {
     if (url.pathname.startsWith('/sandbox/')) return handleControlRequest(dependencies, request, response, url);
     if (url.pathname.startsWith('/checkout/')) return handleCheckoutPage(context, request, response, url);
     if (url.pathname === '/' && request.method === 'GET') {
-      sendText(response, 200, 'Stripe sandbox: a local stand-in for the part of Stripe\'s API Topup uses. See server/stripeSandbox/README.md.\n', {
+      sendText(response, 200, 'Stripe sandbox: a local stand-in for the part of Stripe\'s API Topup uses. See packages/stripe-sandbox/README.md.\n', {
         'Content-Type': 'text/plain; charset=utf-8',
       });
       return;

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { errorCodes, TopupError } from '../errors.ts';
+import { errorCodes, TopupError } from '../../errors.ts';
 
 /**
  * Stripe failed or could not be reached: the client gets STRIPE_UNAVAILABLE with a message it can

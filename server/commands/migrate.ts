@@ -1,8 +1,8 @@
 import 'dotenv/config';
 import { loadConfig } from '../config.ts';
-import { openPglite } from './openPglite.ts';
-import { openPostgres } from './openPostgres.ts';
-import { migrate } from './migrate.ts';
+import { openPglite } from '../db/openPglite.ts';
+import { openPostgres } from '../db/openPostgres.ts';
+import { migrate } from '../db/migrate.ts';
 
 /**
  * `npm run migrate`: applies pending migrations to DATABASE_URL (for Supabase, its direct connection

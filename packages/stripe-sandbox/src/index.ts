@@ -1,0 +1,5 @@
+/**
+ * The package's public surface: start a sandbox (in-process, as `npm start` does when no
+ * STRIPE_SECRET_KEY is set) and its types. Everything else under `src/` is internal.
+ */
+export { startStripeSandbox, type StripeSandbox, type StripeSandboxOptions } from './startStripeSandbox.ts';

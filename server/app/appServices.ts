@@ -1,0 +1,22 @@
+import type { Config } from '../config.ts';
+import type { Storage } from '../db/storage.ts';
+import type { Logger } from '../log.ts';
+import type { Billing } from '../billing/createBilling.ts';
+import type { Ledger } from '../ledger/createLedger.ts';
+
+/**
+ * What the transports (HTTP routes, GraphQL resolvers) get to do their job: built once at boot by
+ * `startTopup` and passed down explicitly, so tests can hand in a fresh database and a silent log.
+ * `storage` is here for the readiness probe only; GraphQL sees `DomainServices`, without it.
+ */
+export interface AppServices extends DomainServices {
+  storage: Storage;
+}
+
+/** The domain services, which alone reach storage. */
+export interface DomainServices {
+  config: Config;
+  log: Logger;
+  ledger: Ledger;
+  billing: Billing;
+}

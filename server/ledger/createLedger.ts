@@ -1,0 +1,53 @@
+import type { Storage } from '../db/storage.ts';
+import { adjustCredits } from './adjustCredits.ts';
+import { creditStats, type CreditStatsRow } from './creditStats.ts';
+import { ensureUser } from './ensureUser.ts';
+import { findUser } from './findUser.ts';
+import { grantCredits } from './grantCredits.ts';
+import type { LedgerEntryRow, Page, UserRow } from './ledgerTypes.ts';
+import { listLedgerEntries, type LedgerFilter } from './listLedgerEntries.ts';
+import { listUsers, type UserSort } from './listUsers.ts';
+import { spendCredits } from './spendCredits.ts';
+import { verifyLedger, type LedgerVerification } from './verifyLedger.ts';
+
+/**
+ * The ledger as the transports see it: users, balances and credit movements, with the storage bound
+ * once at boot. Resolvers call this and never hold a storage handle. Each method is one function of
+ * this folder (one SQL function each); read those for the rules and the errors they can return.
+ */
+export interface Ledger {
+  findUser(userId: string): Promise<UserRow | null>;
+  /** First sight of a verified user creates its row; a changed email is updated. */
+  ensureUser(options: { userId: string; email: string | null }): Promise<UserRow>;
+  /**
+   * The caller's own row: a read for a known user with an unchanged email (the hot path of `me`),
+   * an upsert only for a new user or a changed email, so `me` never contends with the user's spends.
+   */
+  viewerUser(options: { userId: string; email: string | null }): Promise<UserRow>;
+  listUsers(options: { search?: string | null; sort: UserSort; first?: number | null; after?: string | null }): Promise<Page<UserRow>>;
+  listEntries(options: LedgerFilter & { first?: number | null; after?: string | null }): Promise<Page<LedgerEntryRow>>;
+  grant(options: Parameters<typeof grantCredits>[1]): Promise<LedgerEntryRow>;
+  adjust(options: Parameters<typeof adjustCredits>[1]): Promise<LedgerEntryRow>;
+  spend(options: Parameters<typeof spendCredits>[1]): Promise<LedgerEntryRow>;
+  stats(options: { from: string; to: string; interval: 'day' | 'week' }): Promise<CreditStatsRow[]>;
+  verify(): Promise<LedgerVerification>;
+}
+
+export function createLedger(storage: Storage): Ledger {
+  return {
+    findUser: (userId) => findUser(storage, userId),
+    ensureUser: (options) => ensureUser(storage, options),
+    async viewerUser(options) {
+      const existing = await findUser(storage, options.userId);
+      if (existing !== null && (options.email === null || options.email === existing.email)) return existing;
+      return ensureUser(storage, options);
+    },
+    listUsers: (options) => listUsers(storage, options),
+    listEntries: (options) => listLedgerEntries(storage, options),
+    grant: (options) => grantCredits(storage, options),
+    adjust: (options) => adjustCredits(storage, options),
+    spend: (options) => spendCredits(storage, options),
+    stats: (options) => creditStats(storage, options),
+    verify: () => verifyLedger(storage),
+  };
+}
