@@ -1,15 +1,9 @@
-/** Lifecycle of one checkout session for credits (`credit_purchases.status`). */
-export const purchaseStatuses = [
-  'open',
-  'paid',
-  'pending',
-  'failed',
-  'expired',
-  'refunded',
-  'partially_refunded',
-  'disputed',
-] as const;
-export type PurchaseStatus = (typeof purchaseStatuses)[number];
+import type { PurchaseStatus } from '../vocabulary.ts';
+
+// The lifecycle of one checkout session (`credit_purchases.status`) is a word of the one vocabulary
+// (`server/vocabulary.ts`); re-exported for billing's code.
+export { purchaseStatuses } from '../vocabulary.ts';
+export type { PurchaseStatus } from '../vocabulary.ts';
 
 /** One row of `credit_purchases`. */
 export interface PurchaseRow {

@@ -4,8 +4,11 @@
  * values outside JavaScript's safe integer range, so a number never loses precision here.
  */
 
-export const ledgerKinds = ['purchase', 'refund', 'dispute', 'dispute_won', 'adjustment', 'spend'] as const;
-export type LedgerKind = (typeof ledgerKinds)[number];
+import type { LedgerKind } from '../vocabulary.ts';
+
+// The kinds are words of the one vocabulary (`server/vocabulary.ts`); re-exported for the ledger's code.
+export { ledgerKinds } from '../vocabulary.ts';
+export type { LedgerKind } from '../vocabulary.ts';
 
 /** One row of `credit_ledger`. */
 export interface LedgerEntryRow {

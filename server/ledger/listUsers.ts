@@ -1,8 +1,10 @@
 import type { Storage } from '../db/storage.ts';
 import type { Page, UserRow } from './ledgerTypes.ts';
 import { decodeCursor, pageSize, toPage } from './pagination.ts';
+import type { UserSort } from '../vocabulary.ts';
 
-export type UserSort = 'last_credit_update_desc' | 'credits_desc' | 'credits_asc' | 'created_at_desc';
+// The orders are words of the one vocabulary (`server/vocabulary.ts`).
+export type { UserSort } from '../vocabulary.ts';
 
 /** Users in one of four orders, optionally searched by id or email. Errors: BAD_USER_INPUT (page size, cursor). */
 export async function listUsers(

@@ -1,0 +1,66 @@
+/**
+ * The words of every enum Topup has, once: the lower-case words the database's CHECK constraints,
+ * the domain and the GraphQL enums' internal values use. Everything else is derived from here: the
+ * domain's types (`LedgerKind`, `PurchaseStatus`, ...), `server/graphql/resolvers/enumResolvers.ts`,
+ * the `enumValues` of `codegen.ts`, and the console's labels. `test/vocabulary.test.ts` compares
+ * each list with the SQL CHECK constraint of its column and with the GraphQL schema.
+ *
+ * This file imports nothing, on purpose: the console bundles it, and it must not pull server code in.
+ */
+
+/** `credit_ledger.kind`: what moved the credits. */
+export const ledgerKinds = ['purchase', 'refund', 'dispute', 'dispute_won', 'adjustment', 'spend'] as const;
+export type LedgerKind = (typeof ledgerKinds)[number];
+
+/** `credit_purchases.status`: the lifecycle of one checkout session for credits. */
+export const purchaseStatuses = ['open', 'paid', 'pending', 'failed', 'expired', 'refunded', 'partially_refunded', 'disputed'] as const;
+export type PurchaseStatus = (typeof purchaseStatuses)[number];
+
+/** How a list of users is ordered (`list_users(p_sort)`). */
+export const userSorts = ['last_credit_update_desc', 'credits_desc', 'credits_asc', 'created_at_desc'] as const;
+export type UserSort = (typeof userSorts)[number];
+
+/** The width of one bucket of the credit statistics. */
+export const statsIntervals = ['day', 'week'] as const;
+export type StatsInterval = (typeof statsIntervals)[number];
+
+/** Who is calling: a user, an admin, or another service with a service key. */
+export const roles = ['user', 'admin', 'service'] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * Every enum of the GraphQL schema, by its GraphQL name, with its words. The GraphQL purchase
+ * status is called `TopUpStatus` (the success page's `TopUp` shares it).
+ */
+export const graphQLEnumWords = {
+  LedgerKind: ledgerKinds,
+  TopUpStatus: purchaseStatuses,
+  UserSort: userSorts,
+  StatsInterval: statsIntervals,
+  Role: roles,
+} as const;
+
+/** The GraphQL name of a word: `dispute_won` is `DISPUTE_WON`. */
+export type GraphQLEnumName<Word extends string> = Uppercase<Word>;
+
+export function graphQLEnumName<Word extends string>(word: Word): GraphQLEnumName<Word> {
+  return word.toUpperCase() as GraphQLEnumName<Word>;
+}
+
+/** `{ DISPUTE_WON: 'dispute_won', ... }`: a GraphQL enum's names mapped to the domain's words. */
+export type GraphQLEnumValues<Word extends string> = { [Name in Word as GraphQLEnumName<Name>]: Name };
+
+export function graphQLEnumValues<Word extends string>(words: readonly Word[]): GraphQLEnumValues<Word> {
+  return Object.fromEntries(words.map((word) => [graphQLEnumName(word), word])) as GraphQLEnumValues<Word>;
+}
+
+/** The internal values of every GraphQL enum, as graphql-js resolvers and codegen's `enumValues` take them. */
+export function allGraphQLEnumValues(): { [Enum in keyof typeof graphQLEnumWords]: GraphQLEnumValues<(typeof graphQLEnumWords)[Enum][number]> } {
+  return {
+    LedgerKind: graphQLEnumValues(ledgerKinds),
+    TopUpStatus: graphQLEnumValues(purchaseStatuses),
+    UserSort: graphQLEnumValues(userSorts),
+    StatsInterval: graphQLEnumValues(statsIntervals),
+    Role: graphQLEnumValues(roles),
+  };
+}
