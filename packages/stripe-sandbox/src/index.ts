@@ -3,3 +3,4 @@
  * STRIPE_SECRET_KEY is set) and its types. Everything else under `src/` is internal.
  */
 export { startStripeSandbox, type StripeSandbox, type StripeSandboxOptions } from './startStripeSandbox.ts';
+export { createManualTimers, realTimers, type ManualTimers, type SandboxTimers } from './sandboxTimers.ts';

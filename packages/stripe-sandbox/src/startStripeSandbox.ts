@@ -10,6 +10,7 @@ import { sandboxApiVersion } from './sandboxApiVersion.ts';
 import type { SandboxContext } from './sandboxContext.ts';
 import { createEmptySandboxState, type SandboxState } from './sandboxState.ts';
 import { StateFile } from './stateFile.ts';
+import { realTimers, type SandboxTimers } from './sandboxTimers.ts';
 import { WebhookDeliveryQueue } from './webhooks/webhookDeliveryQueue.ts';
 
 export interface StripeSandboxOptions {
@@ -29,8 +30,13 @@ export interface StripeSandboxOptions {
   retryDelaysMilliseconds?: number[];
   /** How long one delivery attempt may take; default 10 s. */
   deliveryTimeoutMilliseconds?: number;
-  /** The sandbox clock in unix milliseconds, for tests that need time to pass (session expiry). */
+  /** The sandbox clock in unix milliseconds, for tests that need time to pass (session expiry); `timers.now` by default. */
   now?: () => number;
+  /**
+   * The clock and timers of webhook delivery (retry backoff, attempt timeouts); the real ones by
+   * default. Tests pass `createManualTimers()` and advance time to see retries without waiting.
+   */
+  timers?: SandboxTimers;
   log?: (line: string) => void;
 }
 
@@ -58,7 +64,7 @@ const deliveryTimeoutMillisecondsDefault = 10_000;
 const expirySweepIntervalMilliseconds = 1000;
 
 /**
- * Starts the Stripe sandbox (CONTRACT.md, "Stripe sandbox"): Stripe's API subset on `/v1`,
+ * Starts the Stripe sandbox (docs/reference/http.md, "Stripe sandbox"): Stripe's API subset on `/v1`,
  * the hosted checkout page, the control endpoints, and signed webhook delivery, with all state
  * kept in `dataDirectory` so a restart continues where it stopped.
  *
@@ -66,7 +72,8 @@ const expirySweepIntervalMilliseconds = 1000;
  */
 export async function startStripeSandbox(options: StripeSandboxOptions): Promise<StripeSandbox> {
   const log = options.log ?? (() => {});
-  const now = options.now ?? Date.now;
+  const timers = options.timers ?? realTimers;
+  const now = options.now ?? (() => timers.now());
   const retryDelaysMilliseconds = options.retryDelaysMilliseconds ?? retryDelaysMillisecondsDefault;
   if (retryDelaysMilliseconds.length > retryCountMax || retryDelaysMilliseconds.some((delay) => !(delay >= 0))) {
     throw new Error(`startStripeSandbox: retryDelaysMilliseconds must be at most ${retryCountMax} non-negative delays`);
@@ -88,6 +95,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
     webhookSecret,
     retryDelaysMilliseconds,
     timeoutMilliseconds: options.deliveryTimeoutMilliseconds ?? deliveryTimeoutMillisecondsDefault,
+    timers,
     log,
   });
   const context: SandboxContext = {

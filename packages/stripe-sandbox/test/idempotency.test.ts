@@ -1,18 +1,16 @@
 import Stripe from 'stripe';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SandboxHarness } from './sandboxHarness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessClosedAfterEachTest, type SandboxHarness } from './sandboxHarness.ts';
 
 const lineItems = [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: '500 credits' } } }];
 
 describe('Stripe sandbox: idempotency keys', { timeout: 10_000 }, () => {
+  const startHarness = harnessClosedAfterEachTest();
   let harness: SandboxHarness;
-  afterEach(async () => {
-    await harness.close();
-  });
 
   it('replays the original response for the same key and parameters, and refuses other parameters', async () => {
     // Proves Stripe's idempotency contract through the SDK: a replay returns the same session with `Idempotent-Replayed: true` and creates nothing, a different body under the same key is a StripeIdempotencyError.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const params: Stripe.Checkout.SessionCreateParams = { mode: 'payment', line_items: lineItems, metadata: { type: 'credit_topup' } };
     const first = await harness.stripe.checkout.sessions.create(params, { idempotencyKey: 'topup-key-1' });
     const replay = await harness.stripe.checkout.sessions.create(params, { idempotencyKey: 'topup-key-1' });
@@ -33,7 +31,7 @@ describe('Stripe sandbox: idempotency keys', { timeout: 10_000 }, () => {
 
   it('gives a concurrent burst of the same refund request exactly one effect', async () => {
     // Proves a burst of five identical refund requests under one key refunds once: one refund object, cumulative amount 100, every answer the same refund id.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const session = await harness.createTopUpSession({ credits: 500 });
     await harness.pay(session.id);
     const paid = await harness.stripe.checkout.sessions.retrieve(session.id);
@@ -51,7 +49,7 @@ describe('Stripe sandbox: idempotency keys', { timeout: 10_000 }, () => {
   it('forgets keys after 24 hours, so the same key then creates a new object', async () => {
     // Proves the 24-hour key lifetime with an injected clock: the same key and body replays at 23 h and creates a second session at 25 h.
     let nowMilliseconds = Date.now();
-    harness = await SandboxHarness.start({ now: () => nowMilliseconds });
+    harness = await startHarness({ now: () => nowMilliseconds });
     const params: Stripe.Checkout.SessionCreateParams = { mode: 'payment', line_items: lineItems };
     const first = await harness.stripe.checkout.sessions.create(params, { idempotencyKey: 'daily-key' });
     nowMilliseconds += 23 * 60 * 60 * 1000;

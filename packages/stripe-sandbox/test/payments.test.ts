@@ -1,18 +1,16 @@
 import Stripe from 'stripe';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SandboxHarness } from './sandboxHarness.ts';
+import { describe, expect, it } from 'vitest';
+import { harnessClosedAfterEachTest, type SandboxHarness } from './sandboxHarness.ts';
 
 const contractMetadata = { type: 'credit_topup', clerk_user_id: 'user_32mSltWx9KkUkJe3sN2Bkym2w45', credits_amount: '71' };
 
 describe('Stripe sandbox: paying, declining, delayed payments and expiry', { timeout: 10_000 }, () => {
+  const startHarness = harnessClosedAfterEachTest();
   let harness: SandboxHarness;
-  afterEach(async () => {
-    await harness.close();
-  });
 
   it('pays a session: three signed events in order, a paid session, a succeeded intent and charge', async () => {
     // Proves the card payment path end to end: the control endpoint pays, the receiver verifies each signature with the SDK, and the API then shows the paid state.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const session = await harness.createTopUpSession();
     const paid = await harness.pay(session.id);
     expect(paid).toMatchObject({ id: session.id, status: 'complete', payment_status: 'paid', url: null });
@@ -54,7 +52,7 @@ describe('Stripe sandbox: paying, declining, delayed payments and expiry', { tim
 
   it('declines a card: Stripe card error, the session stays open and can still be paid', async () => {
     // Proves the decline path: the control endpoint answers 402 card_declined, no completed event is sent, the session is open with its intent, and a second attempt succeeds.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const session = await harness.createTopUpSession();
     const declined = await harness.control(`/sandbox/checkout/sessions/${session.id}/pay`, { outcome: 'declined' });
     await harness.sandbox.waitForIdle();
@@ -74,7 +72,7 @@ describe('Stripe sandbox: paying, declining, delayed payments and expiry', { tim
 
   it('completes a delayed payment unpaid, then settles it as succeeded', async () => {
     // Proves the async success path: completed-but-unpaid with a processing intent first, then paid with a charge after `async_payment_succeeded`.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const session = await harness.createTopUpSession();
     const pending = await harness.pay(session.id, 'async_pending');
     expect(pending).toMatchObject({ status: 'complete', payment_status: 'unpaid' });
@@ -95,7 +93,7 @@ describe('Stripe sandbox: paying, declining, delayed payments and expiry', { tim
 
   it('completes a delayed payment unpaid, then settles it as failed', async () => {
     // Proves the async failure path: `async_payment_failed` is sent, the session stays complete and unpaid, the intent needs a new payment method, and no charge exists.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const session = await harness.createTopUpSession();
     const pending = await harness.pay(session.id, 'async_pending');
     const failed = await harness.control(`/sandbox/checkout/sessions/${session.id}/async`, { result: 'failed' });
@@ -110,7 +108,7 @@ describe('Stripe sandbox: paying, declining, delayed payments and expiry', { tim
 
   it('expires open sessions through the API and the control endpoint, and refuses to expire a paid one', async () => {
     // Proves expiry: both routes set `expired`, clear `url` and send `checkout.session.expired` (the API one records its request), and a completed session cannot be expired or paid.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const first = await harness.createTopUpSession();
     const expired = await harness.stripe.checkout.sessions.expire(first.id, {}, { idempotencyKey: 'expire-1' });
     expect(expired).toMatchObject({ status: 'expired', url: null });
@@ -131,7 +129,7 @@ describe('Stripe sandbox: paying, declining, delayed payments and expiry', { tim
   it('expires a session on its own once expires_at passes', async () => {
     // Proves automatic expiry with an injected clock: after 31 minutes a session created with a 30-minute expires_at reads as expired and its event is delivered.
     let nowMilliseconds = Date.now();
-    harness = await SandboxHarness.start({ now: () => nowMilliseconds });
+    harness = await startHarness({ now: () => nowMilliseconds });
     const session = await harness.stripe.checkout.sessions.create({
       mode: 'payment',
       line_items: [{ quantity: 1, price_data: { currency: 'eur', unit_amount: 100, product_data: { name: '100 credits' } } }],

@@ -1,18 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createManualTimers } from '../src/sandboxTimers.ts';
 import { startStripeSandbox } from '../src/startStripeSandbox.ts';
-import { SandboxHarness } from './sandboxHarness.ts';
+import { harnessClosedAfterEachTest, type SandboxHarness } from './sandboxHarness.ts';
 
 describe('Stripe sandbox: state across restarts', { timeout: 10_000 }, () => {
+  const startHarness = harnessClosedAfterEachTest();
   let harness: SandboxHarness;
-  afterEach(async () => {
-    await harness.close();
-  });
 
   it('keeps sessions, events, the API key and the webhook secret when restarted on the same folder', async () => {
     // Proves the state file carries everything: after a restart on a new port the session reads back (its url on the new port), events are listed, keys are unchanged and the session can still be paid.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const customer = await harness.stripe.customers.create({ email: 'keep@example.com' });
     const kept = await harness.createTopUpSession({ customer: customer.id });
     const paidBefore = await harness.createTopUpSession();
@@ -38,14 +37,19 @@ describe('Stripe sandbox: state across restarts', { timeout: 10_000 }, () => {
   });
 
   it('resumes a pending delivery after a restart', async () => {
-    // Proves pending deliveries are persisted: the first attempt gets a 500, the sandbox is restarted before the 1.5 s retry, and the restarted sandbox delivers the retry.
-    harness = await SandboxHarness.start({ retryDelaysMilliseconds: [1500] });
+    // Proves pending deliveries are persisted: the first attempt gets a 500, the sandbox is restarted before the 1.5 s retry is due on its clock, and the restarted sandbox sends the retry when the clock gets there.
+    const timers = createManualTimers();
+    harness = await startHarness({ retryDelaysMilliseconds: [1500], timers });
     let calls = 0;
     harness.answerWith(() => (++calls === 1 ? 500 : 200));
     const session = await harness.createTopUpSession();
     await harness.stripe.checkout.sessions.expire(session.id);
-    await waitUntil(() => harness.received.length === 1);
+    // The retry is scheduled once the failed attempt is recorded.
+    await vi.waitFor(() => expect(timers.pendingDueTimes()).toEqual([timers.now() + 1500]));
     await harness.restartSandbox();
+    expect(harness.received).toHaveLength(1);
+    await vi.waitFor(() => expect(timers.pendingDueTimes()).toEqual([timers.now() + 1500]));
+    timers.advanceBy(1500);
     await harness.sandbox.waitForIdle();
     expect(harness.received.map((webhook) => webhook.statusCode)).toEqual([500, 200]);
     expect(harness.received[1]?.event.id).toBe(harness.received[0]?.event.id);
@@ -53,7 +57,7 @@ describe('Stripe sandbox: state across restarts', { timeout: 10_000 }, () => {
 
   it('refuses to start on a corrupt state file instead of silently starting over', async () => {
     // Proves a damaged state file stops the start with a message naming the file, so no webhook secret or payment is lost unnoticed.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     await harness.sandbox.close();
     const path = join(harness.dataDirectory, 'stripe-sandbox.json');
     const original = await readFile(path, 'utf8');
@@ -63,11 +67,3 @@ describe('Stripe sandbox: state across restarts', { timeout: 10_000 }, () => {
     await harness.restartSandbox();
   });
 });
-
-async function waitUntil(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
+import { afterEach, beforeEach } from 'vitest';
 import { startStripeSandbox, type StripeSandbox, type StripeSandboxOptions } from '../src/startStripeSandbox.ts';
 
 /** One POST the webhook receiver got, after checking its signature with the real SDK. */
@@ -16,7 +17,7 @@ export interface ReceivedWebhook {
   statusCode: number;
 }
 
-export type HarnessOptions = Partial<Pick<StripeSandboxOptions, 'retryDelaysMilliseconds' | 'now' | 'webhookSecret' | 'deliveryTimeoutMilliseconds'>>;
+export type HarnessOptions = Partial<Pick<StripeSandboxOptions, 'retryDelaysMilliseconds' | 'now' | 'timers' | 'webhookSecret' | 'deliveryTimeoutMilliseconds'>>;
 
 /** Short retries keep delivery tests fast; each test that needs others passes its own. */
 const testRetryDelaysMilliseconds = [50, 50];
@@ -161,4 +162,33 @@ export class SandboxHarness {
       telemetry: false,
     });
   }
+}
+
+/** A fresh harness for every test of the enclosing `describe`: started before each test, closed after it. */
+export function freshHarnessForEachTest(options: HarnessOptions = {}): () => SandboxHarness {
+  let harness: SandboxHarness | null = null;
+  beforeEach(async () => {
+    harness = await SandboxHarness.start(options);
+  });
+  afterEach(async () => {
+    await harness?.close();
+    harness = null;
+  });
+  return () => {
+    if (harness === null) throw new Error('the harness runs only inside a test');
+    return harness;
+  };
+}
+
+/** For tests that start their own harness with their own options: whatever a test started is closed after it. */
+export function harnessClosedAfterEachTest(): (options?: HarnessOptions) => Promise<SandboxHarness> {
+  const started: SandboxHarness[] = [];
+  afterEach(async () => {
+    for (const harness of started.splice(0)) await harness.close();
+  });
+  return async (options) => {
+    const harness = await SandboxHarness.start(options);
+    started.push(harness);
+    return harness;
+  };
 }

@@ -1,7 +1,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SandboxHarness } from './sandboxHarness.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { createManualTimers, type ManualTimers } from '../src/sandboxTimers.ts';
+import { harnessClosedAfterEachTest, type SandboxHarness } from './sandboxHarness.ts';
 
 interface DeliveryView {
   eventId: string;
@@ -15,6 +16,22 @@ async function deliveriesOf(harness: SandboxHarness, eventId: string): Promise<D
   return list.data;
 }
 
+/** The newest delivery, once it has `count` recorded attempts (a retry, if any, is scheduled from then on). */
+async function deliveryAfterAttempts(harness: SandboxHarness, count: number): Promise<DeliveryView> {
+  return vi.waitFor(async () => {
+    const response = await fetch(`${harness.sandbox.url}/sandbox/deliveries?limit=1`);
+    const [delivery] = ((await response.json()) as { data: DeliveryView[] }).data;
+    expect(delivery?.attempts).toHaveLength(count);
+    return delivery!;
+  });
+}
+
+/** Waits for attempt number `count` to be recorded, then moves the sandbox clock by `milliseconds`: no real waiting. */
+async function advanceAfterAttempts(harness: SandboxHarness, timers: ManualTimers, count: number, milliseconds: number): Promise<void> {
+  await deliveryAfterAttempts(harness, count);
+  timers.advanceBy(milliseconds);
+}
+
 /** A port nothing listens on: bound, read, released. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -26,18 +43,24 @@ async function closedPort(): Promise<number> {
 }
 
 describe('Stripe sandbox: webhook delivery', { timeout: 10_000 }, () => {
+  const startHarness = harnessClosedAfterEachTest();
   let harness: SandboxHarness;
-  afterEach(async () => {
-    await harness.close();
-  });
 
   it('retries a failing endpoint with a fresh signature each time until it answers 2xx', async () => {
-    // Proves the retry schedule: a receiver answering 500 twice then 200 gets three attempts of the same event, each validly signed with a newer timestamp (retries 1.1 s apart).
-    harness = await SandboxHarness.start({ retryDelaysMilliseconds: [1100, 1100, 1100] });
+    // Proves the retry schedule on the sandbox's clock: a receiver answering 500 twice then 200 gets three attempts of the same event, each validly signed with a newer timestamp, the retries sent only when the clock reaches 1.1 s after the last failure.
+    const timers = createManualTimers();
+    harness = await startHarness({ retryDelaysMilliseconds: [1100, 1100, 1100], timers });
     let calls = 0;
     harness.answerWith(() => (++calls <= 2 ? 500 : 200));
     const session = await harness.createTopUpSession();
     await harness.stripe.checkout.sessions.expire(session.id);
+    for (const attempts of [1, 2]) {
+      await advanceAfterAttempts(harness, timers, attempts, 1099);
+      // One millisecond short of the backoff: nothing is sent yet.
+      expect(harness.received).toHaveLength(attempts);
+      await vi.waitFor(() => expect(timers.pendingDueTimes()).toEqual([timers.now() + 1]));
+      timers.advanceBy(1);
+    }
     await harness.sandbox.waitForIdle();
 
     expect(harness.signatureFailures).toEqual([]);
@@ -55,12 +78,16 @@ describe('Stripe sandbox: webhook delivery', { timeout: 10_000 }, () => {
   });
 
   it('gives up after the last retry and marks the delivery failed', async () => {
-    // Proves retries are bounded: with two retry delays an endpoint that always answers 503 gets exactly three attempts, then the delivery is failed and the queue idle.
-    harness = await SandboxHarness.start({ retryDelaysMilliseconds: [20, 20] });
+    // Proves retries are bounded: with two retry delays an endpoint that always answers 503 gets exactly three attempts, then the delivery is failed, no timer is left and the queue is idle.
+    const timers = createManualTimers();
+    harness = await startHarness({ retryDelaysMilliseconds: [20_000, 40_000], timers });
     harness.answerWith(() => 503);
     const session = await harness.createTopUpSession();
     await harness.stripe.checkout.sessions.expire(session.id);
+    await advanceAfterAttempts(harness, timers, 1, 20_000);
+    await advanceAfterAttempts(harness, timers, 2, 40_000);
     await harness.sandbox.waitForIdle();
+    expect(timers.pendingDueTimes()).toEqual([]);
     expect(harness.received.map((webhook) => webhook.statusCode)).toEqual([503, 503, 503]);
     const [delivery] = await deliveriesOf(harness, harness.received[0]?.event.id ?? '');
     expect(delivery).toMatchObject({ status: 'failed' });
@@ -69,7 +96,7 @@ describe('Stripe sandbox: webhook delivery', { timeout: 10_000 }, () => {
 
   it('resends an event: the same id and body again, freshly signed', async () => {
     // Proves the resend control endpoint: one more delivery of the stored event, byte-identical body, verified signature, listed as a second delivery.
-    harness = await SandboxHarness.start();
+    harness = await startHarness();
     const session = await harness.createTopUpSession();
     await harness.pay(session.id);
     const completed = harness.received.find((webhook) => webhook.event.type === 'checkout.session.completed');
@@ -86,13 +113,15 @@ describe('Stripe sandbox: webhook delivery', { timeout: 10_000 }, () => {
 
   it('treats a refused connection as a failure and follows setWebhookUrl for later attempts', async () => {
     // Proves a refused connection is retried and that setWebhookUrl redirects the pending retry: the first attempt fails on a closed port, the retry reaches the receiver.
-    harness = await SandboxHarness.start({ retryDelaysMilliseconds: [300] });
+    const timers = createManualTimers();
+    harness = await startHarness({ retryDelaysMilliseconds: [300], timers });
     const receiverUrl = harness.receiverUrl;
     harness.sandbox.setWebhookUrl(`http://127.0.0.1:${await closedPort()}/api/stripe/webhooks`);
     const session = await harness.createTopUpSession();
     await harness.stripe.checkout.sessions.expire(session.id);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await deliveryAfterAttempts(harness, 1);
     harness.sandbox.setWebhookUrl(receiverUrl);
+    timers.advanceBy(300);
     await harness.sandbox.waitForIdle();
     expect(harness.receivedTypes()).toEqual(['checkout.session.expired']);
     const [delivery] = await deliveriesOf(harness, harness.received[0]?.event.id ?? '');
@@ -102,15 +131,23 @@ describe('Stripe sandbox: webhook delivery', { timeout: 10_000 }, () => {
   });
 
   it('times out a receiver that never answers', async () => {
-    // Proves the per-attempt timeout: a receiver that holds the request open is abandoned after the configured 200 ms and the attempt is recorded as timed out.
-    harness = await SandboxHarness.start({ retryDelaysMilliseconds: [], deliveryTimeoutMilliseconds: 200 });
-    const silent = createHttpServer(() => {});
+    // Proves the per-attempt timeout on the sandbox's clock: a receiver that holds the request open is abandoned once the clock passes the configured 200 ms, and the attempt is recorded as timed out.
+    const timers = createManualTimers();
+    harness = await startHarness({ retryDelaysMilliseconds: [], deliveryTimeoutMilliseconds: 200, timers });
+    let requestsHeld = 0;
+    const silent = createHttpServer(() => {
+      requestsHeld += 1;
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const address = silent.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     harness.sandbox.setWebhookUrl(`http://127.0.0.1:${address.port}/hook`);
     const session = await harness.createTopUpSession();
     const expired = await harness.stripe.checkout.sessions.expire(session.id);
+    await vi.waitFor(() => expect(requestsHeld).toBe(1));
+    timers.advanceBy(199);
+    expect((await deliveryAfterAttempts(harness, 0)).status).toBe('pending');
+    timers.advanceBy(1);
     await harness.sandbox.waitForIdle();
     silent.closeAllConnections();
     silent.close();

@@ -40,7 +40,7 @@ interface ControlRoute extends Route {
 const ok = (body: unknown): { statusCode: number; body: unknown } => ({ statusCode: 200, body });
 
 /**
- * The sandbox's own endpoints for tests and scripts (CONTRACT.md, "Stripe sandbox"): they act
+ * The sandbox's own endpoints for tests and scripts (docs/reference/http.md, "Stripe sandbox"): they act
  * as the customer, the bank or the card network would, and expose what the sandbox delivered.
  * Each returns the resulting object as JSON; errors use Stripe's error format.
  */

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { SandboxTimers } from '../sandboxTimers.ts';
 
 /** Only the start of an answer is read: Stripe ignores the body of a webhook response. */
 const responseBytesMax = 64 * 1024;
@@ -16,6 +17,8 @@ export function postWebhook(options: {
   payload: string;
   signatureHeader: string;
   timeoutMilliseconds: number;
+  /** Whose clock the timeout runs on (`realTimers` outside tests). */
+  timers: SandboxTimers;
   signal: AbortSignal;
 }): Promise<PostWebhookResult> {
   return new Promise((resolve) => {
@@ -32,7 +35,7 @@ export function postWebhook(options: {
     const settle = (result: PostWebhookResult): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      options.timers.clearTimeout(timer);
       options.signal.removeEventListener('abort', onAbort);
       resolve(result);
     };
@@ -50,7 +53,7 @@ export function postWebhook(options: {
         Connection: 'close',
       },
     });
-    const timer = setTimeout(() => {
+    const timer = options.timers.setTimeout(() => {
       request.destroy(new Error(`timed out after ${options.timeoutMilliseconds} ms`));
     }, options.timeoutMilliseconds);
     const onAbort = (): void => {

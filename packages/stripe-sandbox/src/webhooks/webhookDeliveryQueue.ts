@@ -2,6 +2,7 @@ import type { SandboxState, WebhookDelivery } from '../sandboxState.ts';
 import { createId } from '../createId.ts';
 import { postWebhook } from './postWebhook.ts';
 import { signWebhookPayload } from './signWebhookPayload.ts';
+import type { SandboxTimerHandle, SandboxTimers } from '../sandboxTimers.ts';
 
 /** Stripe sends a handful of events at once to one endpoint, not an unbounded burst. */
 const concurrentDeliveriesMax = 4;
@@ -16,6 +17,8 @@ export interface WebhookDeliveryQueueOptions {
   /** Delay before each retry; after the last one fails the delivery is marked failed. */
   retryDelaysMilliseconds: readonly number[];
   timeoutMilliseconds: number;
+  /** The clock and timers of retries and attempt timeouts (`realTimers` outside tests). */
+  timers: SandboxTimers;
   log(line: string): void;
 }
 
@@ -30,7 +33,7 @@ export class WebhookDeliveryQueue {
   private readonly options: WebhookDeliveryQueueOptions;
   private webhookUrl: string;
   private readonly inFlight = new Map<string, { orderingKey: string; abortController: AbortController; done: Promise<void> }>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: SandboxTimerHandle | null = null;
   private pumpScheduled = false;
   private running = false;
   private idleWaiters: Array<() => void> = [];
@@ -54,7 +57,7 @@ export class WebhookDeliveryQueue {
   enqueue(options: { eventId: string; eventType: string; orderingKey: string }): WebhookDelivery {
     const state = this.options.state;
     state.deliverySequence += 1;
-    const now = Date.now();
+    const now = this.options.timers.now();
     const delivery: WebhookDelivery = {
       id: createId('whdel_'),
       eventId: options.eventId,
@@ -87,7 +90,7 @@ export class WebhookDeliveryQueue {
    */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.options.timers.clearTimeout(this.timer);
     this.timer = null;
     const attempts = [...this.inFlight.values()];
     for (const attempt of attempts) attempt.abortController.abort();
@@ -107,9 +110,9 @@ export class WebhookDeliveryQueue {
 
   private pump(): void {
     if (!this.running) return;
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.options.timers.clearTimeout(this.timer);
     this.timer = null;
-    const now = Date.now();
+    const now = this.options.timers.now();
     const busyKeys = new Set([...this.inFlight.values()].map((attempt) => attempt.orderingKey));
     let nextWakeAt: number | null = null;
     for (const delivery of this.pendingDeliveriesInOrder()) {
@@ -125,9 +128,8 @@ export class WebhookDeliveryQueue {
       this.startAttempt(delivery);
     }
     if (nextWakeAt !== null) {
-      this.timer = setTimeout(() => this.pump(), Math.max(0, nextWakeAt - now));
-      // A retry waiting for later must not keep an otherwise finished process alive.
-      this.timer.unref();
+      // The real timers are unref'd: a retry waiting for later must not keep a finished process alive.
+      this.timer = this.options.timers.setTimeout(() => this.pump(), Math.max(0, nextWakeAt - now));
     }
     this.resolveIdleWaiters();
   }
@@ -158,13 +160,14 @@ export class WebhookDeliveryQueue {
     // Stripe sends pretty-printed JSON; the signature covers these exact bytes.
     const payload = JSON.stringify(event, null, 2);
     const url = this.webhookUrl;
-    const startedAt = Date.now();
+    const startedAt = this.options.timers.now();
     const signatureTimestamp = Math.floor(startedAt / 1000);
     const result = await postWebhook({
       url,
       payload,
       signatureHeader: signWebhookPayload({ payload, secret: this.options.webhookSecret, timestampSeconds: signatureTimestamp }),
       timeoutMilliseconds: this.options.timeoutMilliseconds,
+      timers: this.options.timers,
       signal,
     });
     if (signal.aborted) return;
@@ -174,7 +177,7 @@ export class WebhookDeliveryQueue {
       signatureTimestamp,
       statusCode: result.statusCode,
       error: result.error,
-      durationMilliseconds: Date.now() - startedAt,
+      durationMilliseconds: this.options.timers.now() - startedAt,
     });
     const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const retryDelay = this.options.retryDelaysMilliseconds[delivery.attempts.length - 1];
@@ -186,7 +189,7 @@ export class WebhookDeliveryQueue {
       this.settle(delivery, 'failed');
       this.options.log(`webhook ${event.type} ${event.id}: ${outcome}, giving up after ${delivery.attempts.length} attempts`);
     } else {
-      delivery.nextAttemptAt = Date.now() + retryDelay;
+      delivery.nextAttemptAt = this.options.timers.now() + retryDelay;
       this.options.markChanged();
       this.options.log(`webhook ${event.type} ${event.id}: ${outcome}, retrying in ${retryDelay} ms`);
     }
