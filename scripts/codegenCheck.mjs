@@ -1,4 +1,4 @@
-// `npm run codegen:check`: regenerates the GraphQL types and hooks and fails when the result differs
+// `npm run codegen:check`: regenerates the GraphQL types and typed documents and fails when the result differs
 // from what is committed, so a schema change cannot land without its generated code.
 import { execFileSync } from 'node:child_process';
 

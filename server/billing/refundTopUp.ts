@@ -5,6 +5,7 @@ import { findUser } from '../ledger/findUser.ts';
 import { toStripeUnavailable } from './stripe/toStripeUnavailable.ts';
 import type { PurchaseRow } from './purchaseTypes.ts';
 import { purchaseRecords } from './purchaseRecords.ts';
+import { refundableCredits } from './refundableCredits.ts';
 
 export interface RefundResult {
   refundId: string;
@@ -40,7 +41,7 @@ export async function refundTopUp(options: {
   }
   const owner = await findUser(storage, purchase.userId);
   const remaining = purchase.creditsGranted - purchase.creditsClawedBack;
-  const unspent = Math.max(0, Math.min(remaining, owner?.credits ?? 0));
+  const unspent = refundableCredits(purchase, owner?.credits ?? 0);
   const credits = options.credits ?? unspent;
   if (unspent === 0) throw new TopupError(errorCodes.badUserInput, 'Nothing left to refund: the credits were spent or already taken back');
   if (!Number.isSafeInteger(credits) || credits < 1 || credits > unspent) {

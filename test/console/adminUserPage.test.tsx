@@ -59,7 +59,7 @@ describe('AdminUserPage', () => {
   it('shows the balance, the purchases with status, and the ledger with actors', async () => {
     renderWithApollo(<AdminUserPage userId={id} />, [
       mockResult(AdminUserDocument, { id }, user(99)),
-      purchasesAnswer([purchase(), purchase({ sessionId: 'cs_test_failed', status: 'FAILED', creditsGranted: 0, paidAt: null })]),
+      purchasesAnswer([purchase(), purchase({ sessionId: 'cs_test_failed', status: 'FAILED', creditsGranted: 0, refundableCredits: 0, paidAt: null })]),
       ledgerAnswer([purchaseEntry]),
     ]);
     expect((await screen.findByTestId('user-balance')).textContent).toBe('99 credits');
@@ -85,6 +85,7 @@ describe('AdminUserPage', () => {
       ledgerAnswer([purchaseEntry]),
       adjustAnswer,
       ledgerAnswer([adjustment, purchaseEntry]),
+      purchasesAnswer([]),
     ]);
     await screen.findByText('No purchases yet');
     fireEvent.change(await screen.findByLabelText('Credits'), { target: { value: '50' } });
@@ -99,10 +100,12 @@ describe('AdminUserPage', () => {
   });
 
   it('refunds at most the unspent credits and reports the amount the server refunded', async () => {
-    const refunded = purchase({ status: 'PARTIALLY_REFUNDED', amountRefundedMinor: 30 });
+    // 71 were bought but the user has only 30 left: the server says 30 are refundable.
+    const refundable = purchase({ refundableCredits: 30 });
+    const refunded = purchase({ status: 'PARTIALLY_REFUNDED', amountRefundedMinor: 30, refundableCredits: 0 });
     renderWithApollo(<AdminUserPage userId={id} />, [
       mockResult(AdminUserDocument, { id }, user(30)),
-      purchasesAnswer([purchase()]),
+      purchasesAnswer([refundable]),
       ledgerAnswer([purchaseEntry]),
       mockResult(
         RefundTopUpDocument,
@@ -115,7 +118,7 @@ describe('AdminUserPage', () => {
     ]);
     fireEvent.click(await screen.findByRole('button', { name: 'Refund purchase cs_test_71' }));
     const field = screen.getByLabelText('Credits to refund') as HTMLInputElement;
-    // 71 were bought but only 30 are left: the bound is what the user has not spent.
+    // The bound is the server's `refundableCredits`, not a rule computed here.
     expect(field.value).toBe('30');
     fireEvent.change(field, { target: { value: '31' } });
     fireEvent.click(screen.getByRole('button', { name: 'Review refund' }));

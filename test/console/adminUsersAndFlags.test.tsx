@@ -54,8 +54,8 @@ describe('AdminFlagsPage', () => {
     const debtors: UsersInDebtQuery = {
       users: connection(
         [
-          { __typename: 'User', id: 'user_owes', email: null, credits: -40, debt: 40, lastCreditUpdate: '2026-11-24T01:22:07.123Z' },
-          { __typename: 'User', id: 'user_zero', email: null, credits: 0, debt: 0, lastCreditUpdate: null },
+          { ...listedUser('user_owes', -40), email: null, lastCreditUpdate: '2026-11-24T01:22:07.123Z' },
+          { ...listedUser('user_zero', 0), email: null },
         ],
         { hasNextPage: true, endCursor: 'd1' },
         'UserConnection',

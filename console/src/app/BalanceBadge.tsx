@@ -1,5 +1,6 @@
+import { useQuery } from '@apollo/client/react';
 import { formatCredits } from '../format/formatCredits.ts';
-import { useMeQuery } from '../generated/hooks.ts';
+import { MeDocument } from '../generated/graphql.ts';
 import { Link } from '../router/router.tsx';
 
 /**
@@ -7,7 +8,7 @@ import { Link } from '../router/router.tsx';
  * after a payment, this updates without a reload.
  */
 export function BalanceBadge() {
-  const { data } = useMeQuery();
+  const { data } = useQuery(MeDocument);
   const credits = data?.me.credits;
   if (credits === undefined) {
     return <span className="balance-badge balance-badge--loading" aria-hidden="true" />;

@@ -1,9 +1,10 @@
+import { useQuery } from '@apollo/client/react';
 import { Suspense } from 'react';
 import { useAuthSession } from '../auth/AuthSession.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { FullPageLoading } from '../components/FullPageLoading.tsx';
 import { LoadingRows } from '../components/LoadingRows.tsx';
-import { useViewerQuery } from '../generated/hooks.ts';
+import { ViewerDocument } from '../generated/graphql.ts';
 import { useLocation } from '../router/router.tsx';
 import { AppHeader } from './AppHeader.tsx';
 import { ConsoleRoutes } from './ConsoleRoutes.tsx';
@@ -12,7 +13,7 @@ import { ConsoleRoutes } from './ConsoleRoutes.tsx';
 export function ConsoleShell() {
   const session = useAuthSession();
   const location = useLocation();
-  const { data, error, refetch } = useViewerQuery();
+  const { data, error, refetch } = useQuery(ViewerDocument);
 
   if (error && !data) {
     return (

@@ -1,11 +1,12 @@
+import { useQuery } from '@apollo/client/react';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { formatCredits } from '../format/formatCredits.ts';
 import { formatDateTime } from '../format/formatDate.ts';
-import { useMeQuery } from '../generated/hooks.ts';
+import { MeDocument } from '../generated/graphql.ts';
 
 /** The balance, and the debt when a refund or dispute took back credits that were already used. */
 export function BalanceCard() {
-  const { data, error, refetch } = useMeQuery();
+  const { data, error, refetch } = useQuery(MeDocument);
   const me = data?.me;
   return (
     <section className="card balance-card" aria-labelledby="balance-heading" aria-busy={!me && !error}>

@@ -1,7 +1,8 @@
+import { useQuery } from '@apollo/client/react';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { formatUnitPrice } from '../format/formatMoney.ts';
-import { usePricingQuery } from '../generated/hooks.ts';
+import { PricingDocument } from '../generated/graphql.ts';
 import { BalanceCard } from './BalanceCard.tsx';
 import { CustomAmountForm } from './CustomAmountForm.tsx';
 import { PackList } from './PackList.tsx';
@@ -14,7 +15,7 @@ interface BillingPageProps {
 
 /** Balance, the packs and a custom amount, all priced by the server, and the way to checkout. */
 export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
-  const { data, error, refetch } = usePricingQuery();
+  const { data, error, refetch } = useQuery(PricingDocument);
   const purchase = useBuyCredits();
   const pricing = data?.pricing;
 

@@ -1,11 +1,11 @@
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import { skipToken } from '@apollo/client/react';
+import { skipToken, useQuery } from '@apollo/client/react';
 import { formatCredits } from '../format/formatCredits.ts';
 import { formatMoney } from '../format/formatMoney.ts';
 import { describeError } from '../errors/describeError.ts';
 import type { PricingQuery } from '../generated/graphql.ts';
-import { usePriceQuoteQuery } from '../generated/hooks.ts';
+import { PriceQuoteDocument } from '../generated/graphql.ts';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.ts';
 import { parseCredits } from './parseCredits.ts';
 import type { BuyCredits } from './useBuyCredits.ts';
@@ -32,7 +32,7 @@ export function CustomAmountForm({ pricing, purchase }: CustomAmountFormProps) {
   const credits = parsed.state === 'valid' ? parsed.credits : null;
   const debouncedCredits = useDebouncedValue(credits, quoteDelayMilliseconds);
   const quoteCredits = pricing && debouncedCredits !== null && debouncedCredits === credits ? debouncedCredits : null;
-  const quote = usePriceQuoteQuery(quoteCredits === null ? skipToken : { variables: { credits: quoteCredits } });
+  const quote = useQuery(PriceQuoteDocument, quoteCredits === null ? skipToken : { variables: { credits: quoteCredits } });
   const quoted = quote.data?.priceQuote;
   const currentQuote = quoted && quoted.credits === credits ? quoted : undefined;
   const busy = purchase.pendingCredits !== null;

@@ -1,5 +1,6 @@
+import { useMutation } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
-import { useCreateCreditTopUpSessionMutation } from '../generated/hooks.ts';
+import { CreateCreditTopUpSessionDocument } from '../generated/graphql.ts';
 import { isWebUrl, leaveForCheckout } from './leaveForCheckout.ts';
 
 export interface BuyCredits {
@@ -14,7 +15,7 @@ export interface BuyCredits {
  * a second click while the first is on its way does nothing. The server decides the price.
  */
 export function useBuyCredits(): BuyCredits {
-  const [createSession] = useCreateCreditTopUpSessionMutation();
+  const [createSession] = useMutation(CreateCreditTopUpSessionDocument);
   const [pendingCredits, setPendingCredits] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const inFlight = useRef(false);

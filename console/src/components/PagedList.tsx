@@ -7,7 +7,7 @@ import { LoadMoreButton } from './LoadMoreButton.tsx';
  * What a paged list needs of its `useQuery` result. The query runs with `pagedListQueryOptions`,
  * so that `networkStatus` says when "Load more" or new variables are loading.
  */
-interface PagedQuery {
+export interface PagedQuery {
   error?: unknown;
   networkStatus: NetworkStatus;
   refetch: () => Promise<unknown>;

@@ -1,13 +1,12 @@
+import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { EmptyState } from '../components/EmptyState.tsx';
-import { LoadingRows } from '../components/LoadingRows.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
-import { PagedList } from '../components/PagedList.tsx';
 import { pagedListQueryOptions } from '../components/pagedListQueryOptions.ts';
-import { useMyLedgerQuery } from '../generated/hooks.ts';
+import { MyLedgerDocument } from '../generated/graphql.ts';
 import { emptyLedgerFilter, isFilterActive, LedgerFilterFields, toLedgerFilter } from '../ledger/LedgerFilterFields.tsx';
 import type { LedgerFilterValues } from '../ledger/LedgerFilterFields.tsx';
-import { LedgerTable } from '../ledger/LedgerTable.tsx';
+import { LedgerList } from '../ledger/LedgerList.tsx';
 import { Link } from '../router/router.tsx';
 
 export const historyPageSize = 20;
@@ -15,9 +14,8 @@ export const historyPageSize = 20;
 /** The user's own ledger: every credit movement with its reason and the balance after it. */
 export function HistoryPage() {
   const [filterValues, setFilterValues] = useState<LedgerFilterValues>(emptyLedgerFilter);
-  const query = useMyLedgerQuery({ ...pagedListQueryOptions, variables: { first: historyPageSize, filter: toLedgerFilter(filterValues) } });
+  const query = useQuery(MyLedgerDocument, { ...pagedListQueryOptions, variables: { first: historyPageSize, filter: toLedgerFilter(filterValues) } });
   const connection = (query.data ?? query.previousData)?.me.ledger;
-  const entries = connection?.edges.map((edge) => edge.node) ?? [];
   const filtered = isFilterActive(filterValues);
 
   return (
@@ -32,21 +30,19 @@ export function HistoryPage() {
         )}
       </form>
 
-      <PagedList
+      <LedgerList
         query={query}
         connection={connection}
-        shownCount={entries.length}
-        noun={{ one: 'entry', other: 'entries' }}
         stale={!query.data}
-        placeholder={<LoadingRows rows={6} label="Loading history…" />}
+        placeholderRows={6}
+        loadingLabel="Loading history…"
+        caption="Your credit history, newest first"
         empty={
           <EmptyState title={filtered ? 'No entries match these filters' : 'No credit movements yet'}>
             {filtered ? <p>Try a wider date range or another kind.</p> : <p>Credits you buy and use will be listed here. <Link to="/billing">Buy credits</Link></p>}
           </EmptyState>
         }
-      >
-        <LedgerTable entries={entries} caption="Your credit history, newest first" />
-      </PagedList>
+      />
     </>
   );
 }

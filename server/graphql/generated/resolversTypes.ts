@@ -217,6 +217,11 @@ export type Purchase = {
   /** Set when the amount paid did not match, or the session could not be fulfilled; needs an admin. */
   flagReason?: Maybe<Scalars['String']['output']>;
   paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Credits an admin may refund now: those granted and not taken back yet, but never more than the
+   * owner still has (refunding spent credits would put them in debt). 0 when nothing is refundable.
+   */
+  refundableCredits: Scalars['SafeInt']['output'];
   sessionId: Scalars['ID']['output'];
   status: TopUpStatus;
   userId: Scalars['ID']['output'];
@@ -664,6 +669,7 @@ export type PurchaseResolvers<ContextType = GraphQLContext, ParentType extends R
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   flagReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  refundableCredits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TopUpStatus'], ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -1,3 +1,6 @@
+import { refundableCredits } from '../../billing/refundableCredits.ts';
+import type { UserRow } from '../../ledger/ledgerTypes.ts';
+import type { GraphQLContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
@@ -69,7 +72,33 @@ export const billingResolvers: Resolvers = {
       return toConnection(await context.services.billing.listPurchases({ userId: user.id, first: args.first ?? null, after: args.after ?? null }));
     },
   },
+  Purchase: {
+    refundableCredits: async (purchase, _args, context) => {
+      const owner = await findOwner(context, purchase.userId);
+      return refundableCredits(purchase, owner?.credits ?? 0);
+    },
+  },
   LedgerEntry: {
     purchase: (entry, _args, context) => (entry.purchaseSessionId === null ? null : loadPurchase(context, entry.purchaseSessionId)),
   },
 };
+
+const ownersByRequest = new WeakMap<GraphQLContext, Map<string, Promise<UserRow | null>>>();
+
+/**
+ * The owner of a purchase, looked up once per request: a page of one user's purchases asks for the
+ * same balance on every row.
+ */
+function findOwner(context: GraphQLContext, userId: string): Promise<UserRow | null> {
+  let owners = ownersByRequest.get(context);
+  if (owners === undefined) {
+    owners = new Map();
+    ownersByRequest.set(context, owners);
+  }
+  let owner = owners.get(userId);
+  if (owner === undefined) {
+    owner = context.services.ledger.findUser(userId);
+    owners.set(userId, owner);
+  }
+  return owner;
+}

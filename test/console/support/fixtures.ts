@@ -88,6 +88,7 @@ export function purchase(overrides: Partial<PurchaseFieldsFragment> = {}): Purch
     creditsGranted: 71,
     amountRefundedMinor: 0,
     creditsClawedBack: 0,
+    refundableCredits: 71,
     flagReason: null,
     createdAt: '2026-11-24T01:22:07.123Z',
     paidAt: '2026-11-24T01:22:09.000Z',

@@ -1,23 +1,26 @@
+import { useQuery } from '@apollo/client/react';
+import { CardSection } from '../../components/CardSection.tsx';
+import { connectionNodes } from '../../components/connectionNodes.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { LoadingRows } from '../../components/LoadingRows.tsx';
 import { PagedList } from '../../components/PagedList.tsx';
 import { pagedListQueryOptions } from '../../components/pagedListQueryOptions.ts';
-import { useFlaggedPurchasesQuery } from '../../generated/hooks.ts';
-import { Link } from '../../router/router.tsx';
+import { FlaggedPurchasesDocument } from '../../generated/graphql.ts';
 import { PurchaseDateCell } from '../purchases/PurchaseDateCell.tsx';
 import { PurchaseStatusAndAmountCells } from '../purchases/PurchaseStatusAndAmountCells.tsx';
-import { PurchaseStatusAndAmountHeadings } from '../purchases/PurchaseStatusAndAmountHeadings.tsx';
+import { purchaseStatusAndAmountColumns } from '../purchases/purchaseStatusAndAmountColumns.ts';
+import { UserLink } from '../users/UserLink.tsx';
 
 export const flaggedPageSize = 25;
 
 /** Purchases flagged for review, with the reason the server gave. */
 export function FlaggedPurchasesSection() {
-  const query = useFlaggedPurchasesQuery({ ...pagedListQueryOptions, variables: { first: flaggedPageSize } });
+  const query = useQuery(FlaggedPurchasesDocument, { ...pagedListQueryOptions, variables: { first: flaggedPageSize } });
   const connection = query.data?.flaggedPurchases;
-  const purchases = connection?.edges.map((edge) => edge.node) ?? [];
+  const purchases = connectionNodes(connection);
   return (
-    <section className="card" aria-labelledby="flagged-heading">
-      <h2 id="flagged-heading">Flagged purchases</h2>
+    <CardSection title="Flagged purchases">
       <PagedList
         query={query}
         connection={connection}
@@ -30,34 +33,22 @@ export function FlaggedPurchasesSection() {
           </EmptyState>
         }
       >
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="visually-hidden">Flagged purchases, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">User</th>
-                <PurchaseStatusAndAmountHeadings />
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {purchases.map((purchase) => (
-                <tr key={purchase.sessionId} data-testid="flagged-row">
-                  <PurchaseDateCell purchase={purchase} />
-                  <td data-label="User">
-                    <Link to={`/admin/users/${encodeURIComponent(purchase.userId)}`} className="id">
-                      {purchase.userId}
-                    </Link>
-                  </td>
-                  <PurchaseStatusAndAmountCells purchase={purchase} />
-                  <td data-label="Why">{purchase.flagReason ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Flagged purchases, newest first"
+          columns={[{ label: 'Date' }, { label: 'User' }, ...purchaseStatusAndAmountColumns, { label: 'Why' }]}
+        >
+          {purchases.map((purchase) => (
+            <tr key={purchase.sessionId} data-testid="flagged-row">
+              <PurchaseDateCell purchase={purchase} />
+              <td data-label="User">
+                <UserLink userId={purchase.userId} />
+              </td>
+              <PurchaseStatusAndAmountCells purchase={purchase} />
+              <td data-label="Why">{purchase.flagReason ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       </PagedList>
-    </section>
+    </CardSection>
   );
 }

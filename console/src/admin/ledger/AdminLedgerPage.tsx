@@ -1,15 +1,14 @@
+import { useQuery } from '@apollo/client/react';
 import { useId, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { LoadingRows } from '../../components/LoadingRows.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
-import { PagedList } from '../../components/PagedList.tsx';
 import { pagedListQueryOptions } from '../../components/pagedListQueryOptions.ts';
 import type { AdminLedgerFilter } from '../../generated/graphql.ts';
-import { useLedgerEntriesQuery } from '../../generated/hooks.ts';
+import { LedgerEntriesDocument } from '../../generated/graphql.ts';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue.ts';
 import { emptyLedgerFilter, isFilterActive, LedgerFilterFields, toLedgerFilter } from '../../ledger/LedgerFilterFields.tsx';
 import type { LedgerFilterValues } from '../../ledger/LedgerFilterFields.tsx';
-import { LedgerTable } from '../../ledger/LedgerTable.tsx';
+import { LedgerList } from '../../ledger/LedgerList.tsx';
 import { useLocation } from '../../router/router.tsx';
 import { CreditStatsPanel } from './CreditStatsPanel.tsx';
 import { CsvExportButton } from './CsvExportButton.tsx';
@@ -29,9 +28,8 @@ export default function AdminLedgerPage() {
     ...(typed.userId ? { userId: typed.userId } : {}),
     ...(typed.actor ? { actor: typed.actor } : {}),
   };
-  const query = useLedgerEntriesQuery({ ...pagedListQueryOptions, variables: { filter, first: adminLedgerPageSize } });
+  const query = useQuery(LedgerEntriesDocument, { ...pagedListQueryOptions, variables: { filter, first: adminLedgerPageSize } });
   const connection = (query.data ?? query.previousData)?.ledgerEntries;
-  const entries = connection?.edges.map((edge) => edge.node) ?? [];
   const filtered = isFilterActive(filterValues) || typed.userId !== '' || typed.actor !== '';
 
   return (
@@ -75,21 +73,21 @@ export default function AdminLedgerPage() {
           )}
         </form>
 
-        <PagedList
+        <LedgerList
           query={query}
           connection={connection}
-          shownCount={entries.length}
-          noun={{ one: 'entry', other: 'entries' }}
           stale={!query.data}
-          placeholder={<LoadingRows rows={8} label="Loading ledger…" />}
+          placeholderRows={8}
+          loadingLabel="Loading ledger…"
+          caption="Ledger entries across users, newest first"
+          showUser
+          showActor
           empty={
             <EmptyState title={filtered ? 'No entries match these filters' : 'The ledger is empty'}>
               {filtered && <p>Try a wider date range, another kind, or check the user id.</p>}
             </EmptyState>
           }
-        >
-          <LedgerTable entries={entries} caption="Ledger entries across users, newest first" showUser showActor />
-        </PagedList>
+        />
       </section>
     </>
   );

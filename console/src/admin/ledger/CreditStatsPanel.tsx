@@ -1,10 +1,11 @@
+import { useQuery } from '@apollo/client/react';
 import { useId, useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatDay } from '../../format/formatDate.ts';
 import { formatMoney } from '../../format/formatMoney.ts';
 import type { StatsInterval } from '../../generated/graphql.ts';
-import { useCreditStatsQuery } from '../../generated/hooks.ts';
+import { CreditStatsDocument } from '../../generated/graphql.ts';
 import { BarChart } from './BarChart.tsx';
 
 const ranges = {
@@ -34,7 +35,7 @@ export function CreditStatsPanel() {
   const range = ranges[rangeKey];
   // Computed once per choice: a window that moved on every render would refetch forever.
   const period = useMemo(() => statsWindow(range.days), [range.days]);
-  const { data, previousData, error, refetch } = useCreditStatsQuery({
+  const { data, previousData, error, refetch } = useQuery(CreditStatsDocument, {
     variables: { from: period.from, to: period.to, interval: range.interval },
     fetchPolicy: 'cache-and-network',
   });

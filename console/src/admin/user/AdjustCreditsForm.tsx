@@ -1,10 +1,12 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
+import { useId, useState } from 'react';
+import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
 import { ConfirmActions } from '../../components/ConfirmActions.tsx';
 import { ReviewActions } from '../../components/ReviewActions.tsx';
 import { formatCreditDelta, formatCredits } from '../../format/formatCredits.ts';
-import { useAdjustCreditsMutation } from '../../generated/hooks.ts';
-import { newIdempotencyKey } from './newIdempotencyKey.ts';
+import { AdjustCreditsDocument } from '../../generated/graphql.ts';
+import { useConfirmForm } from './useConfirmForm.ts';
+import type { Checked } from './useConfirmForm.ts';
 
 interface AdjustCreditsFormProps {
   userId: string;
@@ -15,12 +17,11 @@ interface AdjustCreditsFormProps {
 export const reasonLengthMax = 500;
 
 type Draft = { direction: 'add' | 'remove'; amountText: string; reason: string };
-type Checked = { ok: true; delta: number; reason: string } | { ok: false; message: string };
 
 const emptyDraft: Draft = { direction: 'add', amountText: '', reason: '' };
 
 /** Validates a draft; a removal may not take the balance below zero (the server checks it too). */
-export function checkAdjustment(draft: Draft, credits: number): Checked {
+export function checkAdjustment(draft: Draft, credits: number): Checked<{ delta: number; reason: string }> {
   const amountText = draft.amountText.trim();
   if (!/^\d+$/.test(amountText) || Number(amountText) === 0 || !Number.isSafeInteger(Number(amountText))) {
     return { ok: false, message: 'Enter a whole number of credits, more than zero.' };
@@ -36,93 +37,34 @@ export function checkAdjustment(draft: Draft, credits: number): Checked {
 }
 
 /**
- * Adjust credits in two steps: fill in, then confirm. The idempotency key is made when the admin
- * reaches the confirmation, and reused for every send of that confirmation: a double click, or a
- * retry after a network error, cannot move the credits twice. Editing again makes a new key.
+ * Adjust credits in two steps: fill in, then confirm (`useConfirmForm`: one idempotency key per
+ * confirmation, so a double click or a retry cannot move the credits twice).
  */
 export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
   const id = useId();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [step, setStep] = useState<'edit' | 'confirm'>('edit');
-  const [idempotencyKey, setIdempotencyKey] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [sendError, setSendError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const sending = useRef(false);
-  const confirmHeadingRef = useRef<HTMLHeadingElement>(null);
-  const [adjustCredits, { loading }] = useAdjustCreditsMutation({
-    // The new entry carries the balance after it: write that into the cached user (the header's
-    // `me` too, when admins adjust themselves), and drop the cached ledgers so the lists showing
-    // them fetch again with the new entry on top.
-    update(cache, { data }) {
-      const entry = data?.adjustCredits;
-      if (!entry) return;
-      cache.modify({
-        id: cache.identify({ __typename: 'User', id: entry.userId }),
-        fields: {
-          credits: () => entry.balanceAfter,
-          debt: () => Math.max(0, -entry.balanceAfter),
-          lastCreditUpdate: () => entry.createdAt,
-          ledger: (_existing, { DELETE }) => DELETE,
-        },
-      });
-      cache.evict({ id: 'ROOT_QUERY', fieldName: 'ledgerEntries' });
-      cache.gc();
-    },
-  });
+  const [adjustCredits] = useMutation(AdjustCreditsDocument);
+  const client = useApolloClient();
   const checked = checkAdjustment(draft, credits);
-
-  useEffect(() => {
-    if (step === 'confirm') confirmHeadingRef.current?.focus();
-  }, [step]);
-
-  const review = (event: FormEvent) => {
-    event.preventDefault();
-    setDone(null);
-    setSendError(null);
-    if (!checked.ok) {
-      setProblem(checked.message);
-      return;
-    }
-    setProblem(null);
-    setIdempotencyKey(newIdempotencyKey());
-    setStep('confirm');
-  };
-
-  const confirm = async () => {
-    if (sending.current || !checked.ok || !idempotencyKey) return;
-    sending.current = true;
-    setSendError(null);
-    try {
-      const { data } = await adjustCredits({ variables: { input: { userId, delta: checked.delta, reason: checked.reason, idempotencyKey } } });
+  const form = useConfirmForm({
+    checked,
+    send: async ({ delta, reason }, idempotencyKey) => {
+      const { data } = await adjustCredits({ variables: { input: { userId, delta, reason, idempotencyKey } } });
       const entry = data?.adjustCredits;
-      setDone(
-        entry
-          ? `Adjustment saved: ${formatCreditDelta(entry.delta)} credits. New balance: ${formatCredits(entry.balanceAfter)} credits.`
-          : 'Adjustment saved.',
-      );
-      setDraft(emptyDraft);
-      setIdempotencyKey(null);
-      setStep('edit');
-    } catch (error) {
-      // The key is kept: sending again is the same submission.
-      setSendError(error);
-    } finally {
-      sending.current = false;
-    }
-  };
-
-  const back = () => {
-    setStep('edit');
-    setIdempotencyKey(null);
-    setSendError(null);
-  };
+      if (!entry) return 'Adjustment saved.';
+      // The new entry carries the balance after it: written at once (the header's `me` too, when
+      // admins adjust themselves); the lists that show the entry are fetched again.
+      void refreshAfterCreditMovement(client, { userId: entry.userId, balance: { credits: entry.balanceAfter, at: entry.createdAt } }).catch(() => undefined);
+      return `Adjustment saved: ${formatCreditDelta(entry.delta)} credits. New balance: ${formatCredits(entry.balanceAfter)} credits.`;
+    },
+    onSent: () => setDraft(emptyDraft),
+  });
 
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Adjust credits</h2>
-      {step === 'edit' ? (
-        <form onSubmit={review} noValidate className="stack">
+      {form.step === 'edit' ? (
+        <form onSubmit={form.review} noValidate className="stack">
           <fieldset className="segmented">
             <legend>Direction</legend>
             <label className="choice">
@@ -160,17 +102,17 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
               required
             />
           </div>
-          <ReviewActions problem={problem} label="Review adjustment" />
-          {done && (
+          <ReviewActions problem={form.problem} label="Review adjustment" />
+          {form.done && (
             <p className="notice notice--success" role="status">
-              {done}
+              {form.done}
             </p>
           )}
         </form>
       ) : (
         checked.ok && (
           <div className="confirm-panel">
-            <h3 ref={confirmHeadingRef} tabIndex={-1}>
+            <h3 ref={form.confirmHeadingRef} tabIndex={-1}>
               {checked.delta > 0 ? 'Add' : 'Remove'} {formatCredits(Math.abs(checked.delta))} credits?
             </h3>
             <dl className="summary-list">
@@ -187,10 +129,10 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
               label="Confirm adjustment"
               busyLabel="Saving…"
               tone="primary"
-              busy={loading}
-              sendError={sendError}
-              onConfirm={() => void confirm()}
-              onBack={back}
+              busy={form.sending}
+              sendError={form.sendError}
+              onConfirm={form.confirm}
+              onBack={form.back}
             />
           </div>
         )

@@ -1,10 +1,11 @@
+import { useQuery } from '@apollo/client/react';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { LoadingRows } from '../../components/LoadingRows.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatDateTime } from '../../format/formatDate.ts';
-import { useAdminUserQuery } from '../../generated/hooks.ts';
+import { AdminUserDocument } from '../../generated/graphql.ts';
 import { Link } from '../../router/router.tsx';
 import { AdjustCreditsForm } from './AdjustCreditsForm.tsx';
 import { UserLedger } from './UserLedger.tsx';
@@ -12,7 +13,7 @@ import { UserPurchases } from './UserPurchases.tsx';
 
 /** Admin: one user's balance, purchases (with refunds) and ledger, and a way to adjust credits. */
 export default function AdminUserPage({ userId }: { userId: string }) {
-  const { data, error, refetch } = useAdminUserQuery({ variables: { id: userId }, fetchPolicy: 'cache-and-network' });
+  const { data, error, refetch } = useQuery(AdminUserDocument, { variables: { id: userId }, fetchPolicy: 'cache-and-network' });
   const user = data?.user;
 
   const back = (
@@ -83,7 +84,7 @@ export default function AdminUserPage({ userId }: { userId: string }) {
         </section>
         <AdjustCreditsForm userId={user.id} credits={user.credits} />
       </div>
-      <UserPurchases userId={user.id} userCredits={user.credits} />
+      <UserPurchases userId={user.id} />
       <UserLedger userId={user.id} />
     </>
   );

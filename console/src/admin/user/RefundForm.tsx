@@ -1,77 +1,60 @@
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useEffect, useId, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
 import { ConfirmActions } from '../../components/ConfirmActions.tsx';
 import { ReviewActions } from '../../components/ReviewActions.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatMoney } from '../../format/formatMoney.ts';
-import { AdminUserDocument, AdminUserLedgerDocument, AdminUserPurchasesDocument } from '../../generated/graphql.ts';
-import { useRefundTopUpMutation } from '../../generated/hooks.ts';
+import { RefundTopUpDocument } from '../../generated/graphql.ts';
+import { useConfirmForm } from './useConfirmForm.ts';
 
 interface RefundFormProps {
   sessionId: string;
-  /** The most that may be refunded (see `refundableCredits`). */
+  /** Whose purchase it is: their balance and ledger change when Stripe confirms the refund. */
+  userId: string;
+  /** The most that may be refunded: the purchase's `refundableCredits`, computed by the server. */
   creditsMax: number;
   onClose: () => void;
 }
 
-/** Stripe's refund lands a moment later as an event; refetch once more after it should have. */
+/** Stripe's refund lands a moment later as an event; refresh once more after it should have. */
 const settleDelayMilliseconds = 2500;
 
 /**
  * Refund part or all of a purchase, in two steps like an adjustment. The money amount is the
  * server's; the credits are clawed back when Stripe confirms the refund.
  */
-export function RefundForm({ sessionId, creditsMax, onClose }: RefundFormProps) {
+export function RefundForm({ sessionId, userId, creditsMax, onClose }: RefundFormProps) {
   const id = useId();
   const [creditsText, setCreditsText] = useState(String(creditsMax));
-  const [step, setStep] = useState<'edit' | 'confirm'>('edit');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [sendError, setSendError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const sending = useRef(false);
   const settleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(settleTimer.current), []);
-  const refetchQueries = [AdminUserDocument, AdminUserPurchasesDocument, AdminUserLedgerDocument];
-  const [refundTopUp, { loading, client }] = useRefundTopUpMutation({ refetchQueries, awaitRefetchQueries: true });
+  const [refundTopUp] = useMutation(RefundTopUpDocument);
+  const client = useApolloClient();
 
   const credits = /^\d+$/.test(creditsText.trim()) ? Number(creditsText.trim()) : Number.NaN;
-  const valid = Number.isSafeInteger(credits) && credits >= 1 && credits <= creditsMax;
+  const form = useConfirmForm({
+    checked:
+      Number.isSafeInteger(credits) && credits >= 1 && credits <= creditsMax
+        ? { ok: true, credits }
+        : { ok: false, message: `Enter a whole number from 1 to ${formatCredits(creditsMax)} (the credits not yet spent).` },
+    send: async (refund) => {
+      const { data } = await refundTopUp({ variables: { input: { sessionId, credits: refund.credits } } });
+      const refresh = () => refreshAfterCreditMovement(client, { userId }).catch(() => undefined);
+      await refresh();
+      settleTimer.current = setTimeout(() => void refresh(), settleDelayMilliseconds);
+      const result = data?.refundTopUp;
+      return result
+        ? `Refund requested: ${formatMoney({ amountMinor: result.amountMinor, currency: result.currency })} for ${formatCredits(result.credits)} credits. The credits are taken back when Stripe confirms it.`
+        : 'Refund requested.';
+    },
+  });
 
-  const review = (event: FormEvent) => {
-    event.preventDefault();
-    if (!valid) {
-      setProblem(`Enter a whole number from 1 to ${formatCredits(creditsMax)} (the credits not yet spent).`);
-      return;
-    }
-    setProblem(null);
-    setStep('confirm');
-  };
-
-  const confirm = async () => {
-    if (sending.current || !valid) return;
-    sending.current = true;
-    setSendError(null);
-    try {
-      const { data } = await refundTopUp({ variables: { input: { sessionId, credits } } });
-      const refund = data?.refundTopUp;
-      setDone(
-        refund
-          ? `Refund requested: ${formatMoney({ amountMinor: refund.amountMinor, currency: refund.currency })} for ${formatCredits(refund.credits)} credits. The credits are taken back when Stripe confirms it.`
-          : 'Refund requested.',
-      );
-      settleTimer.current = setTimeout(() => void client.refetchQueries({ include: refetchQueries }).catch(() => undefined), settleDelayMilliseconds);
-    } catch (error) {
-      setSendError(error);
-    } finally {
-      sending.current = false;
-    }
-  };
-
-  if (done) {
+  if (form.done) {
     return (
       <div className="inline-panel">
         <p className="notice notice--success" role="status">
-          {done}
+          {form.done}
         </p>
         <button type="button" className="button" onClick={onClose}>
           Close
@@ -80,7 +63,7 @@ export function RefundForm({ sessionId, creditsMax, onClose }: RefundFormProps) 
     );
   }
 
-  if (step === 'confirm') {
+  if (form.step === 'confirm') {
     return (
       <div className="inline-panel confirm-panel" role="group" aria-labelledby={`${id}-confirm`}>
         <h3 id={`${id}-confirm`}>Refund {formatCredits(credits)} credits?</h3>
@@ -91,17 +74,17 @@ export function RefundForm({ sessionId, creditsMax, onClose }: RefundFormProps) 
           label="Confirm refund"
           busyLabel="Refunding…"
           tone="danger"
-          busy={loading}
-          sendError={sendError}
-          onConfirm={() => void confirm()}
-          onBack={() => setStep('edit')}
+          busy={form.sending}
+          sendError={form.sendError}
+          onConfirm={form.confirm}
+          onBack={form.back}
         />
       </div>
     );
   }
 
   return (
-    <form className="inline-panel" onSubmit={review} noValidate aria-label={`Refund ${sessionId}`}>
+    <form className="inline-panel" onSubmit={form.review} noValidate aria-label={`Refund ${sessionId}`}>
       <div className="field">
         <label htmlFor={`${id}-credits`}>Credits to refund</label>
         <input
@@ -111,13 +94,13 @@ export function RefundForm({ sessionId, creditsMax, onClose }: RefundFormProps) 
           value={creditsText}
           onChange={(event) => setCreditsText(event.target.value)}
           aria-describedby={`${id}-hint`}
-          aria-invalid={problem !== null}
+          aria-invalid={form.problem !== null}
         />
         <p className="field__hint" id={`${id}-hint`}>
           At most {formatCredits(creditsMax)}: the credits of this purchase the user has not spent.
         </p>
       </div>
-      <ReviewActions problem={problem} label="Review refund" onCancel={onClose} />
+      <ReviewActions problem={form.problem} label="Review refund" onCancel={onClose} />
     </form>
   );
 }

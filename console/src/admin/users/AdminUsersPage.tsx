@@ -1,4 +1,7 @@
+import { useQuery } from '@apollo/client/react';
 import { useId, useState } from 'react';
+import { connectionNodes } from '../../components/connectionNodes.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { LoadingRows } from '../../components/LoadingRows.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
@@ -7,9 +10,9 @@ import { pagedListQueryOptions } from '../../components/pagedListQueryOptions.ts
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatDateTime } from '../../format/formatDate.ts';
 import type { UserSort } from '../../generated/graphql.ts';
-import { useAdminUsersQuery } from '../../generated/hooks.ts';
+import { AdminUsersDocument } from '../../generated/graphql.ts';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue.ts';
-import { Link } from '../../router/router.tsx';
+import { UserLink } from './UserLink.tsx';
 
 export const adminUsersPageSize = 25;
 
@@ -30,9 +33,9 @@ export default function AdminUsersPage() {
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<UserSort>('LAST_CREDIT_UPDATE_DESC');
   const debouncedSearch = useDebouncedValue(search.trim(), 300);
-  const query = useAdminUsersQuery({ ...pagedListQueryOptions, variables: { search: debouncedSearch || null, sort, first: adminUsersPageSize } });
+  const query = useQuery(AdminUsersDocument, { ...pagedListQueryOptions, variables: { search: debouncedSearch || null, sort, first: adminUsersPageSize } });
   const connection = (query.data ?? query.previousData)?.users;
-  const users = connection?.edges.map((edge) => edge.node) ?? [];
+  const users = connectionNodes(connection);
 
   return (
     <>
@@ -67,39 +70,25 @@ export default function AdminUsersPage() {
           </EmptyState>
         }
       >
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="visually-hidden">Users, sorted by {sortLabels[sort].toLowerCase()}</caption>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Email</th>
-                <th scope="col" className="numeric">
-                  Balance
-                </th>
-                <th scope="col">Last change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr key={user.id} data-testid="user-row">
-                  <td data-label="User">
-                    <Link to={`/admin/users/${encodeURIComponent(user.id)}`} className="id">
-                      {user.id}
-                    </Link>
-                  </td>
-                  <td data-label="Email">{user.email ?? <span className="muted">—</span>}</td>
-                  <td data-label="Balance" className={user.credits < 0 ? 'numeric delta--negative' : 'numeric'}>
-                    {formatCredits(user.credits)}
-                  </td>
-                  <td data-label="Last change">
-                    {user.lastCreditUpdate ? formatDateTime(user.lastCreditUpdate) : <span className="muted">Never</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Users, sorted by ${sortLabels[sort].toLowerCase()}`}
+          columns={[{ label: 'User' }, { label: 'Email' }, { label: 'Balance', numeric: true }, { label: 'Last change' }]}
+        >
+          {users.map((user) => (
+            <tr key={user.id} data-testid="user-row">
+              <td data-label="User">
+                <UserLink userId={user.id} />
+              </td>
+              <td data-label="Email">{user.email ?? <span className="muted">—</span>}</td>
+              <td data-label="Balance" className={user.credits < 0 ? 'numeric delta--negative' : 'numeric'}>
+                {formatCredits(user.credits)}
+              </td>
+              <td data-label="Last change">
+                {user.lastCreditUpdate ? formatDateTime(user.lastCreditUpdate) : <span className="muted">Never</span>}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </PagedList>
     </>
   );
