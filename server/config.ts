@@ -2,13 +2,30 @@ import path from 'node:path';
 
 /**
  * Everything Topup reads from the environment, parsed and validated once at boot. Every variable is
- * listed, with its default and why, in `.env.example`; the contract (`CONTRACT.md`) fixes the names.
+ * listed, with its default and why, in `.env.example` and `docs/reference/configuration.md`; other programs rely on the names.
  */
 export interface Config {
-  /** `NODE_ENV === 'production'`: real Stripe, webhook secret and Clerk are required; no sandbox, no dev auth. */
+  /** `NODE_ENV`: `development` when unset; any other value than these three is refused. */
+  mode: 'production' | 'development' | 'test';
+  /** `mode === 'production'`: real Stripe, webhook secret, Clerk, PUBLIC_URL and a database chosen on purpose are required; no sandbox, no dev auth. */
   production: boolean;
   /** HTTP port of the API and the console. */
   port: number;
+  /**
+   * Interface the HTTP server binds: 127.0.0.1 outside production (a laptop's Topup, which signs
+   * anyone in, is not reachable from the network), 0.0.0.0 in production (behind the host's proxy).
+   */
+  host: string;
+  /**
+   * Host names (without the port) the server answers outside production: localhost,
+   * 127.0.0.1, [::1] and PUBLIC_URL's. Anything else is refused, so a web page cannot reach a dev
+   * server through DNS rebinding. Null in production: the proxy in front decides.
+   */
+  allowedHosts: string[] | null;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** debug, info, warn or error. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Base of the success and cancel URLs sent to Stripe, without a trailing slash. */
   publicUrl: string;
   /** Folder of the embedded database, the dev-auth signing key and the Stripe sandbox's state. */
@@ -30,6 +47,11 @@ export interface Config {
     secretKey: string | null;
     /** Allowed `azp` origins; empty means not checked. */
     authorizedParties: string[];
+    /**
+     * Origin of the Clerk Frontend API the console talks to (from the publishable key the console is
+     * built with), allowed by the Content-Security-Policy. Null without a publishable key.
+     */
+    frontendApiOrigin: string | null;
   };
   /** Dev auth is on when neither Clerk key is set and not in production. */
   devAuth: boolean;
@@ -65,18 +87,28 @@ export function loadConfig(environment: Environment = process.env): Config {
     const value = environment[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
-  const production = read('NODE_ENV') === 'production';
+  const mode = parseMode(read('NODE_ENV'));
+  const production = mode === 'production';
   const port = parseInteger(read('PORT') ?? '4000', 'PORT', { min: 0, max: 65535 });
+  if (production && read('PUBLIC_URL') === undefined) {
+    throw new ConfigError('NODE_ENV=production refuses to start without PUBLIC_URL (the address browsers and Stripe reach)');
+  }
   const publicUrl = (read('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  parseUrl(publicUrl, 'PUBLIC_URL');
+  const publicHostname = parseUrl(publicUrl, 'PUBLIC_URL').hostname;
   const dataDirectory = path.resolve(read('DATA_DIR') ?? './.data');
+  const host = read('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
 
   const config: Config = {
+    mode,
     production,
     port,
+    host,
+    allowedHosts: production ? null : [...new Set(['localhost', '127.0.0.1', '[::1]', publicHostname])],
+    metricsToken: read('METRICS_TOKEN') ?? null,
+    logLevel: parseLogLevel(read('LOG_LEVEL') ?? 'info'),
     publicUrl,
     dataDirectory,
-    database: parseDatabase(read, dataDirectory),
+    database: parseDatabase(read, dataDirectory, production),
     stripe: {
       secretKey: read('STRIPE_SECRET_KEY') ?? null,
       webhookSecret: read('STRIPE_WEBHOOK_SECRET') ?? null,
@@ -86,6 +118,7 @@ export function loadConfig(environment: Environment = process.env): Config {
       jwtKey: read('CLERK_JWT_KEY')?.replace(/\\n/g, '\n') ?? null,
       secretKey: read('CLERK_SECRET_KEY') ?? null,
       authorizedParties: parseList(read('CLERK_AUTHORIZED_PARTIES')),
+      frontendApiOrigin: parseClerkPublishableKey(read('VITE_CLERK_PUBLISHABLE_KEY')),
     },
     devAuth: false,
     adminUserIds: parseList(read('ADMIN_USER_IDS')),
@@ -115,13 +148,18 @@ export function loadConfig(environment: Environment = process.env): Config {
       max: 86_400,
     }),
   };
-  config.devAuth = !production && config.clerk.jwtKey === null && config.clerk.secretKey === null;
+  const clerkConfigured = config.clerk.jwtKey !== null || config.clerk.secretKey !== null;
+  // Live money never meets development sign-in (which signs anyone in as anyone), in any mode.
+  if (config.stripe.secretKey?.startsWith('sk_live_') && !clerkConfigured) {
+    throw new ConfigError('STRIPE_SECRET_KEY is a live key: configure Clerk (CLERK_JWT_KEY or CLERK_SECRET_KEY); development sign-in is never offered with live payments');
+  }
+  config.devAuth = !production && !clerkConfigured;
   if (config.credits.packs.length === 0) throw new ConfigError('CREDIT_PACKS must list at least one pack size');
   if (production) assertProductionReady(config);
   return Object.freeze(config);
 }
 
-function parseDatabase(read: (name: string) => string | undefined, dataDirectory: string): Config['database'] {
+function parseDatabase(read: (name: string) => string | undefined, dataDirectory: string, production: boolean): Config['database'] {
   const supabaseUrl = read('SUPABASE_URL');
   const supabaseKey = read('SUPABASE_SERVICE_ROLE_KEY');
   if ((supabaseUrl === undefined) !== (supabaseKey === undefined)) {
@@ -132,6 +170,7 @@ function parseDatabase(read: (name: string) => string | undefined, dataDirectory
     return { kind: 'supabase', url: supabaseUrl, serviceRoleKey: supabaseKey };
   }
   const connectionString = read('DATABASE_URL');
+  if (connectionString?.startsWith('pglite:')) return { kind: 'pglite', directory: parsePgliteUrl(connectionString) };
   if (connectionString !== undefined) {
     return {
       kind: 'postgres',
@@ -144,7 +183,49 @@ function parseDatabase(read: (name: string) => string | undefined, dataDirectory
       ),
     };
   }
+  // An ephemeral disk would lose every balance at the next deploy: production names its database.
+  if (production) {
+    throw new ConfigError(
+      'NODE_ENV=production refuses to start without a database chosen on purpose: DATABASE_URL (PostgreSQL), ' +
+        'SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY, or DATABASE_URL=pglite:///absolute/path for one instance on a persistent disk',
+    );
+  }
   return { kind: 'pglite', directory: path.join(dataDirectory, 'pglite') };
+}
+
+/** `pglite:///absolute/path`: the embedded database in that folder. Relative paths are refused. */
+function parsePgliteUrl(value: string): string {
+  const match = /^pglite:\/\/(\/.*)$/.exec(value);
+  if (match === null || match[1] === '/' ) {
+    throw new ConfigError(`DATABASE_URL=pglite:// needs an absolute folder, like pglite:///var/lib/topup, got "${value}"`);
+  }
+  return path.resolve(decodeURIComponent(match[1]!));
+}
+
+/** `pk_test_<base64 of "<frontend api host>$">` (Clerk's format) -> `https://<host>`. */
+function parseClerkPublishableKey(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const match = /^pk_(test|live)_([A-Za-z0-9+/=_-]+)$/.exec(value);
+  const host = match ? Buffer.from(match[2]!, 'base64').toString('utf8').replace(/\$$/, '') : '';
+  if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(host)) {
+    throw new ConfigError('VITE_CLERK_PUBLISHABLE_KEY must be a Clerk publishable key (pk_test_... or pk_live_...)');
+  }
+  return `https://${host}`;
+}
+
+function parseMode(value: string | undefined): Config['mode'] {
+  const mode = value ?? 'development';
+  if (mode !== 'production' && mode !== 'development' && mode !== 'test') {
+    throw new ConfigError(`NODE_ENV must be production, development or test, got "${mode}"`);
+  }
+  return mode;
+}
+
+function parseLogLevel(value: string): Config['logLevel'] {
+  if (value !== 'debug' && value !== 'info' && value !== 'warn' && value !== 'error') {
+    throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, got "${value}"`);
+  }
+  return value;
 }
 
 function assertProductionReady(config: Config): void {
@@ -187,9 +268,9 @@ function parseBoolean(value: string, name: string): boolean {
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
 }
 
-function parseUrl(value: string, name: string): void {
+function parseUrl(value: string, name: string): URL {
   try {
-    new URL(value);
+    return new URL(value);
   } catch {
     throw new ConfigError(`${name} must be a URL, got "${value}"`);
   }

@@ -9,7 +9,8 @@ export interface Logger {
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export function createLogger(options: { level?: LogLevel; fields?: Record<string, unknown>; write?: (line: string) => void } = {}): Logger {
-  const minimumRank = levelRank[options.level ?? ((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info')] ?? 20;
+  // The level comes from LOG_LEVEL through `server/config.ts` (the one reader of the environment).
+  const minimumRank = levelRank[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const baseFields = options.fields ?? {};
   return {

@@ -3,12 +3,23 @@ import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startTopup } from './app/startTopup.ts';
 
-/** `npm start`: parse the environment, boot, and shut down cleanly on SIGINT/SIGTERM. */
-const log = createLogger();
+/**
+ * `npm start` / `npm run start:prod`: parse the environment, boot, and shut down cleanly on
+ * SIGINT/SIGTERM. Files this process creates (the embedded database, the dev signing key, the
+ * sandbox's state with its webhook secret) are readable by its own account only.
+ */
+process.umask(0o077);
+let config;
 try {
-  const config = loadConfig();
+  config = loadConfig();
+} catch (error) {
+  console.error(`Topup could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
+const log = createLogger({ level: config.logLevel });
+try {
   const topup = await startTopup({ config, log });
-  console.log(`Topup is running on ${config.publicUrl} (database: ${topup.storage.kind})`);
+  console.log(`Topup is running on ${config.publicUrl} (database: ${topup.storage.kind}, listening on ${config.host}:${topup.port})`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -13,6 +13,8 @@ import { createGraphQLRoute } from '../http/createGraphQLRoute.ts';
 import { createHealthRouter } from '../http/createHealthRouter.ts';
 import { createJsonErrorHandler } from '../http/createJsonErrorHandler.ts';
 import { createStripeWebhookRoute } from '../http/createStripeWebhookRoute.ts';
+import { createHostCheck } from '../http/createHostCheck.ts';
+import { createSecurityHeaders } from '../http/createSecurityHeaders.ts';
 import { requestIdMiddleware } from '../http/requestId.ts';
 import { sendJsonError } from '../http/sendJsonError.ts';
 
@@ -29,7 +31,7 @@ const defaultConsoleDirectory = fileURLToPath(new URL('../../console/dist/', imp
 
 /**
  * The whole HTTP surface of Topup (docs/reference/http.md), in the order requests meet it: request
- * id, access log and metrics; the Stripe webhook (raw body, before any JSON parser); probes; dev
+ * id, access log and metrics; host check and security headers; the Stripe webhook (raw body, before any JSON parser); probes; dev
  * auth; GraphQL; unknown API paths; the console; errors. `startTopup` and every test use this one
  * function, so what tests reach is what users reach.
  */
@@ -43,16 +45,13 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(createAccessLogMiddleware({ log, metrics }));
-  app.use((_request, response, next) => {
-    response.setHeader('x-content-type-options', 'nosniff');
-    response.setHeader('x-frame-options', 'DENY');
-    next();
-  });
+  app.use(createHostCheck(config.allowedHosts));
+  app.use(createSecurityHeaders(config));
 
   // The webhook's signature is over the exact bytes: it reads the raw body, before any JSON parser.
   app.use(createStripeWebhookRoute({ billing: services.billing, log, bodySizeMaxBytes: config.bodySizeMaxBytes }));
 
-  app.use(createHealthRouter({ storage: services.storage, metrics: metrics.registry }));
+  app.use(createHealthRouter({ storage: services.storage, metrics: metrics.registry, metricsToken: config.metricsToken }));
   if (config.devAuth) app.use(createDevTokenRouter({ devSigningKey }));
   app.all(
     '/graphql',
@@ -71,7 +70,7 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
         : `No route ${request.method} /api${request.path}`;
     sendJsonError(response, { status: 404, code: 'NOT_FOUND', message });
   });
-  app.use(createConsoleRouter({ directory: options.consoleDirectory ?? defaultConsoleDirectory }));
+  app.use(createConsoleRouter({ directory: options.consoleDirectory ?? defaultConsoleDirectory, production: config.production }));
   app.use(createJsonErrorHandler(log));
   return app;
 }

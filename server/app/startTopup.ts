@@ -9,11 +9,12 @@ import { startHttpServer } from '../http/startHttpServer.ts';
 import { createBilling, type Billing } from '../billing/createBilling.ts';
 import { createStripeClient } from '../billing/stripe/createStripeClient.ts';
 import type Stripe from 'stripe';
-import type { StripeSandbox } from '@topup/stripe-sandbox';
+import type { SandboxTimers, StripeSandbox } from '@topup/stripe-sandbox';
 import { createLedger, type Ledger } from '../ledger/createLedger.ts';
 import { sandboxApiKey } from '../billing/stripe/sandboxApiKey.ts';
 import { scheduleReconcile } from '../billing/scheduleReconcile.ts';
 import { keepStatisticsFresh } from '../db/keepStatisticsFresh.ts';
+import { secureDataDirectory, tightenFileModes } from './secureDataDirectory.ts';
 
 export interface RunningTopup {
   /** Where the API and console answer, e.g. http://127.0.0.1:4000. */
@@ -47,13 +48,17 @@ export async function startTopup(options: {
   appOptions?: CreateAppOptions;
   /** Faster webhook retries for tests; the sandbox's default backs off over about two minutes. */
   sandboxRetryDelaysMilliseconds?: number[];
+  /** The sandbox's delivery clock and timers, so a test can move time through retries; real by default. */
+  sandboxTimers?: SandboxTimers;
 }): Promise<RunningTopup> {
   const log = options.log ?? createLogger();
   const config = await resolvePort(options.config);
   const closers: (() => Promise<void>)[] = [];
+  await secureDataDirectory(config.dataDirectory, (message) => log.log('warn', message));
   const storage =
     options.storage ?? (await openStorage({ database: config.database, log: (message) => log.log('info', message) }));
   if (options.storage === undefined) closers.push(() => storage.close());
+  if (config.database.kind === 'pglite' && options.storage === undefined) await tightenFileModes(config.database.directory);
   try {
     if (config.seedDemoData) await seedReferenceUser(storage);
     if (storage.kind === 'pglite') closers.push(keepStatisticsFresh({ storage, log }));
@@ -68,6 +73,7 @@ export async function startTopup(options: {
         webhookUrl: `${config.publicUrl}/api/stripe/webhooks`,
         ...(config.stripe.webhookSecret ? { webhookSecret: config.stripe.webhookSecret } : {}),
         ...(options.sandboxRetryDelaysMilliseconds ? { retryDelaysMilliseconds: options.sandboxRetryDelaysMilliseconds } : {}),
+        ...(options.sandboxTimers ? { timers: options.sandboxTimers } : {}),
         log: (line) => log.log('info', line, { component: 'stripe-sandbox' }),
       });
       closers.push(() => stripeSandbox!.close());
@@ -82,7 +88,7 @@ export async function startTopup(options: {
     const billing = createBilling({ config, storage, log, stripe, webhookSecret });
     const ledger = createLedger(storage);
     const app = createApp({ config, storage, log, ledger, billing }, options.appOptions);
-    const http = await startHttpServer({ app, port: config.port });
+    const http = await startHttpServer({ app, port: config.port, host: config.host });
     closers.push(() => http.close());
     if (config.reconcileIntervalSeconds > 0) {
       closers.push(scheduleReconcile({ billing, log, intervalSeconds: config.reconcileIntervalSeconds }));

@@ -4,7 +4,7 @@ import express, { Router } from 'express';
 
 const notBuiltPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Topup</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
+<body>
 <h1>Topup is running</h1>
 <p>The console is not built yet. Run <code>npm run build:console</code> (or <code>npm start</code>, which
 builds it), then reload this page. The API is at <code>/graphql</code>.</p>
@@ -17,9 +17,11 @@ builds it), then reload this page. The API is at <code>/graphql</code>.</p>
  * console's own routes (`/payment/success?...`, `/admin/...`) load on a refresh. Without a build,
  * `/` explains how to make one. Mounted after every API route.
  */
-export function createConsoleRouter(options: { directory: string }): Router {
+export function createConsoleRouter(options: { directory: string; production?: boolean }): Router {
   const router = Router();
   const indexPath = path.join(options.directory, 'index.html');
+  // Source maps would hand the whole console source to anyone; in production they are not served.
+  if (options.production) router.get(/\.map$/, (_request, response) => void response.status(404).type('text').send('Not found'));
   router.use(servePrecompressed(options.directory));
   router.use(
     express.static(options.directory, {
@@ -63,7 +65,15 @@ function servePrecompressed(directory: string): express.RequestHandler {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     const contentType = contentTypes[path.extname(request.path)];
     if (contentType === undefined) return next();
-    const filePath = path.resolve(root, `.${decodeURIComponent(request.path)}`);
+    let decodedPath: string;
+    try {
+      decodedPath = decodeURIComponent(request.path);
+    } catch {
+      // A malformed percent-encoding (`/%E0%A4%A`) is the client's mistake: a clear 400, never a 500.
+      response.status(400).type('text').send('Malformed percent-encoding in the path');
+      return;
+    }
+    const filePath = path.resolve(root, `.${decodedPath}`);
     if (!filePath.startsWith(root + path.sep)) return next();
     const accepted = String(request.headers['accept-encoding'] ?? '');
     const encoding = ['br', 'gzip'].find((candidate) => accepted.includes(candidate) && existsSync(`${filePath}.${candidate === 'gzip' ? 'gz' : 'br'}`));

@@ -24,10 +24,11 @@ describe('configuration', () => {
 
   it('refuses production without real Stripe keys, a webhook secret and Clerk, and turns dev auth and the seed off there', () => {
     // Proves NODE_ENV=production never runs on the sandbox or dev auth.
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, CLERK_JWT_KEY or CLERK_SECRET_KEY/);
-    expect(() => loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrowError(/CLERK/);
-    expect(() => loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'not-a-key', STRIPE_WEBHOOK_SECRET: 'whsec_x', CLERK_SECRET_KEY: 'sk_x' })).toThrowError(/STRIPE_SECRET_KEY must be/);
-    const production = loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', CLERK_SECRET_KEY: 'sk_live_clerk' });
+    const chosen = { PUBLIC_URL: 'https://credits.example.com', DATABASE_URL: 'postgres://u@h/db' };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...chosen })).toThrowError(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, CLERK_JWT_KEY or CLERK_SECRET_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...chosen, STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrowError(/CLERK/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...chosen, STRIPE_SECRET_KEY: 'not-a-key', STRIPE_WEBHOOK_SECRET: 'whsec_x', CLERK_SECRET_KEY: 'sk_x' })).toThrowError(/STRIPE_SECRET_KEY must be/);
+    const production = loadConfig({ NODE_ENV: 'production', ...chosen, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', CLERK_SECRET_KEY: 'sk_live_clerk' });
     expect(production.devAuth).toBe(false);
     expect(production.seedDemoData).toBe(false);
     expect(loadConfig({ CLERK_JWT_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----' }).clerk.jwtKey).toContain('\nabc\n');

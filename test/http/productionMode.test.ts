@@ -13,6 +13,9 @@ describe('production mode', () => {
         STRIPE_SECRET_KEY: 'sk_test_production_mode_test',
         STRIPE_WEBHOOK_SECRET: 'whsec_production_mode_test',
         CLERK_JWT_KEY: clerk.publicKeyPem,
+        PUBLIC_URL: 'https://credits.example.com',
+        // Chosen on purpose, as production requires; the test hands the server its own database.
+        DATABASE_URL: 'pglite:///var/lib/topup-unused',
       },
     });
   });
