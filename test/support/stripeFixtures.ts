@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type Stripe from 'stripe';
 
 /**
- * Stripe's own sample objects (`../shared/stripe/fixtures3.json`, MIT, from stripe/openapi), so test
+ * Stripe's own sample objects (`test/fixtures/stripe/fixtures3.json`, MIT, from stripe/openapi), so test
  * events have the real shape; tests override only the fields they are about. Copied into
  * `test/fixtures/stripe/fixtures3.json` so the suite does not depend on a folder outside the repo.
  */
