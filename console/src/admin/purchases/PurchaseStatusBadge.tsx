@@ -1,15 +1,9 @@
+import { enumLabels } from '../../format/enumLabels.ts';
 import type { TopUpStatus } from '../../generated/graphql.ts';
+import { purchaseStatuses } from '../../../../server/vocabulary.ts';
 
-const statusLabels: Record<TopUpStatus, string> = {
-  OPEN: 'Open',
-  PENDING: 'Pending',
-  PAID: 'Paid',
-  FAILED: 'Failed',
-  EXPIRED: 'Expired',
-  REFUNDED: 'Refunded',
-  PARTIALLY_REFUNDED: 'Partly refunded',
-  DISPUTED: 'Disputed',
-};
+/** Words for each status, from the vocabulary. */
+const statusLabels: Record<TopUpStatus, string> = enumLabels(purchaseStatuses, { partially_refunded: 'Partly refunded' });
 
 const statusTones: Record<TopUpStatus, 'neutral' | 'success' | 'warning' | 'error'> = {
   OPEN: 'neutral',

@@ -8,20 +8,23 @@ import { PageHeading } from '../../components/PageHeading.tsx';
 import { PagedList } from '../../components/PagedList.tsx';
 import { pagedListQueryOptions } from '../../components/pagedListQueryOptions.ts';
 import { formatCredits } from '../../format/formatCredits.ts';
+import { enumLabels, enumNames } from '../../format/enumLabels.ts';
 import { formatDateTime } from '../../format/formatDate.ts';
 import type { UserSort } from '../../generated/graphql.ts';
 import { AdminUsersDocument } from '../../generated/graphql.ts';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue.ts';
 import { UserLink } from './UserLink.tsx';
+import { userSorts } from '../../../../server/vocabulary.ts';
 
 export const adminUsersPageSize = 25;
 
-const sortLabels: Record<UserSort, string> = {
-  LAST_CREDIT_UPDATE_DESC: 'Last balance change',
-  CREDITS_DESC: 'Highest balance',
-  CREDITS_ASC: 'Lowest balance',
-  CREATED_AT_DESC: 'Newest users',
-};
+/** Words for each order of the vocabulary (typed by it: an order added there does not compile until it has one). */
+const sortLabels: Record<UserSort, string> = enumLabels(userSorts, {
+  last_credit_update_desc: 'Last balance change',
+  credits_desc: 'Highest balance',
+  credits_asc: 'Lowest balance',
+  created_at_desc: 'Newest users',
+} satisfies Record<(typeof userSorts)[number], string>);
 
 function isUserSort(value: string): value is UserSort {
   return value in sortLabels;
@@ -48,9 +51,9 @@ export default function AdminUsersPage() {
         <div className="field">
           <label htmlFor={`${id}-sort`}>Sort by</label>
           <select id={`${id}-sort`} value={sort} onChange={(event) => isUserSort(event.target.value) && setSort(event.target.value)}>
-            {Object.entries(sortLabels).map(([value, label]) => (
+            {enumNames(userSorts).map((value) => (
               <option key={value} value={value}>
-                {label}
+                {sortLabels[value]}
               </option>
             ))}
           </select>
