@@ -1,10 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Stripe from 'stripe';
-import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
+import type Stripe from 'stripe';
+import { startTestTopup, testAdminUserId, type TestTopup } from '../support/startTestTopup.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
-import { stripeEvent, stripeFixture } from '../support/stripeFixtures.ts';
-
-const signer = new Stripe('sk_test_signer_only');
+import {
+  checkoutSession,
+  dispute as disputeOf,
+  eventPayload,
+  postStripeWebhook,
+  refundedCharge,
+  signStripePayload,
+  stripeEvent,
+  stripeFixture,
+} from '../support/stripeEvents.ts';
 
 describe.each(storageKindsUnderTest())('Stripe webhooks through the real route on %s', (kind) => {
   let server: TestTopup;
@@ -13,82 +20,45 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
 
   beforeAll(async () => {
     server = await startTestTopup({ kind });
-    userToken = await server.tokenFor(userId);
-    await server.graphql(userToken, '{ me { id } }');
+    userToken = await server.devToken({ userId });
+    await server.graphql('{ me { id } }', { token: userToken });
   });
   afterAll(async () => {
     await server?.close();
   });
 
   /** Signs `payload` like Stripe (or with another secret or time) and POSTs it to the webhook route. */
-  async function post(payload: string, options: { secret?: string; timestamp?: number; signature?: string | null; contentType?: string } = {}) {
-    const header =
-      options.signature === undefined
-        ? signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? server.topup.webhookSecret, timestamp: options.timestamp })
-        : options.signature;
-    const response = await fetch(`${server.topup.url}/api/stripe/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': options.contentType ?? 'application/json', ...(header === null ? {} : { 'stripe-signature': header }) },
-      body: payload,
-    });
-    return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, unknown> | null };
-  }
+  const post = (payload: string, options: { secret?: string; timestamp?: number; signature?: string | null } = {}) =>
+    postStripeWebhook(server.url, payload, { ...options, secret: options.secret ?? server.webhookSecret });
 
-  const postEvent = (event: Stripe.Event) => post(JSON.stringify(event));
+  const postEvent = (event: Stripe.Event) => post(eventPayload(event));
 
   async function newPurchase(credits: number): Promise<{ sessionId: string; amountMinor: number }> {
-    const result = await server.graphql<{ createCreditTopUpSession: { sessionId: string; amountMinor: number } }>(
-      userToken,
-      'mutation ($credits: SafeInt!) { createCreditTopUpSession(input: { credits: $credits }) { sessionId amountMinor } }',
-      { credits },
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data!.createCreditTopUpSession;
+    const result = await server.graphql<{ createCreditTopUpSession: { sessionId: string; amountMinor: number } }>('mutation ($credits: SafeInt!) { createCreditTopUpSession(input: { credits: $credits }) { sessionId amountMinor } }', { token: userToken, variables: { credits } });
+    expect(result.body.errors).toBeUndefined();
+    return result.body.data!.createCreditTopUpSession;
   }
 
   function completedSession(options: { sessionId: string; credits: number; amountMinor: number; paymentIntentId: string; paid?: boolean; metadata?: Record<string, string>; currency?: string }) {
-    const metadata = options.metadata ?? { type: 'credit_topup', clerk_user_id: userId, credits_amount: String(options.credits) };
-    return stripeFixture<Stripe.Checkout.Session>('checkout.session', {
-      id: options.sessionId,
-      mode: 'payment',
-      status: 'complete',
-      payment_status: options.paid === false ? 'unpaid' : 'paid',
-      amount_total: options.amountMinor,
-      amount_subtotal: options.amountMinor,
-      currency: options.currency ?? 'usd',
-      metadata,
-      client_reference_id: metadata.clerk_user_id ?? null,
-      payment_intent: options.paymentIntentId,
-    });
+    return checkoutSession({ ...options, userId });
   }
 
-  function charge(paymentIntentId: string, amountMinor: number, amountRefundedMinor: number) {
-    return stripeFixture<Stripe.Charge>('charge', {
-      id: `ch_${paymentIntentId}`,
-      payment_intent: paymentIntentId,
-      amount: amountMinor,
-      amount_captured: amountMinor,
-      amount_refunded: amountRefundedMinor,
-      refunded: amountRefundedMinor >= amountMinor,
-    });
-  }
+  const charge = (paymentIntentId: string, amountMinor: number, amountRefundedMinor: number) => refundedCharge({ paymentIntentId, amountMinor, amountRefundedMinor });
 
-  function dispute(paymentIntentId: string, status: Stripe.Dispute.Status) {
-    return stripeFixture<Stripe.Dispute>('dispute', { id: `dp_${paymentIntentId}`, payment_intent: paymentIntentId, status });
-  }
+  const dispute = (paymentIntentId: string, status: Stripe.Dispute.Status) => disputeOf({ paymentIntentId, status });
 
   async function balanceOf(id: string): Promise<number> {
-    const rows = await server.test.database.query<{ credits: string | number }>('select credits from users where id = $1', [id]);
+    const rows = await server.database!.query<{ credits: string | number }>('select credits from users where id = $1', [id]);
     return Number(rows[0]?.credits ?? 0);
   }
 
   async function ledgerCount(): Promise<number> {
-    const rows = await server.test.database.query<{ count: string | number }>('select count(*) as count from credit_ledger');
+    const rows = await server.database!.query<{ count: string | number }>('select count(*) as count from credit_ledger');
     return Number(rows[0]!.count);
   }
 
   async function purchaseEntries(sessionId: string): Promise<{ kind: string; delta: number }[]> {
-    const rows = await server.test.database.query<{ kind: string; delta: string | number }>(
+    const rows = await server.database!.query<{ kind: string; delta: string | number }>(
       'select kind, delta from credit_ledger where purchase_session_id = $1 order by id',
       [sessionId],
     );
@@ -118,11 +88,11 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     const calls = Array.from({ length: 50 }, (_, index) =>
       index % 2 === 0
         ? postEvent(stripeEvent('checkout.session.completed', session)).then((response) => response.status)
-        : server.graphql(userToken, 'query ($id: ID!) { topUp(sessionId: $id) { status creditsGranted } }', { id: sessionId }).then((response) => (response.errors ? 500 : 200)),
+        : server.graphql('query ($id: ID!) { topUp(sessionId: $id) { status creditsGranted } }', { token: userToken, variables: { id: sessionId } }).then((response) => (response.body.errors ? 500 : 200)),
     );
     expect(await Promise.all(calls)).toEqual(Array(50).fill(200));
     expect(await purchaseEntries(sessionId)).toEqual([{ kind: 'purchase', delta: 120 }]);
-    await server.topup.stripeSandbox!.waitForIdle();
+    await server.webhooksDelivered();
     expect(await purchaseEntries(sessionId)).toEqual([{ kind: 'purchase', delta: 120 }]);
     expect(await balanceOf(userId)).toBe(before + 120);
   });
@@ -137,8 +107,8 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     await postEvent(stripeEvent('checkout.session.completed', completedSession({ sessionId, credits: 100, amountMinor, paymentIntentId })));
     expect(await purchaseEntries(sessionId)).toEqual([{ kind: 'purchase', delta: 100 }, { kind: 'refund', delta: -100 }]);
     expect(await balanceOf(userId)).toBe(before);
-    const topUp = await server.graphql<{ topUp: { status: string } }>(userToken, 'query ($id: ID!) { topUp(sessionId: $id) { status } }', { id: sessionId });
-    expect(topUp.data?.topUp.status).toBe('REFUNDED');
+    const topUp = await server.graphql<{ topUp: { status: string } }>('query ($id: ID!) { topUp(sessionId: $id) { status } }', { token: userToken, variables: { id: sessionId } });
+    expect(topUp.body.data?.topUp.status).toBe('REFUNDED');
   });
 
   it('grants when the async success arrives before the completed (unpaid) event, and the late pending changes nothing', async () => {
@@ -198,12 +168,9 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     await postEvent(stripeEvent('checkout.session.completed', completedSession({ sessionId: cheap.sessionId, credits: 71, amountMinor: 70, paymentIntentId: `pi_cheap_${cheap.sessionId.slice(-6)}` })));
     await postEvent(stripeEvent('checkout.session.completed', completedSession({ sessionId: foreign.sessionId, credits: 72, amountMinor: 72, currency: 'eur', paymentIntentId: `pi_eur_${foreign.sessionId.slice(-6)}` })));
     expect(await balanceOf(userId)).toBe(before);
-    const admin = await server.tokenFor('user_admin', 'admin');
-    const flagged = await server.graphql<{ flaggedPurchases: { edges: { node: { sessionId: string; flagReason: string; creditsGranted: number } }[] } }>(
-      admin,
-      '{ flaggedPurchases(first: 50) { edges { node { sessionId flagReason creditsGranted } } } }',
-    );
-    const bySession = new Map(flagged.data!.flaggedPurchases.edges.map((edge) => [edge.node.sessionId, edge.node]));
+    const admin = await server.devToken({ userId: testAdminUserId, role: 'admin' });
+    const flagged = await server.graphql<{ flaggedPurchases: { edges: { node: { sessionId: string; flagReason: string; creditsGranted: number } }[] } }>('{ flaggedPurchases(first: 50) { edges { node { sessionId flagReason creditsGranted } } } }', { token: admin });
+    const bySession = new Map(flagged.body.data!.flaggedPurchases.edges.map((edge) => [edge.node.sessionId, edge.node]));
     expect(bySession.get(cheap.sessionId)?.flagReason).toMatch(/paid 70, expected 71/);
     expect(bySession.get(foreign.sessionId)?.flagReason).toMatch(/EUR/);
   });
@@ -235,7 +202,7 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     expect((await post(good, { signature: 't=1,v1=deadbeef' })).status).toBe(400);
     expect((await post(good, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(400);
     expect((await post(good, { secret: 'whsec_of_another_endpoint' })).status).toBe(400);
-    expect((await post(good.replace('"credits_amount":"71"', '"credits_amount":"7100"'), { signature: signer.webhooks.generateTestHeaderString({ payload: good, secret: server.topup.webhookSecret }) })).status).toBe(400);
+    expect((await post(good.replace('"credits_amount":"71"', '"credits_amount":"7100"'), { signature: signStripePayload(good, server.webhookSecret) })).status).toBe(400);
     expect((await post('{"id": "evt_x", "type": ')).status).toBe(400);
     expect((await post(JSON.stringify({ hello: 'world' }))).status).toBe(400);
     expect((await post(JSON.stringify({ ...JSON.parse(good), padding: 'x'.repeat(300_000) }))).status).toBe(413);
@@ -261,7 +228,7 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     // Proves the webhook's failure contract: the database drops the event's transaction once, Stripe's retry then grants exactly once.
     const { sessionId, amountMinor } = await newPurchase(77);
     const before = await balanceOf(userId);
-    const storage = server.test.storage;
+    const storage = server.storage;
     const original = storage.call.bind(storage);
     let failures = 0;
     storage.call = (name, args) => {

@@ -1,82 +1,204 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
-import { startTestServer, testServiceKey, type TestServer } from '../http/support/startTestServer.ts';
+import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
 
 type Caller = 'anonymous' | 'userA' | 'userB' | 'admin' | 'service';
-type Outcome = 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+type Refusal = 'UNAUTHENTICATED' | 'FORBIDDEN';
+const callers: Caller[] = ['anonymous', 'userA', 'userB', 'admin', 'service'];
 
 const userA = 'user_MatrixA1';
 const userB = 'user_MatrixB2';
 const adminId = 'user_MatrixAdmin3';
 const serviceActor = `service:${createHash('sha256').update(testServiceKey).digest('hex').slice(0, 8)}`;
+const callerIds: Record<Caller, string | null> = { anonymous: null, userA, userB, admin: adminId, service: serviceActor };
 
-/** Every operation of the API this issue serves, with who may run it. */
-const operations: Array<{ name: string; query: (caller: Caller) => string; variables?: (caller: Caller) => Record<string, unknown>; expected: Record<Caller, Outcome> }> = [
-  {
-    name: 'ok',
-    query: () => '{ ok }',
-    expected: { anonymous: 'ok', userA: 'ok', userB: 'ok', admin: 'ok', service: 'ok' },
-  },
+interface CellContext {
+  caller: Caller;
+  /** The caller's user id, or the service's actor id. */
+  callerId: string;
+  /** User A's paid 500-credit top-up. */
+  sessionOfA: string;
+  /** The balance in the database, to compare what the API answered with. */
+  balanceOf(userId: string): Promise<number>;
+  server: TestTopup;
+}
+
+/** What an allowed call must answer: an assertion on its `data`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each cell reads the shape of its own query.
+type Check = (data: any, context: CellContext) => void | Promise<void>;
+
+interface Operation {
+  name: string;
+  query: string;
+  variables?: (context: { caller: Caller; sessionOfA: string }) => Record<string, unknown>;
+  expected: Record<Caller, Refusal | Check>;
+}
+
+/** Who may run an operation: a refusal code, or the check of what they get. */
+const anyone = (check: Check): Operation['expected'] => ({ anonymous: check, userA: check, userB: check, admin: check, service: check });
+const signedIn = (check: Check): Operation['expected'] => ({ ...anyone(check), anonymous: 'UNAUTHENTICATED' });
+const users = (check: Check): Operation['expected'] => ({ ...signedIn(check), service: 'FORBIDDEN' });
+const admins = (check: Check): Operation['expected'] => ({ ...users(check), userA: 'FORBIDDEN', userB: 'FORBIDDEN' });
+const adminsAndService = (check: Check): Operation['expected'] => ({ ...admins(check), service: check });
+
+const roles: Record<Caller, string> = { anonymous: '', userA: 'USER', userB: 'USER', admin: 'ADMIN', service: 'SERVICE' };
+type LedgerNode = { id: string; userId: string; delta: number; kind: string; actor: string };
+const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
+
+/** A's own view of the paid top-up, and the admin's: paid, 500 credits, and A's balance (not the caller's). */
+const paidTopUpOfA: Check = async (data, { balanceOf }) => expect(data.topUp).toEqual({ status: 'PAID', credits: 500, balance: await balanceOf(userA) });
+
+/** Every operation of the API with who may run it and what they must get; the cells run in this order. */
+const operations: Operation[] = [
+  { name: 'ok', query: '{ ok }', expected: anyone((data) => expect(data).toEqual({ ok: true })) },
   {
     name: 'viewer',
-    query: () => '{ viewer { id role } }',
-    expected: { anonymous: 'UNAUTHENTICATED', userA: 'ok', userB: 'ok', admin: 'ok', service: 'ok' },
+    query: '{ viewer { id role } }',
+    expected: signedIn((data, { caller, callerId }) => expect(data.viewer).toEqual({ id: callerId, role: roles[caller] })),
   },
   {
+    name: 'pricing',
+    query: '{ pricing { currency unitPrice packs { credits amountMinor } creditsMin creditsMax } }',
+    expected: anyone((data) =>
+      expect(data.pricing).toEqual({
+        currency: 'usd',
+        unitPrice: '0.01',
+        packs: [{ credits: 500, amountMinor: 500 }, { credits: 1000, amountMinor: 1000 }, { credits: 2500, amountMinor: 2500 }],
+        creditsMin: 50,
+        creditsMax: 1_000_000,
+      }),
+    ),
+  },
+  { name: 'priceQuote', query: '{ priceQuote(credits: 71) { amountMinor } }', expected: anyone((data) => expect(data).toEqual({ priceQuote: { amountMinor: 71 } })) },
+  {
     name: 'me',
-    query: () => '{ me { id email credits debt lastCreditUpdate createdAt ledger(first: 100) { edges { cursor node { id userId delta balanceAfter kind reason actor createdAt } } pageInfo { hasNextPage endCursor } } } }',
-    expected: { anonymous: 'UNAUTHENTICATED', userA: 'ok', userB: 'ok', admin: 'ok', service: 'FORBIDDEN' },
+    query: '{ me { id email credits debt lastCreditUpdate createdAt ledger(first: 100) { edges { cursor node { id userId delta balanceAfter kind reason actor createdAt } } pageInfo { hasNextPage endCursor } } } }',
+    expected: users(async (data, { callerId, balanceOf }) => {
+      const nodes = data.me.ledger.edges.map((edge: { node: LedgerNode }) => edge.node) as LedgerNode[];
+      expect(data.me.id).toBe(callerId);
+      expect(nodes.every((node) => node.userId === callerId)).toBe(true);
+      expect(data.me.credits).toBe(sum(nodes.map((node) => node.delta)));
+      expect(data.me.credits).toBe(await balanceOf(callerId));
+    }),
+  },
+  {
+    name: 'me.purchases',
+    query: '{ me { purchases(first: 10) { edges { node { sessionId userId } } } } }',
+    expected: users((data, { caller, callerId, sessionOfA }) => {
+      const nodes = data.me.purchases.edges.map((edge: { node: unknown }) => edge.node) as { sessionId: string; userId: string }[];
+      expect(nodes.every((node) => node.userId === callerId)).toBe(true);
+      expect(nodes.some((node) => node.sessionId === sessionOfA)).toBe(caller === 'userA');
+    }),
   },
   {
     name: 'users',
-    query: () => '{ users(first: 100, sort: CREDITS_DESC) { edges { node { id credits } } pageInfo { hasNextPage } } }',
-    expected: { anonymous: 'UNAUTHENTICATED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok', service: 'FORBIDDEN' },
+    query: '{ users(first: 100, sort: CREDITS_DESC) { edges { node { id credits } } pageInfo { hasNextPage } } }',
+    expected: admins(async (data, { balanceOf }) => {
+      const nodes = data.users.edges.map((edge: { node: unknown }) => edge.node) as { id: string; credits: number }[];
+      expect(nodes.map((node) => node.id)).toEqual(expect.arrayContaining([userA, userB]));
+      expect(nodes.map((node) => node.credits)).toEqual(nodes.map((node) => node.credits).sort((left, right) => right - left));
+      expect(nodes.find((node) => node.id === userA)?.credits).toBe(await balanceOf(userA));
+    }),
   },
   {
-    name: 'user',
-    query: () => 'query ($id: ID!) { user(id: $id) { id credits ledger { edges { node { id userId } } } } }',
+    name: 'user(A)',
+    query: 'query ($id: ID!) { user(id: $id) { id credits ledger { edges { node { id userId delta } } } } }',
     variables: () => ({ id: userA }),
-    expected: { anonymous: 'UNAUTHENTICATED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok', service: 'FORBIDDEN' },
+    expected: admins(async (data, { balanceOf }) => {
+      const nodes = data.user.ledger.edges.map((edge: { node: unknown }) => edge.node) as LedgerNode[];
+      expect(data.user.id).toBe(userA);
+      expect(nodes.every((node) => node.userId === userA)).toBe(true);
+      expect(data.user.credits).toBe(await balanceOf(userA));
+    }),
+  },
+  {
+    name: 'user(A).purchases',
+    query: `{ user(id: "${userA}") { purchases(first: 10) { edges { node { sessionId } } } } }`,
+    expected: admins((data, { sessionOfA }) => expect(data.user.purchases.edges).toEqual([{ node: { sessionId: sessionOfA } }])),
   },
   {
     name: 'ledgerEntries',
-    query: () => '{ ledgerEntries(first: 100) { edges { node { id userId delta } } } }',
-    expected: { anonymous: 'UNAUTHENTICATED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok', service: 'FORBIDDEN' },
+    query: '{ ledgerEntries(first: 100) { edges { node { id userId delta } } } }',
+    expected: admins(async (data, { server }) => {
+      const nodes = data.ledgerEntries.edges.map((edge: { node: unknown }) => edge.node) as LedgerNode[];
+      expect(new Set(nodes.map((node) => node.userId))).toEqual(new Set([userA, userB]));
+      const [row] = await server.database!.query<{ count: string | number }>('select count(*) as count from credit_ledger');
+      expect(nodes).toHaveLength(Number(row!.count));
+    }),
   },
   {
     name: 'creditStats',
-    query: () => '{ creditStats(from: "2020-01-01T00:00:00Z", to: "2020-01-08T00:00:00Z", interval: DAY) { currency interval buckets { start creditsSold creditsSpent creditsClawedBack creditsAdjusted revenueMinor } } }',
-    expected: { anonymous: 'UNAUTHENTICATED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok', service: 'FORBIDDEN' },
+    query: '{ creditStats(from: "2020-01-01T00:00:00Z", to: "2020-01-08T00:00:00Z", interval: DAY) { currency interval buckets { start creditsSold creditsSpent creditsClawedBack creditsAdjusted revenueMinor } } }',
+    expected: admins((data) => {
+      expect(data.creditStats).toMatchObject({ currency: 'usd', interval: 'DAY' });
+      // A week of 2020, before anything happened: seven empty days.
+      expect(data.creditStats.buckets).toHaveLength(7);
+      expect(data.creditStats.buckets[0].start).toBe('2020-01-01T00:00:00.000Z');
+      for (const bucket of data.creditStats.buckets) {
+        expect(bucket).toMatchObject({ creditsSold: 0, creditsSpent: 0, creditsClawedBack: 0, creditsAdjusted: 0, revenueMinor: 0 });
+      }
+    }),
+  },
+  {
+    name: 'topUp of A’s session',
+    query: 'query ($id: ID!) { topUp(sessionId: $id) { status credits balance } }',
+    variables: ({ sessionOfA }) => ({ id: sessionOfA }),
+    expected: { ...admins(paidTopUpOfA), userA: paidTopUpOfA },
+  },
+  {
+    name: 'createCreditTopUpSession',
+    query: 'mutation { createCreditTopUpSession(input: { credits: 100 }) { sessionId credits amountMinor } }',
+    expected: users(async (data, { callerId, server }) => {
+      expect(data.createCreditTopUpSession).toMatchObject({ sessionId: expect.stringMatching(/^cs_/), credits: 100, amountMinor: 100 });
+      // Recorded for the caller, whoever the caller is: the user comes from the token.
+      const rows = await server.database!.query<{ user_id: string }>('select user_id from credit_purchases where session_id = $1', [data.createCreditTopUpSession.sessionId]);
+      expect(rows).toEqual([{ user_id: callerId }]);
+    }),
+  },
+  {
+    name: 'flaggedPurchases',
+    query: '{ flaggedPurchases(first: 10) { edges { node { sessionId } } } }',
+    expected: admins((data) => expect(data).toEqual({ flaggedPurchases: { edges: [] } })),
   },
   {
     name: 'adjustCredits',
-    query: () => 'mutation ($input: AdjustCreditsInput!) { adjustCredits(input: $input) { id userId delta actor } }',
-    variables: (caller) => ({ input: { userId: userA, delta: 1, reason: 'matrix', idempotencyKey: `matrix-adjust-${caller}` } }),
-    expected: { anonymous: 'UNAUTHENTICATED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok', service: 'FORBIDDEN' },
+    query: 'mutation ($input: AdjustCreditsInput!) { adjustCredits(input: $input) { userId delta actor } }',
+    variables: ({ caller }) => ({ input: { userId: userA, delta: 1, reason: 'matrix', idempotencyKey: `matrix-adjust-${caller}` } }),
+    expected: admins((data) => expect(data).toEqual({ adjustCredits: { userId: userA, delta: 1, actor: adminId } })),
   },
   {
     name: 'spendCredits',
-    query: () => 'mutation ($input: SpendCreditsInput!) { spendCredits(input: $input) { id userId delta actor } }',
-    variables: (caller) => ({ input: { userId: userA, amount: 1, reason: 'matrix', idempotencyKey: `matrix-spend-${caller}` } }),
-    expected: { anonymous: 'UNAUTHENTICATED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok', service: 'ok' },
+    query: 'mutation ($input: SpendCreditsInput!) { spendCredits(input: $input) { userId delta actor } }',
+    variables: ({ caller }) => ({ input: { userId: userA, amount: 1, reason: 'matrix', idempotencyKey: `matrix-spend-${caller}` } }),
+    expected: adminsAndService((data, { callerId }) => expect(data).toEqual({ spendCredits: { userId: userA, delta: -1, actor: callerId } })),
+  },
+  {
+    name: 'refundTopUp of A’s session',
+    query: 'mutation ($id: ID!) { refundTopUp(input: { sessionId: $id, credits: 1 }) { refundId credits amountMinor } }',
+    variables: ({ sessionOfA }) => ({ id: sessionOfA }),
+    expected: admins((data) => expect(data.refundTopUp).toEqual({ refundId: expect.stringMatching(/^re_/), credits: 1, amountMinor: 1 })),
   },
 ];
 
-const callers: Caller[] = ['anonymous', 'userA', 'userB', 'admin', 'service'];
-
 describe.each(storageKindsUnderTest())('authorization matrix on %s', (kind) => {
-  let server: TestServer;
+  let server: TestTopup;
+  let sessionOfA = '';
   const tokens = {} as Record<Caller, string | null>;
 
+  const balanceOf = async (userId: string): Promise<number> => {
+    const rows = await server.database!.query<{ credits: string | number }>('select credits from users where id = $1', [userId]);
+    return Number(rows[0]?.credits ?? 0);
+  };
+
   beforeAll(async () => {
-    server = await startTestServer({ kind });
+    server = await startTestTopup({ kind });
     tokens.anonymous = null;
     tokens.userA = await server.devToken({ userId: userA, email: 'a@example.com' });
     tokens.userB = await server.devToken({ userId: userB, email: 'b@example.com' });
     tokens.admin = await server.devToken({ userId: adminId, role: 'admin' });
     tokens.service = testServiceKey;
-    // A and B exist (first sight) and each has a history of their own.
+    // A and B exist (first sight) and each has a history of their own; A has paid for a top-up.
     for (const caller of ['userA', 'userB'] as const) {
       expect((await server.graphql('{ me { id } }', { token: tokens[caller] })).body.errors).toBeUndefined();
     }
@@ -87,74 +209,97 @@ describe.each(storageKindsUnderTest())('authorization matrix on %s', (kind) => {
       });
       expect(granted.body.errors).toBeUndefined();
     }
+    const created = await server.graphql<{ createCreditTopUpSession: { sessionId: string } }>('mutation { createCreditTopUpSession(input: { credits: 500 }) { sessionId } }', { token: tokens.userA });
+    sessionOfA = created.body.data!.createCreditTopUpSession.sessionId;
+    await server.sandbox(`/sandbox/checkout/sessions/${sessionOfA}/pay`, { outcome: 'paid' });
+    await server.webhooksDelivered();
+    expect(await balanceOf(userA)).toBe(600);
   });
 
   afterAll(async () => {
     await server?.close();
   });
 
-  const cases = operations.flatMap((operation) => callers.map((caller) => ({ operation, caller, expected: operation.expected[caller] })));
+  const cases = operations.flatMap((operation) => callers.map((caller) => [operation.name, caller, operation.expected[caller], operation] as const));
 
-  it.each(cases.map((testCase) => [testCase.operation.name, testCase.caller, testCase.expected, testCase] as const))(
+  it.each(cases.map(([name, caller, expected, operation]) => [name, caller, typeof expected === 'string' ? expected : 'ok', expected, operation] as const))(
     '%s as %s: %s',
-    async (_name, caller, expected, testCase) => {
-      // Proves one cell of the matrix by running the operation over HTTP with that caller's real credential.
-      const result = await server.graphql(testCase.operation.query(caller), {
-        token: tokens[caller],
-        variables: testCase.operation.variables?.(caller) ?? {},
-      });
+    async (_name, caller, _outcome, expected, operation) => {
+      // Proves one cell of the matrix over HTTP with that caller's real credential: a refusal answers its code and no data, an allowed call answers the right data.
+      const result = await server.graphql(operation.query, { token: tokens[caller], variables: operation.variables?.({ caller, sessionOfA }) ?? {} });
       expect(result.status).toBe(200);
-      if (expected === 'ok') {
-        expect(result.body.errors).toBeUndefined();
-        expect(result.body.data).toBeTruthy();
-      } else {
+      if (typeof expected === 'string') {
         expect(result.body.errors?.map((error) => error.extensions?.code)).toEqual([expected]);
         // Nothing is answered: `data` is null, or (for a nullable root field like `user`) the field is.
         expect(Object.values(result.body.data ?? {}).every((value) => value === null)).toBe(true);
+      } else {
+        expect(result.body.errors).toBeUndefined();
+        await expected(result.body.data, { caller, callerId: callerIds[caller]!, sessionOfA, balanceOf, server });
       }
     },
   );
 
   it('shows B nothing of A, and records who moved credits', async () => {
-    // Proves isolation and attribution: B's own view holds only B's rows and never A's id; A sees the admin's and the service's ids as actors.
+    // Proves isolation and attribution: B's own view holds only B's rows and never A's id; A's ledger holds exactly the permitted moves of the matrix, each with its actor.
+    await server.webhooksDelivered();
     const meQuery = '{ me { id credits ledger(first: 100) { edges { node { id userId delta kind actor } } } } }';
     const asB = await server.graphql<{ me: { id: string; ledger: { edges: Array<{ node: { id: string; userId: string } }> } } }>(meQuery, { token: tokens.userB });
     expect(asB.body.data?.me.id).toBe(userB);
     expect(asB.body.data?.me.ledger.edges.every((edge) => edge.node.userId === userB)).toBe(true);
     expect(asB.text).not.toContain(userA);
 
-    const asA = await server.graphql<{
-      me: { credits: number; ledger: { edges: Array<{ node: { id: string; userId: string; delta: number; kind: string; actor: string } }> } };
-    }>(meQuery, { token: tokens.userA });
+    const asA = await server.graphql<{ me: { credits: number; ledger: { edges: Array<{ node: LedgerNode }> } } }>(meQuery, { token: tokens.userA });
     const entriesOfA = asA.body.data!.me.ledger.edges.map((edge) => edge.node);
     expect(asA.text).not.toContain(userB);
     const idsOfA = new Set(entriesOfA.map((entry) => entry.id));
     for (const edge of asB.body.data!.me.ledger.edges) expect(idsOfA.has(edge.node.id)).toBe(false);
 
-    // Only the permitted calls of the matrix moved A's credits: the opening 100, the admin's +1, and
-    // the admin's and the service's spends of 1; every refused call left no trace.
+    // Only the permitted calls of the matrix moved A's credits: the opening 100, the purchase, the
+    // admin's +1, the admin's and the service's spends of 1, and the admin's refund of 1 (applied by
+    // Stripe's charge.refunded); every refused call left no trace.
     const summary = entriesOfA.map((entry) => `${entry.kind}:${entry.delta}:${entry.actor}`).sort();
     expect(summary).toEqual(
-      [`ADJUSTMENT:100:${adminId}`, `ADJUSTMENT:1:${adminId}`, `SPEND:-1:${adminId}`, `SPEND:-1:${serviceActor}`].sort(),
+      [
+        `ADJUSTMENT:100:${adminId}`,
+        'PURCHASE:500:stripe',
+        `ADJUSTMENT:1:${adminId}`,
+        `SPEND:-1:${adminId}`,
+        `SPEND:-1:${serviceActor}`,
+        'REFUND:-1:stripe',
+      ].sort(),
     );
-    expect(asA.body.data!.me.credits).toBe(99);
+    expect(asA.body.data!.me.credits).toBe(598);
+  });
+
+  it('shows B none of A’s purchases', async () => {
+    // Proves isolation of purchases: B's purchases list never contains A's session, and B's topUp of it says FORBIDDEN without A's data.
+    const asB = await server.graphql<{ me: { purchases: { edges: { node: { sessionId: string; userId: string } }[] } } }>(
+      '{ me { purchases(first: 100) { edges { node { sessionId userId } } } } }',
+      { token: tokens.userB },
+    );
+    expect(asB.body.data!.me.purchases.edges.length).toBeGreaterThan(0);
+    expect(asB.body.data!.me.purchases.edges.every((edge) => edge.node.userId === userB)).toBe(true);
+    expect(asB.text).not.toContain(sessionOfA);
+    const probe = await server.graphql('query ($id: ID!) { topUp(sessionId: $id) { balance } }', { token: tokens.userB, variables: { id: sessionOfA } });
+    expect(probe.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(probe.text).not.toMatch(/"balance":\s*\d/);
   });
 
   it('lets an admin read any user and their ledger, and tells each caller who they are', async () => {
-    // Proves the admin path and the viewer field: the admin sees A's entries through user(id); roles come from the verified credential.
+    // Proves the admin path and the viewer field: the admin sees all six of A's entries through user(id); roles come from the verified credential.
     const asAdmin = await server.graphql<{ user: { id: string; ledger: { edges: Array<{ node: { userId: string } }> } } }>(
       'query ($id: ID!) { user(id: $id) { id ledger(first: 100) { edges { node { userId } } } } }',
       { token: tokens.admin, variables: { id: userA } },
     );
-    expect(asAdmin.body.data?.user.ledger.edges.length).toBe(4);
+    expect(asAdmin.body.data?.user.ledger.edges.map((edge) => edge.node.userId)).toEqual(Array(6).fill(userA));
     const missing = await server.graphql('{ user(id: "user_Nobody9") { id } }', { token: tokens.admin });
     expect(missing.body).toEqual({ data: { user: null } });
 
-    const roles: Record<string, unknown> = {};
+    const viewers: Record<string, unknown> = {};
     for (const caller of ['userA', 'admin', 'service'] as const) {
-      roles[caller] = (await server.graphql<{ viewer: unknown }>('{ viewer { id role } }', { token: tokens[caller] })).body.data?.viewer;
+      viewers[caller] = (await server.graphql<{ viewer: unknown }>('{ viewer { id role } }', { token: tokens[caller] })).body.data?.viewer;
     }
-    expect(roles).toEqual({
+    expect(viewers).toEqual({
       userA: { id: userA, role: 'USER' },
       admin: { id: adminId, role: 'ADMIN' },
       service: { id: serviceActor, role: 'SERVICE' },

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { encodeCursor } from '../../server/ledger/pagination.ts';
-import { startTestTopup, waitFor, type TestTopup } from '../support/startTestTopup.ts';
+import { startTestTopup, testAdminUserId, type TestTopup } from '../support/startTestTopup.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
-import { stripeEvent, stripeFixture } from '../support/stripeFixtures.ts';
+import { checkoutSession, postStripeWebhook, signStripePayload, stripeEvent } from '../support/stripeEvents.ts';
 
 /**
  * The hostile-input catalogue (issue 6): each case sends one malformed or hostile request and
@@ -15,10 +15,9 @@ import { stripeEvent, stripeFixture } from '../support/stripeFixtures.ts';
  * exactly as they were (counts and sums compared before and after).
  */
 
-const signer = new Stripe('sk_test_hostile_signer_only');
 const alice = 'user_hostilealice';
 const bob = 'user_hostilebob';
-const admin = 'user_admin';
+const admin = testAdminUserId;
 
 interface Answer {
   status: number;
@@ -60,13 +59,13 @@ async function request(url: string, init: RequestInit): Promise<Answer> {
   return { status: response.status, body };
 }
 
-function graphql(harness: Harness, options: { token?: string | null; authorization?: string; query: string; variables?: Record<string, unknown> }): Promise<Answer> {
-  const authorization = options.authorization ?? (options.token ? `Bearer ${options.token}` : undefined);
-  return request(`${harness.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-    body: JSON.stringify({ query: options.query, variables: options.variables ?? {} }),
+async function graphql(harness: Harness, options: { token?: string | null; authorization?: string; query: string; variables?: Record<string, unknown> }): Promise<Answer> {
+  const result = await harness.server.graphql(options.query, {
+    token: options.token,
+    variables: options.variables,
+    headers: options.authorization ? { authorization: options.authorization } : {},
   });
+  return { status: result.status, body: result.body };
 }
 
 function rawGraphql(harness: Harness, init: { body: string; contentType?: string; token?: string; method?: string; search?: string }): Promise<Answer> {
@@ -80,30 +79,19 @@ function rawGraphql(harness: Harness, init: { body: string; contentType?: string
   });
 }
 
-function webhook(harness: Harness, payload: string, options: { signature?: string | null; secret?: string; timestamp?: number; method?: string } = {}): Promise<Answer> {
-  const signature =
-    options.signature === undefined
-      ? signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? harness.server.topup.webhookSecret, timestamp: options.timestamp })
-      : options.signature;
-  return request(`${harness.url}/api/stripe/webhooks`, {
-    method: options.method ?? 'POST',
-    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
-    ...(options.method === 'GET' ? {} : { body: payload }),
-  });
+async function webhook(harness: Harness, payload: string, options: { signature?: string | null; secret?: string; timestamp?: number; method?: string } = {}): Promise<Answer> {
+  const answer = await postStripeWebhook(harness.url, payload, { ...options, secret: options.secret ?? harness.server.webhookSecret });
+  return { status: answer.status, body: answer.body ?? answer.text };
 }
 
 /** A completed, paid checkout session event for a session Topup never recorded, with `metadata`. */
 function unknownSessionCompleted(metadata: Record<string, string>, overrides: Partial<Stripe.Checkout.Session> = {}): string {
-  const session = stripeFixture<Stripe.Checkout.Session>('checkout.session', {
-    id: `cs_hostile_${Math.random().toString(36).slice(2)}`,
-    mode: 'payment',
-    status: 'complete',
-    payment_status: 'paid',
-    amount_total: 100,
-    currency: 'usd',
+  const session = checkoutSession({
+    sessionId: `cs_hostile_${Math.random().toString(36).slice(2)}`,
+    amountMinor: 100,
     metadata,
-    payment_intent: `pi_hostile_${Math.random().toString(36).slice(2)}`,
-    ...overrides,
+    paymentIntentId: `pi_hostile_${Math.random().toString(36).slice(2)}`,
+    overrides,
   });
   return JSON.stringify(stripeEvent('checkout.session.completed', session));
 }
@@ -141,7 +129,7 @@ const cases: HostileCase[] = [
     status: 400,
     send: (h) => {
       const payload = unknownSessionCompleted({ type: 'credit_topup', clerk_user_id: alice, credits_amount: '100' });
-      const signature = signer.webhooks.generateTestHeaderString({ payload, secret: h.server.topup.webhookSecret });
+      const signature = signStripePayload(payload, h.server.webhookSecret);
       const tampered = payload.replace('"credits_amount":"100"', '"credits_amount":"100000"');
       expect(tampered).not.toBe(payload);
       return webhook(h, tampered, { signature });
@@ -154,7 +142,7 @@ const cases: HostileCase[] = [
     status: 400,
     send: (h) => {
       const payload = '{"id":"evt_1"}';
-      const valid = signer.webhooks.generateTestHeaderString({ payload, secret: h.server.topup.webhookSecret });
+      const valid = signStripePayload(payload, h.server.webhookSecret);
       return webhook(h, payload, { signature: valid.replace('v1=', 'v0=') });
     },
   },
@@ -288,16 +276,16 @@ describe.each(storageKindsUnderTest())('hostile requests on %s', (kind) => {
   beforeAll(async () => {
     const server = await startTestTopup({ kind });
     harness.server = server;
-    harness.url = server.topup.url;
-    harness.aliceToken = await server.tokenFor(alice);
-    harness.bobToken = await server.tokenFor(bob);
-    harness.adminToken = await server.tokenFor(admin, 'admin');
-    for (const token of [harness.aliceToken, harness.bobToken, harness.adminToken]) await server.graphql(token, '{ me { id } }');
+    harness.url = server.url;
+    harness.aliceToken = await server.devToken({ userId: alice });
+    harness.bobToken = await server.devToken({ userId: bob });
+    harness.adminToken = await server.devToken({ userId: admin, role: 'admin' });
+    for (const token of [harness.aliceToken, harness.bobToken, harness.adminToken]) await server.graphql('{ me { id } }', { token });
     // Bob buys 500 credits for real (sandbox payment, signed webhook), so he has a session and a ledger.
-    const created = await server.graphql<{ createCreditTopUpSession: { sessionId: string } }>(harness.bobToken, 'mutation { createCreditTopUpSession(input: { credits: 500 }) { sessionId } }');
-    harness.bobSessionId = created.data!.createCreditTopUpSession.sessionId;
+    const created = await server.graphql<{ createCreditTopUpSession: { sessionId: string } }>('mutation { createCreditTopUpSession(input: { credits: 500 }) { sessionId } }', { token: harness.bobToken });
+    harness.bobSessionId = created.body.data!.createCreditTopUpSession.sessionId;
     await server.sandbox(`/sandbox/checkout/sessions/${harness.bobSessionId}/pay`, { outcome: 'paid' });
-    await waitFor(async () => (await server.graphql<{ me: { credits: number } }>(harness.bobToken, '{ me { credits } }')).data?.me.credits === 500, { what: "Bob's 500 credits" });
+    await vi.waitFor(async () => expect((await server.graphql<{ me: { credits: number } }>('{ me { credits } }', { token: harness.bobToken })).body.data?.me.credits).toBe(500), { timeout: 10_000, interval: 50 });
     const privateJwk = JSON.parse(fs.readFileSync(path.join(server.topup.config.dataDirectory, 'dev-auth-key.json'), 'utf8')) as JWK;
     const { d: _private, ...publicJwk } = privateJwk;
     harness.devKey = { privateKey: (await importJWK(privateJwk, 'ES256')) as CryptoKey, publicJwk };
@@ -334,7 +322,7 @@ describe.each(storageKindsUnderTest())('hostile requests on %s', (kind) => {
 
 /** Counts and sums that any credit movement, new user or purchase change would move. */
 async function databaseSnapshot(harness: Harness): Promise<Record<string, string>> {
-  const [row] = await harness.server.test.database.query<Record<string, string>>(`
+  const [row] = await harness.server.database!.query<Record<string, string>>(`
     select (select count(*) from users)::text as users,
            (select coalesce(sum(credits), 0) from users)::text as balances,
            (select count(*) from credit_ledger)::text as entries,
