@@ -1,9 +1,6 @@
-import Stripe from 'stripe';
 import type { SqlExecutor } from '../../server/db/sqlDatabase.ts';
-import { stripeFixture } from '../../test/support/stripeFixtures.ts';
+import { checkoutSession, eventPayload, signStripePayload, stripeEvent } from '../../test/support/stripeEvents.ts';
 import { seededRandom } from './statistics.ts';
-
-const signer = new Stripe('sk_test_bench_signer_only');
 
 export interface BenchPurchase {
   sessionId: string;
@@ -64,27 +61,14 @@ export function signedCompletions(options: {
   const random = seededRandom(options.seed);
   const created = Math.floor(Date.now() / 1000);
   const bodies = options.purchases.map((purchase, index) => {
-    const session = stripeFixture<Stripe.Checkout.Session>('checkout.session', {
-      id: purchase.sessionId,
-      mode: 'payment',
-      status: 'complete',
-      payment_status: 'paid',
-      amount_total: purchase.amountMinor,
-      amount_subtotal: purchase.amountMinor,
-      currency: 'usd',
-      client_reference_id: purchase.userId,
-      metadata: { type: 'credit_topup', clerk_user_id: purchase.userId, credits_amount: String(purchase.credits) },
-      payment_intent: `pi_bench_${options.run}_${index}`,
+    const session = checkoutSession({
+      sessionId: purchase.sessionId,
+      userId: purchase.userId,
+      credits: purchase.credits,
+      amountMinor: purchase.amountMinor,
+      paymentIntentId: `pi_bench_${options.run}_${index}`,
     });
-    const event = {
-      ...stripeFixture<Record<string, unknown>>('event'),
-      id: `evt_bench_${options.run}_${index}`,
-      type: 'checkout.session.completed',
-      created,
-      livemode: false,
-      data: { object: session },
-    };
-    return JSON.stringify(event, null, 2);
+    return eventPayload(stripeEvent('checkout.session.completed', session, { id: `evt_bench_${options.run}_${index}`, created }));
   });
   // Originals keep their order; a duplicate sorts 0.5 to 16.5 places after its original.
   const keyed: { key: number; purchaseIndex: number; duplicate: boolean }[] = bodies.map((_, index) => ({ key: index, purchaseIndex: index, duplicate: false }));
@@ -96,6 +80,6 @@ export function signedCompletions(options: {
   keyed.sort((a, b) => a.key - b.key);
   return keyed.map(({ purchaseIndex, duplicate }) => {
     const body = bodies[purchaseIndex]!;
-    return { purchaseIndex, body, duplicate, signature: signer.webhooks.generateTestHeaderString({ payload: body, secret: options.webhookSecret }) };
+    return { purchaseIndex, body, duplicate, signature: signStripePayload(body, options.webhookSecret) };
   });
 }

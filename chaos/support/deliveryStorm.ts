@@ -1,8 +1,6 @@
-import Stripe from 'stripe';
 import { shuffle } from '../../bench/support/statistics.ts';
+import { signStripePayload } from '../../test/support/stripeEvents.ts';
 import type { CapturedEvent } from './playStripe.ts';
-
-const signer = new Stripe('sk_test_chaos_signer_only');
 
 export interface StormTarget {
   name: string;
@@ -97,7 +95,7 @@ export async function runDeliveryStorm(options: {
   };
 
   const post = async (delivery: Delivery): Promise<string> => {
-    const signature = signer.webhooks.generateTestHeaderString({ payload: delivery.event.body, secret: options.webhookSecret });
+    const signature = signStripePayload(delivery.event.body, options.webhookSecret);
     try {
       const response = await fetch(`${delivery.target.url()}/api/stripe/webhooks`, {
         method: 'POST',

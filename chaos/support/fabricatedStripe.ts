@@ -1,11 +1,11 @@
 import type Stripe from 'stripe';
 import type { SqlExecutor } from '../../server/db/sqlDatabase.ts';
-import { stripeFixture } from '../../test/support/stripeFixtures.ts';
+import { checkoutSession, dispute as disputeOf, eventPayload, refundedCharge, stripeEvent, stripeFixture, topUpMetadata } from '../../test/support/stripeEvents.ts';
 import type { CapturedEvent, PlayedPurchase, Scenario } from './playStripe.ts';
 
 /**
  * The bulk of the chaos run's purchases, with the events Stripe sends for each scenario built here
- * from Stripe's own sample objects (`test/support/stripeFixtures.ts`, the shapes the webhook tests
+ * from Stripe's own sample objects (`test/support/stripeEvents.ts`, the builders the webhook tests
  * use) instead of played through the sandbox. The sandbox rewrites its whole state file after every
  * change and scans every delivery to pick the next one, so thousands of purchases through it take
  * minutes (see the report of issue 6); a few hundred still go through it, and those are what
@@ -19,43 +19,24 @@ export function fabricatePurchase(options: {
   const { purchase, index, random } = options;
   const sessionId = `cs_chaos_fabricated_${index}`;
   const paymentIntentId = `pi_chaos_fabricated_${index}`;
-  const metadata = { type: 'credit_topup', clerk_user_id: purchase.userId, credits_amount: String(purchase.credits) };
+  const metadata = topUpMetadata(purchase.userId, purchase.credits);
   const created = Math.floor(Date.now() / 1000);
   const events: CapturedEvent[] = [];
   const emit = (type: string, object: unknown) => {
-    const event = { ...stripeFixture<Record<string, unknown>>('event'), id: `evt_chaos_${index}_${events.length}`, type, created, livemode: false, data: { object } };
-    events.push({ id: event.id as string, type, body: JSON.stringify(event, null, 2) });
+    const event = stripeEvent(type, object, { id: `evt_chaos_${index}_${events.length}`, created });
+    events.push({ id: event.id, type, body: eventPayload(event) });
   };
   const session = (overrides: Partial<Stripe.Checkout.Session>) =>
-    stripeFixture<Stripe.Checkout.Session>('checkout.session', {
-      id: sessionId,
-      mode: 'payment',
-      status: 'complete',
-      payment_status: 'paid',
-      amount_total: purchase.amountMinor,
-      amount_subtotal: purchase.amountMinor,
-      currency: 'usd',
-      client_reference_id: purchase.userId,
-      metadata,
-      payment_intent: paymentIntentId,
-      ...overrides,
-    });
+    checkoutSession({ sessionId, amountMinor: purchase.amountMinor, metadata, paymentIntentId, overrides });
   let refundedMinor = 0;
   const charge = () =>
-    stripeFixture<Stripe.Charge>('charge', {
-      id: `ch_chaos_fabricated_${index}`,
-      payment_intent: paymentIntentId,
-      amount: purchase.amountMinor,
-      amount_captured: purchase.amountMinor,
-      amount_refunded: refundedMinor,
-      refunded: refundedMinor >= purchase.amountMinor,
-    });
+    refundedCharge({ chargeId: `ch_chaos_fabricated_${index}`, paymentIntentId, amountMinor: purchase.amountMinor, amountRefundedMinor: refundedMinor });
   const refund = (amountMinor: number) => {
     refundedMinor += amountMinor;
     emit('charge.refunded', charge());
   };
   const dispute = (status: Stripe.Dispute.Status) =>
-    emit(status === 'needs_response' ? 'charge.dispute.created' : 'charge.dispute.closed', stripeFixture<Stripe.Dispute>('dispute', { id: `dp_chaos_fabricated_${index}`, payment_intent: paymentIntentId, charge: `ch_chaos_fabricated_${index}`, status }));
+    emit(status === 'needs_response' ? 'charge.dispute.created' : 'charge.dispute.closed', disputeOf({ disputeId: `dp_chaos_fabricated_${index}`, paymentIntentId, chargeId: `ch_chaos_fabricated_${index}`, status }));
   const partial = () => 1 + Math.floor(random() * Math.max(1, Math.floor(purchase.amountMinor / 2) - 1));
   const paid = () => emit('checkout.session.completed', session({}));
   const scenario: Scenario = purchase.scenario;

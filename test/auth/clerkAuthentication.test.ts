@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testServiceKey, type TestServer } from '../http/support/startTestServer.ts';
+import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
 import { authorizedParty, clerkIssuer, createClerkInstance, unsignedToken, type ClerkInstance } from './support/clerkTokens.ts';
 
 const viewerQuery = '{ viewer { id role } }';
@@ -8,12 +8,12 @@ const viewerQuery = '{ viewer { id role } }';
 describe('Clerk session tokens', () => {
   let clerk: ClerkInstance;
   let otherClerk: ClerkInstance;
-  let server: TestServer;
+  let server: TestTopup;
 
   beforeAll(async () => {
     clerk = await createClerkInstance();
     otherClerk = await createClerkInstance();
-    server = await startTestServer({
+    server = await startTestTopup({
       environment: {
         CLERK_JWT_KEY: clerk.publicKeyPem,
         CLERK_AUTHORIZED_PARTIES: `${authorizedParty},https://topup.example.com`,

@@ -5,18 +5,18 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDevSigningKey } from '../../server/auth/loadDevSigningKey.ts';
 import { devTokenAudience, devTokenIssuer } from '../../server/auth/signDevToken.ts';
-import { startTestServer, type TestServer } from '../http/support/startTestServer.ts';
+import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 import { unsignedToken } from './support/clerkTokens.ts';
 
 const viewerQuery = '{ viewer { id role } }';
 
 describe('dev auth', () => {
   let dataDirectory: string;
-  let server: TestServer;
+  let server: TestTopup;
 
   beforeAll(async () => {
     dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'topup-dev-auth-'));
-    server = await startTestServer({ environment: { DATA_DIR: dataDirectory, ADMIN_USER_IDS: 'user_ListedAdmin1' } });
+    server = await startTestTopup({ environment: { DATA_DIR: dataDirectory, ADMIN_USER_IDS: 'user_ListedAdmin1' } });
   });
 
   afterAll(async () => {
@@ -70,7 +70,7 @@ describe('dev auth', () => {
     const token = await server.devToken({ userId: 'user_Restart1' });
     const keyFile = path.join(dataDirectory, 'dev-auth-key.json');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    const restarted = await startTestServer({ environment: { DATA_DIR: dataDirectory } });
+    const restarted = await startTestTopup({ environment: { DATA_DIR: dataDirectory } });
     try {
       expect((await restarted.graphql(viewerQuery, { token })).body.data).toEqual({ viewer: { id: 'user_Restart1', role: 'USER' } });
     } finally {

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../http/support/startTestServer.ts';
+import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
 /** users(1) edges(2) node(3) ledger(4) edges(5) node(6) purchase(7) sessionId(8): the deepest path of the schema. */
 const depthEight = '{ users(first: 1) { edges { node { ledger(first: 1) { edges { node { purchase { sessionId } } } } } } } }';
 const depthSeven = '{ users(first: 1) { edges { node { ledger(first: 1) { edges { node { id } } } } } } }';
 
 describe('abuse limits', () => {
-  let server: TestServer;
+  let server: TestTopup;
   let adminToken: string;
 
   beforeAll(async () => {
     // The schema is at most 8 fields deep today, so the depth limit is lowered to 7 here to be reachable.
-    server = await startTestServer({ appOptions: { graphqlLimits: { depthMax: 7 } } });
+    server = await startTestTopup({ appOptions: { graphqlLimits: { depthMax: 7 } } });
     adminToken = await server.devToken({ userId: 'user_Limits1', role: 'admin' });
   });
 

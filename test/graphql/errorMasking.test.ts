@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../server/db/storage.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
-import { startTestServer, type TestServer } from '../http/support/startTestServer.ts';
+import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
 const sqlLeak = 'relation "credit_ledger_secret" does not exist: select * from credit_ledger where user_id = $1';
 
@@ -19,11 +19,11 @@ function withBrokenFindUser(storage: Storage): Storage {
 }
 
 describe.each(storageKindsUnderTest())('errors on %s', (kind) => {
-  let server: TestServer;
+  let server: TestTopup;
   let adminToken: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ kind, wrapStorage: withBrokenFindUser });
+    server = await startTestTopup({ kind, wrapStorage: withBrokenFindUser });
     adminToken = await server.devToken({ userId: 'user_Admin1', role: 'admin' });
   });
 

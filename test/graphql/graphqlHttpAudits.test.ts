@@ -1,6 +1,6 @@
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../http/support/startTestServer.ts';
+import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
 /**
  * The GraphQL-over-HTTP audits that `graphql-http` publishes for servers, run against the real
@@ -13,10 +13,10 @@ import { startTestServer, type TestServer } from '../http/support/startTestServe
 const recommendationsNotFollowed = new Set(['5A70', 'D6D5', '6A70', '572B', 'FDE2', '7B9B']);
 
 describe('GraphQL over HTTP compliance (graphql-http server audits)', () => {
-  let server: TestServer;
+  let server: TestTopup;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestTopup();
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
-import { startTestServer, testServiceKey, type TestServer } from '../http/support/startTestServer.ts';
+import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
 
 const adjust = 'mutation ($input: AdjustCreditsInput!) { adjustCredits(input: $input) { id userId delta balanceAfter kind reason actor createdAt } }';
 const spend = 'mutation ($input: SpendCreditsInput!) { spendCredits(input: $input) { id userId delta balanceAfter kind reason actor createdAt } }';
@@ -14,12 +14,12 @@ interface Entry {
 }
 
 describe.each(storageKindsUnderTest())('adjustCredits and spendCredits on %s', (kind) => {
-  let server: TestServer;
+  let server: TestTopup;
   let adminToken: string;
   const userId = 'user_Spender1';
 
   beforeAll(async () => {
-    server = await startTestServer({ kind });
+    server = await startTestTopup({ kind });
     adminToken = await server.devToken({ userId: 'user_Admin1', role: 'admin' });
     await server.graphql('{ me { id } }', { token: await server.devToken({ userId }) });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedLedgerHistory } from '../support/seedLedgerHistory.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
-import { startTestServer, type TestServer } from '../http/support/startTestServer.ts';
+import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
 const historyLength = 100_000;
 const userId = 'user_LongHistory1';
@@ -13,12 +13,12 @@ interface LedgerPage {
 }
 
 describe.each(storageKindsUnderTest())('ledger pagination on %s', (kind) => {
-  let server: TestServer;
+  let server: TestTopup;
   let userToken: string;
   let adminToken: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ kind });
+    server = await startTestTopup({ kind });
     userToken = await server.devToken({ userId });
     adminToken = await server.devToken({ userId: 'user_Admin1', role: 'admin' });
     // Another user's entries on both sides of the long history: a page must never pick them up.

@@ -2,20 +2,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../../server/db/storage.ts';
-import { startTestServer, type TestServer } from './support/startTestServer.ts';
+import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
 describe('HTTP surface', () => {
   let consoleDirectory: string;
-  let server: TestServer;
+  let server: TestTopup;
 
   beforeAll(async () => {
     consoleDirectory = mkdtempSync(path.join(os.tmpdir(), 'topup-console-'));
     mkdirSync(path.join(consoleDirectory, 'assets'));
     writeFileSync(path.join(consoleDirectory, 'index.html'), '<!doctype html><title>Topup console</title>');
     writeFileSync(path.join(consoleDirectory, 'assets', 'app-3f2a.js'), 'console.log("topup")');
-    server = await startTestServer({ appOptions: { consoleDirectory } });
+    server = await startTestTopup({ appOptions: { consoleDirectory } });
   });
 
   afterAll(async () => {
@@ -39,14 +39,16 @@ describe('HTTP surface', () => {
     const replaced = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'bad id\twith "quotes"' } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     await server.graphql('{ ok }', { headers: { 'x-request-id': 'trace-graphql-1' } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(server.logs.find((line) => line.requestId === 'trace-graphql-1' && line.message === 'http request')).toMatchObject({
-      level: 'info',
-      method: 'POST',
-      path: '/graphql',
-      route: '/graphql',
-      status: 200,
-    });
+    // The access log line is written when the response finishes, which may be just after the client has it.
+    await vi.waitFor(() =>
+      expect(server.logs.find((line) => line.requestId === 'trace-graphql-1' && line.message === 'http request')).toMatchObject({
+        level: 'info',
+        method: 'POST',
+        path: '/graphql',
+        route: '/graphql',
+        status: 200,
+      }),
+    );
   });
 
   it('exposes Prometheus metrics for HTTP requests and GraphQL operations', async () => {
@@ -117,7 +119,7 @@ describe('HTTP surface without a console build or a database', () => {
       close: () => Promise.resolve(),
     };
     const emptyDirectory = mkdtempSync(path.join(os.tmpdir(), 'topup-no-console-'));
-    const server = await startTestServer({ storage: unreachable, appOptions: { consoleDirectory: emptyDirectory } });
+    const server = await startTestTopup({ storage: unreachable, appOptions: { consoleDirectory: emptyDirectory } });
     try {
       const root = await fetch(`${server.url}/`);
       expect(root.status).toBe(200);

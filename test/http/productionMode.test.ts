@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClerkInstance } from '../auth/support/clerkTokens.ts';
-import { startTestServer, type TestServer } from './support/startTestServer.ts';
+import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
 describe('production mode', () => {
-  let server: TestServer;
+  let server: TestTopup;
 
   beforeAll(async () => {
     const clerk = await createClerkInstance();
-    server = await startTestServer({
+    server = await startTestTopup({
       environment: {
         NODE_ENV: 'production',
         STRIPE_SECRET_KEY: 'sk_test_production_mode_test',

@@ -35,25 +35,23 @@ export interface ConsoleHarness {
 }
 
 /**
- * Builds the console, boots the whole of Topup in this process on free ports (a fresh embedded
- * database seeded with the reference user at 28 credits, the Stripe sandbox, dev auth), and opens
- * Chromium with a fresh profile. Configuration comes from an explicit environment, never from the
- * machine's: no Clerk, no real Stripe, no external database.
+ * Builds the console, boots the whole of Topup in this process through the suites' one harness
+ * (`startTestTopup`: free ports, a fresh embedded database seeded with the reference user at 28
+ * credits, the Stripe sandbox, dev auth), and opens Chromium with a fresh profile. Configuration
+ * comes from an explicit environment, never from the machine's: no Clerk, no real Stripe, no
+ * external database.
  */
 export async function startConsoleHarness(): Promise<ConsoleHarness> {
   mkdirSync(screenshotsDirectory, { recursive: true });
   await buildConsole();
-  const dataDirectory = mkdtempSync(path.join(tmpdir(), 'topup-browser-'));
   const serverLogPath = path.join(artifactsDirectory, 'browser-server.log');
-  const { loadConfig } = await import('../../../../server/config.ts');
-  const { startTopup } = await import('../../../../server/app/startTopup.ts');
-  const { createLogger } = await import('../../../../server/log.ts');
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDirectory, STRIPE_SANDBOX_PORT: '0', LOG_LEVEL: 'info' });
-  const topup = await startTopup({
-    config,
-    log: createLogger({ level: 'info', write: (line) => appendFileSync(serverLogPath, line + '\n') }),
+  const { startTestTopup } = await import('../../../support/startTestTopup.ts');
+  const server = await startTestTopup({
+    seedReferenceUser: true,
     sandboxRetryDelaysMilliseconds: [100, 250, 500, 1000, 2000],
+    writeLog: (line) => appendFileSync(serverLogPath, line + '\n'),
   });
+  const topup = server.topup;
   if (!topup.stripeSandbox) throw new Error('the browser suites expect the Stripe sandbox (no STRIPE_SECRET_KEY)');
 
   const userDataDirectory = mkdtempSync(path.join(tmpdir(), 'topup-chromium-'));
@@ -79,9 +77,8 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     },
     close: async () => {
       await context.close().catch(() => undefined);
-      await topup.close();
+      await server.close();
       rmSync(userDataDirectory, { recursive: true, force: true });
-      rmSync(dataDirectory, { recursive: true, force: true });
     },
   };
 }
