@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStorage, storageKindsUnderTest, type TestStorage } from '../support/testStorage.ts';
+import { describe, expect, it } from 'vitest';
+import { storageKindsUnderTest, testStorageForSuite } from '../support/testStorage.ts';
 import { ensureUser } from '../../server/ledger/ensureUser.ts';
 import { purchaseRecords } from '../../server/billing/purchaseRecords.ts';
 import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
 
 describe.each(storageKindsUnderTest())('a refund racing the payment it refunds on %s', (kind) => {
-  let test: TestStorage;
-  beforeAll(async () => {
-    test = await createTestStorage(kind);
-  });
-  afterAll(async () => {
-    await test?.close();
-  });
+  const suite = testStorageForSuite(kind);
 
   it('is clawed back whichever commits first, for 60 concurrent pairs', async () => {
     // Proves the payment lock (found by npm run chaos): settle(paid) and a refund for the same payment intent run at once; every refund lands.
-    const { storage } = test;
+    const { storage } = suite();
     await ensureUser(storage, { userId: 'user_race', email: null });
     const sessions = Array.from({ length: 60 }, (_, index) => `cs_test_race_${index}`);
     for (const sessionId of sessions) await purchaseRecords.record(storage, { sessionId, userId: 'user_race', credits: 100, amountMinor: 100, currency: 'usd' });

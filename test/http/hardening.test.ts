@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fakeConsoleBuild } from '../support/fakeConsoleBuild.ts';
 import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
 /** A GET with a Host header of our choosing (fetch does not let a caller set Host). */
@@ -23,19 +24,15 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
 
 describe('HTTP hardening in development', () => {
   let server: TestTopup;
-  let consoleDirectory: string;
+  const consoleBuild = fakeConsoleBuild({ 'assets/app-1.js.map': '{"version":3}' });
 
   beforeAll(async () => {
-    consoleDirectory = mkdtempSync(path.join(os.tmpdir(), 'topup-hardening-console-'));
-    mkdirSync(path.join(consoleDirectory, 'assets'));
-    writeFileSync(path.join(consoleDirectory, 'index.html'), '<!doctype html><title>Topup console</title>');
-    writeFileSync(path.join(consoleDirectory, 'assets', 'app-1.js.map'), '{"version":3}');
-    server = await startTestTopup({ kind: 'pglite', environment: { METRICS_TOKEN: 'scrape-token-123' }, appOptions: { consoleDirectory } } as Parameters<typeof startTestTopup>[0]);
+    server = await startTestTopup({ kind: 'pglite', environment: { METRICS_TOKEN: 'scrape-token-123' }, appOptions: { consoleDirectory: consoleBuild.directory } });
   });
 
   afterAll(async () => {
     await server?.close();
-    rmSync(consoleDirectory, { recursive: true, force: true });
+    consoleBuild.remove();
   });
 
   it('answers only localhost names and refuses a rebound foreign Host with 403', async () => {

@@ -1,26 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../../server/db/storage.ts';
+import { fakeConsoleBuild } from '../support/fakeConsoleBuild.ts';
 import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
 describe('HTTP surface', () => {
-  let consoleDirectory: string;
+  const consoleBuild = fakeConsoleBuild({ 'assets/app-3f2a.js': 'console.log("topup")' });
   let server: TestTopup;
 
   beforeAll(async () => {
-    consoleDirectory = mkdtempSync(path.join(os.tmpdir(), 'topup-console-'));
-    mkdirSync(path.join(consoleDirectory, 'assets'));
-    writeFileSync(path.join(consoleDirectory, 'index.html'), '<!doctype html><title>Topup console</title>');
-    writeFileSync(path.join(consoleDirectory, 'assets', 'app-3f2a.js'), 'console.log("topup")');
-    server = await startTestTopup({ appOptions: { consoleDirectory } });
+    server = await startTestTopup({ appOptions: { consoleDirectory: consoleBuild.directory } });
   });
 
   afterAll(async () => {
     await server?.close();
-    rmSync(consoleDirectory, { recursive: true, force: true });
+    consoleBuild.remove();
   });
 
   it('answers the probes: /healthz always, /readyz from the database', async () => {
@@ -118,8 +112,8 @@ describe('HTTP surface without a console build or a database', () => {
       checkReady: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
       close: () => Promise.resolve(),
     };
-    const emptyDirectory = mkdtempSync(path.join(os.tmpdir(), 'topup-no-console-'));
-    const server = await startTestTopup({ storage: unreachable, appOptions: { consoleDirectory: emptyDirectory } });
+    const notBuilt = fakeConsoleBuild({}, { index: false });
+    const server = await startTestTopup({ storage: unreachable, appOptions: { consoleDirectory: notBuilt.directory } });
     try {
       const root = await fetch(`${server.url}/`);
       expect(root.status).toBe(200);
@@ -130,7 +124,7 @@ describe('HTTP surface without a console build or a database', () => {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
       await server.close();
-      rmSync(emptyDirectory, { recursive: true, force: true });
+      notBuilt.remove();
     }
   });
 });

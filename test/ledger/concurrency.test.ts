@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStorage, ledgerStorageKindsUnderTest, type TestStorage } from '../support/testStorage.ts';
+import { describe, expect, it } from 'vitest';
+import { ledgerStorageKindsUnderTest, testStorageForSuite } from '../support/testStorage.ts';
 import { ensureUser } from '../../server/ledger/ensureUser.ts';
 import { findUser } from '../../server/ledger/findUser.ts';
 import { grantCredits } from '../../server/ledger/grantCredits.ts';
@@ -9,17 +9,11 @@ import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
 import { TopupError } from '../../server/errors.ts';
 
 describe.each(ledgerStorageKindsUnderTest())('concurrent movements on %s', (kind) => {
-  let test: TestStorage;
-  beforeAll(async () => {
-    test = await createTestStorage(kind);
-  });
-  afterAll(async () => {
-    await test?.close();
-  });
+  const suite = testStorageForSuite(kind);
 
   it('a burst of 50 parallel grants with one key has one effect', async () => {
     // Proves the unique key decides a race: 50 concurrent identical grants give one row, all callers get that row.
-    const { storage } = test;
+    const { storage } = suite();
     await ensureUser(storage, { userId: 'user_burst', email: null });
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
@@ -33,7 +27,7 @@ describe.each(ledgerStorageKindsUnderTest())('concurrent movements on %s', (kind
 
   it('parallel spends never overdraw: exactly as many succeed as the balance allows', async () => {
     // Proves the row lock serializes spends: 60 concurrent spends of 2 against 100 credits give 50 successes, 10 refusals, balance 0.
-    const { storage } = test;
+    const { storage } = suite();
     await ensureUser(storage, { userId: 'user_spender', email: null });
     await grantCredits(storage, { userId: 'user_spender', credits: 100, kind: 'adjustment', reason: null, actor: 'system', idempotencyKey: 'spender:seed' });
     const outcomes = await Promise.allSettled(
@@ -50,7 +44,7 @@ describe.each(ledgerStorageKindsUnderTest())('concurrent movements on %s', (kind
 
   it('one key raced by two users gives one effect and a conflict', async () => {
     // Proves a key is global: concurrent grants for different users under one key end with one row and IDEMPOTENCY_CONFLICT for the rest.
-    const { storage } = test;
+    const { storage } = suite();
     await ensureUser(storage, { userId: 'user_race_a', email: null });
     await ensureUser(storage, { userId: 'user_race_b', email: null });
     const outcomes = await Promise.allSettled(
@@ -70,6 +64,6 @@ describe.each(ledgerStorageKindsUnderTest())('concurrent movements on %s', (kind
 
   it('keeps the invariant after all of it', async () => {
     // Proves credits = sum(delta) and running balances hold after the races above.
-    expect(await verifyLedger(test.storage)).toMatchObject({ problemCount: 0 });
+    expect(await verifyLedger(suite().storage)).toMatchObject({ problemCount: 0 });
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStorage, ledgerStorageKindsUnderTest, type TestStorage } from '../support/testStorage.ts';
+import { describe, expect, it } from 'vitest';
+import { ledgerStorageKindsUnderTest, testStorageForSuite } from '../support/testStorage.ts';
 import { ensureUser } from '../../server/ledger/ensureUser.ts';
 import { findUser } from '../../server/ledger/findUser.ts';
 import { grantCredits } from '../../server/ledger/grantCredits.ts';
@@ -21,17 +21,11 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
 }
 
 describe.each(ledgerStorageKindsUnderTest())('the ledger on %s', (kind) => {
-  let test: TestStorage;
-  beforeAll(async () => {
-    test = await createTestStorage(kind);
-  });
-  afterAll(async () => {
-    await test?.close();
-  });
+  const suite = testStorageForSuite(kind);
 
   it('grants, spends and adjusts with the ledger row and the balance written together', async () => {
     // Proves each movement returns its row with the running balance, and the user row follows it.
-    const { storage } = test;
+    const { storage } = suite();
     const user = await ensureUser(storage, { userId: 'user_alice', email: 'alice@example.com' });
     expect(user).toMatchObject({ id: 'user_alice', email: 'alice@example.com', credits: 0, lastCreditUpdate: null });
     const grant = await grantCredits(storage, {
@@ -55,7 +49,7 @@ describe.each(ledgerStorageKindsUnderTest())('the ledger on %s', (kind) => {
 
   it('replays a key with the same input and refuses it with another input, with no second effect', async () => {
     // Proves idempotency by key + request hash: a replay returns the original row, a changed input is IDEMPOTENCY_CONFLICT.
-    const { storage } = test;
+    const { storage } = suite();
     await ensureUser(storage, { userId: 'user_bob', email: null });
     const input = { userId: 'user_bob', credits: 25, kind: 'adjustment' as const, reason: 'r', actor: 'system', idempotencyKey: 'bob:1' };
     const first = await grantCredits(storage, input);
@@ -68,7 +62,7 @@ describe.each(ledgerStorageKindsUnderTest())('the ledger on %s', (kind) => {
 
   it('refuses bad input with BAD_USER_INPUT, unknown users with NOT_FOUND, overdrafts with INSUFFICIENT_CREDITS', async () => {
     // Proves every refusal is typed and changes nothing: the balance and the entry count stay the same.
-    const { storage } = test;
+    const { storage } = suite();
     await ensureUser(storage, { userId: 'user_carol', email: null });
     await grantCredits(storage, { userId: 'user_carol', credits: 5, kind: 'adjustment', reason: null, actor: 'system', idempotencyKey: null });
     const before = await listLedgerEntries(storage, { userId: 'user_carol' });
@@ -89,7 +83,7 @@ describe.each(ledgerStorageKindsUnderTest())('the ledger on %s', (kind) => {
 
   it('paginates the ledger newest first with opaque cursors and filters', async () => {
     // Proves keyset pages cover every entry exactly once, filters apply, and a foreign cursor is refused.
-    const { storage } = test;
+    const { storage } = suite();
     await ensureUser(storage, { userId: 'user_dave', email: 'dave@example.com' });
     for (let index = 1; index <= 7; index += 1) {
       await grantCredits(storage, { userId: 'user_dave', credits: index, kind: 'adjustment', reason: `g${index}`, actor: 'system', idempotencyKey: `dave:${index}` });
@@ -120,7 +114,7 @@ describe.each(ledgerStorageKindsUnderTest())('the ledger on %s', (kind) => {
 
   it('lists users in each sort order across pages, and searches by id or email', async () => {
     // Proves the users keyset pagination in all four orders returns every user once, in order.
-    const { storage } = test;
+    const { storage } = suite();
     for (const sort of ['credits_desc', 'credits_asc', 'last_credit_update_desc', 'created_at_desc'] as const) {
       const seen: { id: string; credits: number }[] = [];
       let after: string | null = null;
@@ -143,7 +137,7 @@ describe.each(ledgerStorageKindsUnderTest())('the ledger on %s', (kind) => {
 
   it('summarizes credit flows per day and keeps the invariant', async () => {
     // Proves creditStats buckets what happened today, and verify_ledger finds no problem in everything above.
-    const { storage } = test;
+    const { storage } = suite();
     const now = Date.now();
     const stats = await creditStats(storage, { from: new Date(now - 86_400_000).toISOString(), to: new Date(now + 86_400_000).toISOString(), interval: 'day' });
     const totals = stats.reduce((sum, bucket) => ({ spent: sum.spent + bucket.creditsSpent, adjusted: sum.adjusted + bucket.creditsAdjusted }), { spent: 0, adjusted: 0 });

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import type { Storage } from '../../server/db/storage.ts';
 import type { SqlDatabase } from '../../server/db/sqlDatabase.ts';
 import { openPglite } from '../../server/db/openPglite.ts';
@@ -50,6 +51,25 @@ export async function createTestStorage(kind: LedgerStorageKind): Promise<TestSt
       await database.close();
       await drop();
     },
+  };
+}
+
+/**
+ * A fresh database of `kind` for the enclosing `describe`: created before its first test, closed
+ * after its last. Call the returned function inside a test to get it.
+ */
+export function testStorageForSuite(kind: LedgerStorageKind): () => TestStorage {
+  let test: TestStorage | null = null;
+  beforeAll(async () => {
+    test = await createTestStorage(kind);
+  });
+  afterAll(async () => {
+    await test?.close();
+    test = null;
+  });
+  return () => {
+    if (test === null) throw new Error('the suite database exists only while its tests run');
+    return test;
   };
 }
 
