@@ -1,6 +1,7 @@
-import type { ApolloCache } from '@apollo/client';
+import type { ApolloClient } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
+import { refreshAfterCreditMovement } from '../apollo/refreshAfterCreditMovement.ts';
 import { errorCode } from '../errors/describeError.ts';
 import { MeDocument, TopUpDocument } from '../generated/graphql.ts';
 import type { TopUpQuery, TopUpStatus } from '../generated/graphql.ts';
@@ -52,7 +53,7 @@ export function useTopUpPolling(sessionId: string, restartKey: number): TopUpPol
 
     const settle = (topUp: TopUp) => {
       setState({ phase: 'settled', topUp });
-      forgetCachedBalance(client.cache);
+      refreshBalance(client);
     };
 
     const poll = async () => {
@@ -91,14 +92,12 @@ export function useTopUpPolling(sessionId: string, restartKey: number): TopUpPol
 }
 
 /**
- * Drops the signed-in user's cached balance and ledger. Every query on screen that shows them (the
- * header's `me`, the billing page) then misses those fields and asks the server again, so the
- * balance everywhere updates without a reload, from the server's numbers.
+ * Once a purchase settles, the signed-in user's balance, ledger and purchases are fetched again
+ * (`refreshAfterCreditMovement`), so the header's balance and the billing page update without a
+ * reload, from the server's numbers.
  */
-function forgetCachedBalance(cache: ApolloCache): void {
-  const cached = cache.readQuery({ query: MeDocument });
+function refreshBalance(client: ApolloClient): void {
+  const cached = client.cache.readQuery({ query: MeDocument });
   if (!cached) return;
-  const id = cache.identify(cached.me);
-  for (const fieldName of ['credits', 'debt', 'lastCreditUpdate', 'ledger']) cache.evict({ id, fieldName });
-  cache.gc();
+  void refreshAfterCreditMovement(client, { userId: cached.me.id }).catch(() => undefined);
 }
