@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type Stripe from 'stripe';
+import { createManualTimers } from '@topup/stripe-sandbox';
+import type { Storage } from '../../server/db/storage.ts';
 import { startTestTopup, testAdminUserId, type TestTopup } from '../support/startTestTopup.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
 import {
@@ -253,5 +255,55 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
     } finally {
       storage.call = original;
     }
+  });
+});
+
+describe('Stripe redelivering a webhook on the sandbox clock', () => {
+  const timers = createManualTimers();
+  const userId = 'user_redelivered';
+  let server: TestTopup;
+  let failuresLeft = 0;
+
+  /** The app's storage, with the next `failuresLeft` calls of `apply_checkout_event` failing like a dropped connection. */
+  const failingCheckoutEvents = (storage: Storage): Storage => ({
+    kind: storage.kind,
+    checkReady: () => storage.checkReady(),
+    close: () => storage.close(),
+    call<Result>(functionName: string, args: Record<string, unknown>): Promise<Result> {
+      if (functionName === 'apply_checkout_event' && failuresLeft > 0) {
+        failuresLeft -= 1;
+        return Promise.reject(new Error('Connection terminated unexpectedly'));
+      }
+      return storage.call<Result>(functionName, args);
+    },
+  });
+
+  beforeAll(async () => {
+    server = await startTestTopup({ sandboxTimers: timers, sandboxRetryDelaysMilliseconds: [60_000], wrapStorage: failingCheckoutEvents });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('grants nothing on a 500 and once when the retry comes a minute later, with no real waiting', async () => {
+    // Proves the whole retry path end to end on controlled time: the sandbox's delivery gets a 500 (transient failure), nothing is granted until the sandbox clock reaches the backoff, then the redelivery grants exactly once.
+    const token = await server.devToken({ userId });
+    const created = await server.graphql<{ createCreditTopUpSession: { sessionId: string } }>('mutation { createCreditTopUpSession(input: { credits: 71 }) { sessionId } }', { token });
+    const sessionId = created.body.data!.createCreditTopUpSession.sessionId;
+    const grants = async () =>
+      (await server.database!.query<{ delta: string | number }>("select delta from credit_ledger where purchase_session_id = $1 and kind = 'purchase'", [sessionId])).map((row) => Number(row.delta));
+    failuresLeft = 1;
+    await server.sandbox(`/sandbox/checkout/sessions/${sessionId}/pay`, { outcome: 'paid' });
+    // The failed attempt is recorded and its retry scheduled a minute ahead on the sandbox clock.
+    await vi.waitFor(() => expect(timers.pendingDueTimes()).toEqual([timers.now() + 60_000]));
+    expect(failuresLeft).toBe(0);
+    expect(await grants()).toEqual([]);
+    timers.advanceBy(59_999);
+    expect(await grants()).toEqual([]);
+    timers.advanceBy(1);
+    await server.webhooksDelivered();
+    expect(await grants()).toEqual([71]);
+    const me = await server.graphql<{ me: { credits: number } }>('{ me { credits } }', { token });
+    expect(me.body.data!.me.credits).toBe(71);
   });
 });
