@@ -12,6 +12,8 @@ export const errorCodes = {
   insufficientCredits: 'INSUFFICIENT_CREDITS',
   idempotencyConflict: 'IDEMPOTENCY_CONFLICT',
   stripeUnavailable: 'STRIPE_UNAVAILABLE',
+  /** Too many requests of a kind (rate limits) or Stripe calls in one request; `retryAfterSeconds` says when to try again. */
+  rateLimited: 'RATE_LIMITED',
 } as const;
 
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];

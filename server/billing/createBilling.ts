@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Storage } from '../db/storage.ts';
 import type { Logger } from '../log.ts';
 import { createPricing, type Pricing } from './pricing.ts';
+import { verifyStripeWebhook } from './stripe/verifyStripeWebhook.ts';
 import { createTopUpSession, type TopUpSession } from './createTopUpSession.ts';
 import { checkTopUp, type TopUpState } from './checkTopUp.ts';
 import { refundTopUp, type RefundResult } from './refundTopUp.ts';
@@ -20,7 +21,7 @@ export interface Billing {
   pricing: Pricing;
   /**
    * Verifies a webhook delivery (the exact bytes, the `Stripe-Signature` header, the endpoint's
-   * secret, Stripe's 300-second tolerance) and returns the event. Throws the SDK's signature error.
+   * secret, 300 seconds of tolerance past and future) and returns the event. Throws when it does not verify.
    */
   verifyWebhookEvent(options: { body: Buffer; signature: string }): Stripe.Event;
   /** Applies one verified event and records it, in one transaction (see `handleStripeEvent.ts`). */
@@ -47,7 +48,7 @@ export function createBilling(options: {
   const pricing = createPricing(config.credits);
   return {
     pricing,
-    verifyWebhookEvent: ({ body, signature }) => stripe.webhooks.constructEvent(body, signature, options.webhookSecret),
+    verifyWebhookEvent: ({ body, signature }) => verifyStripeWebhook({ stripe, body, signature, secret: options.webhookSecret }),
     handleStripeEvent: (event) => handleStripeEvent({ storage, pricing, event }),
     recordFailedEvent: (failure) => purchaseRecords.recordFailedEvent(storage, failure),
     listPurchases: (listOptions) => purchaseRecords.list(storage, listOptions),

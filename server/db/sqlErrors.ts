@@ -1,7 +1,7 @@
 import { errorCodes, TopupError, type ErrorCode } from '../errors.ts';
 
 /**
- * SQLSTATE codes that the SQL functions raise for operating errors (see the migrations). They reach
+ * SQLSTATE codes that the SQL functions raise for operating errors (see `server/db/functions/`). They reach
  * us as `error.code` from pg and PGlite, and as the `code` field of PostgREST's error body from
  * supabase-js, so one table maps all three to the same `TopupError`.
  */
@@ -23,7 +23,15 @@ const codeBySqlState: Record<string, ErrorCode> = {
   '22003': errorCodes.badUserInput,
   '22007': errorCodes.badUserInput,
   '22008': errorCodes.badUserInput,
+  // Text PostgreSQL cannot store (a NUL byte: 22021 in text, 22P05 in jsonb) or that is too long for
+  // its column (22001): also the caller's input.
+  '22021': errorCodes.badUserInput,
+  '22P05': errorCodes.badUserInput,
+  '22001': errorCodes.badUserInput,
 };
+
+/** The SQLSTATEs above that PostgreSQL raises itself: its message names types and values, so it is not shown. */
+const postgresOwnStates = new Set(['22P02', '22003', '22007', '22008', '22021', '22P05', '22001']);
 
 /** The parts of a database error that every adapter can provide. */
 export interface SqlErrorFields {
@@ -43,6 +51,9 @@ export function toTopupError(error: SqlErrorFields): TopupError | null {
     } catch {
       details = undefined;
     }
+  }
+  if (error.code !== undefined && postgresOwnStates.has(error.code)) {
+    return new TopupError(code, 'The input holds a value that cannot be stored: out of range, malformed, too long, or a NUL character');
   }
   return new TopupError(code, error.message ?? code, details);
 }

@@ -31,6 +31,10 @@ export function classifyError(error: unknown): ErrorClass {
   if (isTopupError(original)) return { kind: 'domain', error: original };
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
   if (typeof code === 'string' && clientCodes.has(code)) return { kind: 'client', code };
+  // Apollo answers some bad requests (a persisted query whose hash does not match its text) with an
+  // HTTP 4xx and no code: they are the client's, not ours.
+  const status = error instanceof GraphQLError ? (error.extensions.http as { status?: number } | undefined)?.status : undefined;
+  if (code === undefined && status !== undefined && status >= 400 && status < 500) return { kind: 'client', code: ApolloServerErrorCode.BAD_REQUEST };
   return { kind: 'internal' };
 }
 

@@ -5,11 +5,13 @@ import type { GraphQLContext } from './context.ts';
 import { createGraphQLSchema } from './createGraphQLSchema.ts';
 import { errorLoggingPlugin } from './errorLoggingPlugin.ts';
 import { formatError } from './formatError.ts';
+import { inputGuardPlugin } from './inputGuardPlugin.ts';
 import type { Resolvers } from './generated/resolversTypes.ts';
 import { graphqlLimits, type GraphQLLimits } from './graphqlLimits.ts';
 import { metricsPlugin, type GraphQLMetrics } from './metricsPlugin.ts';
 import { createCostLimitRule } from './validation/createCostLimitRule.ts';
 import { createDepthLimitRule } from './validation/createDepthLimitRule.ts';
+import { createStripeCallLimitRule } from './validation/createStripeCallLimitRule.ts';
 
 /**
  * Apollo Server with every abuse limit on: depth and cost validation rules, a parser token limit,
@@ -36,6 +38,7 @@ export function createApolloServer(options: {
     validationRules: [
       createDepthLimitRule({ depthMax: limits.depthMax }),
       createCostLimitRule({ costMax: limits.costMax, pageSizeDefault: limits.pageSizeDefault, pageSizeMax: limits.pageSizeMax }),
+      createStripeCallLimitRule({ fieldsMax: limits.stripeCallsMax }),
     ],
     parseOptions: { maxTokens: limits.parseTokensMax },
     allowBatchedHttpRequests: false,
@@ -52,6 +55,7 @@ export function createApolloServer(options: {
       error: (message: string) => apolloLog.log('error', message),
     },
     plugins: [
+      inputGuardPlugin(),
       errorLoggingPlugin(log),
       metricsPlugin(options.metrics),
       ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),

@@ -21,6 +21,7 @@ export function formatError(formattedError: GraphQLFormattedError, error: unknow
       extensions: { ...errorClass.error.details, code: errorClass.error.code },
     };
   }
-  if (errorClass.kind === 'client') return formattedError;
+  // Apollo fills INTERNAL_SERVER_ERROR into an error it raised without a code; the class knows better.
+  if (errorClass.kind === 'client') return { ...formattedError, extensions: { ...formattedError.extensions, code: errorClass.code } };
   return { message: 'Internal server error', ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

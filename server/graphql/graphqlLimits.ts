@@ -14,6 +14,8 @@ export interface GraphQLLimits {
   pageSizeMax: number;
   /** graphql-js stops parsing after this many tokens: a cheap guard before validation even runs. */
   parseTokensMax: number;
+  /** Root fields that call Stripe in one operation (`validation/createStripeCallLimitRule.ts`). */
+  stripeCallsMax: number;
 }
 
 export const graphqlLimits: Readonly<GraphQLLimits> = {
@@ -22,4 +24,5 @@ export const graphqlLimits: Readonly<GraphQLLimits> = {
   pageSizeDefault,
   pageSizeMax,
   parseTokensMax: 10_000,
+  stripeCallsMax: 5,
 };

@@ -13,6 +13,8 @@ function withBrokenFindUser(storage: Storage): Storage {
     close: () => storage.close(),
     call<Result>(functionName: string, args: Record<string, unknown>): Promise<Result> {
       if (functionName === 'find_user') return Promise.reject(Object.assign(new Error(sqlLeak), { code: '42P01' }));
+      // A genuine error of the real database: a function that does not exist (SQLSTATE 42883).
+      if (functionName === 'list_ledger_entries') return storage.call<Result>('list_ledger_entries_gone', args);
       return storage.call<Result>(functionName, args);
     },
   };
@@ -45,14 +47,11 @@ describe.each(storageKindsUnderTest())('errors on %s', (kind) => {
   });
 
   it('hides errors the real database raises, and keeps domain errors readable', async () => {
-    // Proves it with a genuine PostgreSQL error (a NUL byte in a text parameter) next to a domain error that must stay as is.
-    const result = await server.graphql('mutation ($input: AdjustCreditsInput!) { adjustCredits(input: $input) { id } }', {
-      token: adminToken,
-      variables: { input: { userId: 'user_\u0000Nul', delta: 1, reason: 'x', idempotencyKey: 'nul-1' } },
-    });
+    // Proves it with a genuine PostgreSQL error (a function that does not exist) next to a domain error that must stay as is.
+    const result = await server.graphql('{ ledgerEntries { edges { node { id } } } }', { token: adminToken });
     expect(result.body.errors?.map((error) => error.extensions?.code)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect(result.body.errors?.[0]?.message).toBe('Internal server error');
-    expect(result.text).not.toMatch(/0x00|byte sequence|UTF8|adjust_credits/i);
+    expect(result.text).not.toMatch(/list_ledger_entries|does not exist|42883/i);
 
     const domain = await server.graphql('mutation ($input: AdjustCreditsInput!) { adjustCredits(input: $input) { id } }', {
       token: adminToken,
