@@ -47,7 +47,7 @@ export async function checkTopUp(options: {
         throw new TopupError(errorCodes.notFound, 'No top-up with this session id');
       }
       const result = await fulfillCheckout({ storage, pricing, session, asyncPaymentFailed: asyncPaymentFailed(session) });
-      if (result.outcome === 'settled') purchase = result.purchase;
+      if (result.kind === 'settled' || result.kind === 'flagged') purchase = result.purchase;
     }
   }
   if (purchase === null) throw new TopupError(errorCodes.notFound, 'No top-up with this session id');

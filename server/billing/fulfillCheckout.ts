@@ -1,14 +1,15 @@
 import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import type { Pricing } from './pricing.ts';
-import type { PurchaseRow } from './purchaseTypes.ts';
-import { purchaseRecords, type StripeEventRecord } from './purchaseRecords.ts';
+import { purchaseRecords, type EventHandling, type StripeEventRecord } from './purchaseRecords.ts';
 import { topUpMetadataType } from './topUpMetadata.ts';
 
-export type FulfillmentResult =
-  | { outcome: 'ignored'; reason: string }
-  | { outcome: 'duplicate' }
-  | { outcome: 'settled'; purchase: PurchaseRow };
+/**
+ * What fulfilling a session did: the event outcomes that concern a checkout session. `duplicate`
+ * only with an `event` (the event was processed before); `flagged` is a paid session that must not be
+ * granted (its purchase says why).
+ */
+export type FulfillmentResult = Extract<EventHandling, { kind: 'duplicate' | 'ignored' | 'settled' | 'flagged' }>;
 
 /**
  * The one fulfillment path, called by the webhook (with the session from the verified event: no API
@@ -34,17 +35,13 @@ export async function fulfillCheckout(options: {
   const ignored = reasonToIgnore(session);
   const outcome = ignored === null ? outcomeOf(session, options.asyncPaymentFailed ?? false) : null;
   if (ignored !== null || outcome === null) {
-    const reason = ignored ?? `session is ${session.status}, nothing to settle`;
-    if (event) {
-      const recorded = await purchaseRecords.applyIgnoredEvent(storage, { event, outcome: `ignored: ${reason}` });
-      if (recorded.duplicate) return { outcome: 'duplicate' };
-    }
-    return { outcome: 'ignored', reason };
+    const description = `ignored: ${ignored ?? `session is ${session.status}, nothing to settle`}`;
+    if (event) return purchaseRecords.applyIgnoredEvent(storage, { event, outcome: description });
+    return { kind: 'ignored', description };
   }
   const settlement = { sessionId: session.id, outcome, ...settlementFromSession(session, pricing) };
-  if (event === undefined) return { outcome: 'settled', purchase: await purchaseRecords.settle(storage, settlement) };
-  const result = await purchaseRecords.applyCheckoutEvent(storage, { event, ...settlement });
-  return result.duplicate || result.purchase === undefined ? { outcome: 'duplicate' } : { outcome: 'settled', purchase: result.purchase };
+  if (event === undefined) return purchaseRecords.settle(storage, settlement);
+  return purchaseRecords.applyCheckoutEvent(storage, { event, settlement });
 }
 
 function reasonToIgnore(session: Stripe.Checkout.Session): string | null {

@@ -2,7 +2,9 @@ import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import type { Pricing } from './pricing.ts';
 import { fulfillCheckout } from './fulfillCheckout.ts';
-import { purchaseRecords, type StripeEventRecord } from './purchaseRecords.ts';
+import { purchaseRecords, type EventHandling, type StripeEventRecord } from './purchaseRecords.ts';
+
+export type { EventHandling } from './purchaseRecords.ts';
 
 /** The event types Topup acts on; every other type is acknowledged and ignored. */
 export const handledStripeEventTypes = [
@@ -16,18 +18,12 @@ export const handledStripeEventTypes = [
   'charge.dispute.closed',
 ] as const;
 
-export interface EventHandling {
-  /** Already processed before: nothing was done this time. */
-  duplicate: boolean;
-  /** What it did, in words, for the log and the event record. */
-  outcome: string;
-}
-
 /**
  * Applies one verified Stripe event: its effect and its record in `stripe_events` commit together,
  * in one SQL call. Each branch is idempotent and order-independent on its own: sessions settle once;
  * refunds and disputes record targets (cumulative amount refunded, dispute status) that the ledger
- * moves towards.
+ * moves towards. The answer says what happened (`kind`) and, unless a duplicate, the outcome recorded
+ * for the event in words (`description`, built once, in SQL).
  * Errors: NOT_FOUND (an unknown session without usable metadata), transient storage errors.
  */
 export async function handleStripeEvent(options: { storage: Storage; pricing: Pricing; event: Stripe.Event }): Promise<EventHandling> {
@@ -38,20 +34,13 @@ export async function handleStripeEvent(options: { storage: Storage; pricing: Pr
     case 'checkout.session.async_payment_succeeded':
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired': {
-      const result = await fulfillCheckout({
+      return fulfillCheckout({
         storage,
         pricing,
         session: event.data.object,
         asyncPaymentFailed: event.type === 'checkout.session.async_payment_failed',
         event: record,
       });
-      if (result.outcome === 'duplicate') return { duplicate: true, outcome: 'duplicate' };
-      if (result.outcome === 'ignored') return { duplicate: false, outcome: `ignored: ${result.reason}` };
-      const { purchase } = result;
-      return {
-        duplicate: false,
-        outcome: purchase.flagReason ? `flagged: ${purchase.flagReason}` : `purchase ${purchase.status}, ${purchase.creditsGranted} credits granted`,
-      };
     }
     case 'charge.refunded':
       return applyPaymentEvent({ storage, record, paymentIntentId: idOf(event.data.object.payment_intent), amountRefundedMinor: event.data.object.amount_refunded, dispute: null });
@@ -61,11 +50,8 @@ export async function handleStripeEvent(options: { storage: Storage; pricing: Pr
       const dispute = event.data.object;
       return applyPaymentEvent({ storage, record, paymentIntentId: idOf(dispute.payment_intent), amountRefundedMinor: null, dispute: { id: dispute.id, status: dispute.status } });
     }
-    default: {
-      const outcome = `ignored: ${event.type} is not handled`;
-      const recorded = await purchaseRecords.applyIgnoredEvent(storage, { event: record, outcome });
-      return { duplicate: recorded.duplicate, outcome };
-    }
+    default:
+      return purchaseRecords.applyIgnoredEvent(storage, { event: record, outcome: `ignored: ${event.type} is not handled` });
   }
 }
 
@@ -78,24 +64,15 @@ async function applyPaymentEvent(options: {
 }): Promise<EventHandling> {
   const { storage, record } = options;
   if (options.paymentIntentId === null) {
-    const outcome = 'ignored: no payment intent';
-    const recorded = await purchaseRecords.applyIgnoredEvent(storage, { event: record, outcome });
-    return { duplicate: recorded.duplicate, outcome };
+    return purchaseRecords.applyIgnoredEvent(storage, { event: record, outcome: 'ignored: no payment intent' });
   }
-  const result = await purchaseRecords.applyPaymentEvent(storage, {
+  return purchaseRecords.applyPaymentEvent(storage, {
     event: record,
     paymentIntentId: options.paymentIntentId,
     amountRefundedMinor: options.amountRefundedMinor,
     disputeId: options.dispute?.id ?? null,
     disputeStatus: options.dispute?.status ?? null,
   });
-  if (result.duplicate) return { duplicate: true, outcome: 'duplicate' };
-  const purchase = result.purchase ?? null;
-  const what = options.dispute ? `dispute ${options.dispute.status}` : `refund total ${options.amountRefundedMinor}`;
-  return {
-    duplicate: false,
-    outcome: purchase ? `${what}: ${purchase.creditsClawedBack} credits clawed back` : `${what}: recorded for a payment not (yet) known`,
-  };
 }
 
 function idOf(value: string | { id: string } | null | undefined): string | null {

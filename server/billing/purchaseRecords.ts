@@ -3,7 +3,10 @@ import type { Page } from '../ledger/ledgerTypes.ts';
 import { decodeCursor, pageSize, toPage } from '../ledger/pagination.ts';
 import type { PurchaseRow } from './purchaseTypes.ts';
 
-/** What Stripe says about a checkout session, for `settle_checkout_session` to apply. */
+/**
+ * What Stripe says about a checkout session, for `settle_checkout_session` to apply. Sent as one jsonb
+ * object with exactly these keys (see the top of `server/db/functions/purchases.sql`).
+ */
 export interface Settlement {
   sessionId: string;
   outcome: 'paid' | 'pending' | 'failed' | 'expired';
@@ -26,9 +29,25 @@ export interface StripeEventRecord {
   livemode: boolean;
 }
 
+/** What settling a session did: the outcome text is built once, in SQL (`settlement_result`). */
+export type CheckoutSettlement =
+  | { kind: 'settled'; purchase: PurchaseRow; description: string }
+  | { kind: 'flagged'; purchase: PurchaseRow; description: string };
+
 /**
- * The SQL functions of `0003_credit_purchases.sql`, typed. Each is one transaction. Errors:
- * BAD_USER_INPUT, NOT_FOUND (unknown session), IDEMPOTENCY_CONFLICT (session recorded with other data).
+ * What applying a Stripe event did, as the SQL functions of `server/db/functions/stripe_events.sql`
+ * answer it. `description` is exactly the outcome recorded for the event.
+ */
+export type EventHandling =
+  | { kind: 'duplicate' }
+  | { kind: 'ignored'; description: string }
+  | CheckoutSettlement
+  | { kind: 'payment_recorded'; purchase: PurchaseRow | null; description: string };
+
+/**
+ * The SQL functions of `server/db/functions/purchases.sql` and `stripe_events.sql`, typed. Each is one
+ * transaction. Errors: BAD_USER_INPUT, NOT_FOUND (unknown session), IDEMPOTENCY_CONFLICT (session
+ * recorded with other data).
  */
 export const purchaseRecords = {
   record(storage: Storage, options: { sessionId: string; userId: string; credits: number; amountMinor: number; currency: string }) {
@@ -41,15 +60,15 @@ export const purchaseRecords = {
     });
   },
 
-  settle(storage: Storage, options: Settlement) {
-    return storage.call<PurchaseRow>('settle_checkout_session', settlementArguments(options));
+  settle(storage: Storage, settlement: Settlement) {
+    return storage.call<CheckoutSettlement>('settle_checkout_session', { p_settlement: settlement });
   },
 
   /** `settle` and the event's record in one transaction; a redelivered event is a duplicate. */
-  applyCheckoutEvent(storage: Storage, options: { event: StripeEventRecord } & Settlement) {
-    return storage.call<{ duplicate: boolean; purchase?: PurchaseRow }>('apply_checkout_event', {
-      ...eventArguments(options.event),
-      ...settlementArguments(options),
+  applyCheckoutEvent(storage: Storage, options: { event: StripeEventRecord; settlement: Settlement }) {
+    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'settled' | 'flagged' }>>('apply_checkout_event', {
+      p_event: options.event,
+      p_settlement: options.settlement,
     });
   },
 
@@ -58,8 +77,8 @@ export const purchaseRecords = {
     storage: Storage,
     options: { event: StripeEventRecord; paymentIntentId: string; amountRefundedMinor: number | null; disputeId: string | null; disputeStatus: string | null },
   ) {
-    return storage.call<{ duplicate: boolean; purchase?: PurchaseRow | null }>('apply_payment_event', {
-      ...eventArguments(options.event),
+    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'payment_recorded' }>>('apply_payment_event', {
+      p_event: options.event,
       p_payment_intent_id: options.paymentIntentId,
       p_amount_refunded_minor: options.amountRefundedMinor,
       p_dispute_id: options.disputeId,
@@ -67,9 +86,12 @@ export const purchaseRecords = {
     });
   },
 
-  /** Records an event that has no effect, with why. */
+  /** Records an event that has no effect, with why (`outcome`, which the answer's description repeats). */
   applyIgnoredEvent(storage: Storage, options: { event: StripeEventRecord; outcome: string }) {
-    return storage.call<{ duplicate: boolean }>('apply_ignored_event', { ...eventArguments(options.event), p_outcome: options.outcome });
+    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'ignored' }>>('apply_ignored_event', {
+      p_event: options.event,
+      p_outcome: options.outcome,
+    });
   },
 
   /** For the audit trail of an event whose processing failed (its transaction rolled back). */
@@ -114,21 +136,3 @@ export const purchaseRecords = {
     return toPage(scope, rows, size);
   },
 };
-
-function eventArguments(event: StripeEventRecord) {
-  return { p_event_id: event.id, p_event_type: event.type, p_event_created: event.created, p_livemode: event.livemode };
-}
-
-function settlementArguments(options: Settlement) {
-  return {
-    p_session_id: options.sessionId,
-    p_outcome: options.outcome,
-    p_amount_paid_minor: options.amountPaidMinor,
-    p_currency: options.currency,
-    p_payment_intent_id: options.paymentIntentId,
-    p_legacy: options.legacy,
-    p_flag_reason: options.flagReason,
-    p_metadata_user_id: options.metadataUserId,
-    p_metadata_credits: options.metadataCredits,
-  };
-}

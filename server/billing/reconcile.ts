@@ -47,7 +47,7 @@ export async function reconcile(options: {
   await forEachBounded(events, concurrency, async (event) => {
     try {
       const handled = await handleStripeEvent({ storage, pricing, event });
-      if (!handled.duplicate) report.eventsApplied += 1;
+      if (handled.kind !== 'duplicate') report.eventsApplied += 1;
     } catch (error) {
       // A refused event (an unknown session without usable metadata) will be refused every time.
       if (isTopupError(error)) return;
@@ -63,7 +63,7 @@ export async function reconcile(options: {
     if (session.metadata?.type !== 'credit_topup' || session.status === 'open') return;
     try {
       const result = await fulfillCheckout({ storage, pricing, session });
-      if (result.outcome === 'settled') report.sessionsSettled += 1;
+      if (result.kind === 'settled' || result.kind === 'flagged') report.sessionsSettled += 1;
     } catch (error) {
       if (isTopupError(error)) return;
       report.failures += 1;

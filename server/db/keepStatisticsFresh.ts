@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 
 /**
  * The embedded database has no autovacuum, so planner statistics would never be gathered: refresh
- * them now and every hour (see `0006_statistics.sql`). Returns the function that stops it.
+ * them now and every hour (see `functions/statistics.sql`). Returns the function that stops it.
  */
 export function keepStatisticsFresh(options: { storage: Storage; log: Logger; intervalMilliseconds?: number }): () => Promise<void> {
   const refresh = () =>

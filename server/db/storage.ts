@@ -1,6 +1,6 @@
 /**
  * The one seam between the domain and PostgreSQL. Every read and every credit movement is a SQL
- * function (see `server/db/migrations/`) that takes named arguments and returns `jsonb`, so the
+ * function (see `server/db/functions/`) that takes named arguments and returns `jsonb`, so the
  * three ways of reaching PostgreSQL (embedded PGlite, `pg` with a pool, supabase-js `.rpc()`) give
  * byte-for-byte the same results: JSON numbers for bigint credits, ISO strings for timestamps.
  */

@@ -2,13 +2,13 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import type { Storage } from './storage.ts';
 import { toTopupError } from './sqlErrors.ts';
-import { readMigrations } from './migrate.ts';
+import { pendingFrom } from './migrate.ts';
 
 /**
  * `Storage` through Supabase's PostgREST with the service role key, calling the same SQL functions
  * with `.rpc()`, as the app this replaces does. Migrations are applied with a direct connection
  * (`npm run migrate` with DATABASE_URL set to Supabase's connection string); readiness checks that
- * every migration this code knows is applied.
+ * every schema migration this code knows is applied and every function file is at its current content.
  */
 export function createSupabaseStorage(options: { url: string; serviceRoleKey: string }): Storage {
   const client: SupabaseClient = createClient(options.url, options.serviceRoleKey, {
@@ -29,11 +29,12 @@ export function createSupabaseStorage(options: { url: string; serviceRoleKey: st
     call,
     async checkReady() {
       try {
-        const applied = new Set(await call<string[]>('applied_migrations', {}));
-        const pending = readMigrations().filter((migration) => !applied.has(migration.name));
+        const schema = await call<string[]>('applied_migrations', {});
+        const functions = await call<Record<string, string>>('applied_function_files', {});
+        const pending = pendingFrom({ schema, functions });
         return pending.length === 0
-          ? { ready: true, detail: `${applied.size} migrations applied` }
-          : { ready: false, detail: `pending migrations: ${pending.map((migration) => migration.name).join(', ')}` };
+          ? { ready: true, detail: `${schema.length} migrations applied` }
+          : { ready: false, detail: `pending migrations: ${pending.join(', ')}` };
       } catch (error) {
         return { ready: false, detail: `database unreachable: ${(error as Error).message}` };
       }

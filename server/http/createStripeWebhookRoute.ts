@@ -50,12 +50,13 @@ export function createStripeWebhookRoute(options: {
       const record = { id: event.id, type: event.type, created: event.created, livemode: event.livemode };
       try {
         const handled = await options.billing.handleStripeEvent(event);
-        if (handled.duplicate) {
+        if (handled.kind === 'duplicate') {
           response.json({ received: true, duplicate: true });
           return;
         }
-        log.log(handled.outcome.startsWith('flagged') ? 'warn' : 'info', 'stripe event processed', { outcome: handled.outcome });
-        response.json({ received: true, outcome: handled.outcome });
+        // A flagged purchase was paid but not granted: an admin has to look at it.
+        log.log(handled.kind === 'flagged' ? 'warn' : 'info', 'stripe event processed', { kind: handled.kind, outcome: handled.description });
+        response.json({ received: true, outcome: handled.description });
       } catch (error) {
         if (isTopupError(error)) {
           // A verified event whose content we refuse (an unknown session without usable metadata):

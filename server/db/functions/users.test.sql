@@ -1,4 +1,5 @@
--- Proves the users table's constraints and ensure_user's create-or-update by calling them directly.
+-- Proves ensure_user's create-or-update, find_user, and that the first Stripe customer stored wins,
+-- by calling them directly.
 do $$
 declare
   v jsonb;
@@ -17,16 +18,16 @@ begin
     assert false, 'a malformed id must be refused';
   exception when sqlstate 'TU400' then null;
   end;
-  begin
-    update users set credits = 9007199254740992 where id = 'user_test_a';
-    assert false, 'a balance beyond the safe integer range must be refused';
-  exception when check_violation then null;
-  end;
+  assert find_user('user_test_nobody') is null, 'find_user of an unknown user is null';
+  v := find_user('user_test_a');
+  assert v->>'id' = 'user_test_a' and v->>'email' = 'new@example.com', 'find_user returns the user';
   v := set_stripe_customer('user_test_a', 'cus_first');
   v := set_stripe_customer('user_test_a', 'cus_second');
   assert v->>'stripeCustomerId' = 'cus_first', 'the first customer id stored wins';
-  assert iso_time('2026-01-02 03:04:05.678+00') = '2026-01-02T03:04:05.678Z', 'iso_time is UTC ISO 8601';
-  assert from_epoch_microseconds(epoch_microseconds('2026-01-02 03:04:05.678901+00')) = '2026-01-02 03:04:05.678901+00'::timestamptz,
-    'epoch microseconds round-trip exactly';
+  begin
+    perform set_stripe_customer('user_test_nobody', 'cus_x');
+    assert false, 'an unknown user must be refused';
+  exception when sqlstate 'TU404' then null;
+  end;
 end
 $$;

@@ -71,3 +71,22 @@ begin
     = (select credits from users where id = 'user_ledger_test'), 'balance equals the sum of deltas';
 end
 $$;
+
+-- Proves safe_integer_max() is the bound the tables' CHECK constraints state: the largest value is
+-- accepted by a balance, one more is refused.
+do $$
+begin
+  assert safe_integer_max() = 9007199254740991, 'the bound is Number.MAX_SAFE_INTEGER';
+  insert into users (id, credits) values ('user_bound_test', safe_integer_max());
+  begin
+    update users set credits = safe_integer_max() + 1 where id = 'user_bound_test';
+    assert false, 'one above safe_integer_max() must be refused by the table';
+  exception when check_violation then null;
+  end;
+  begin
+    perform apply_credit_movement('user_bound_test', 1, 'adjustment', null, 'system', null, null, null, null, false);
+    assert false, 'a movement past safe_integer_max() must be refused';
+  exception when sqlstate 'TU400' then null;
+  end;
+end
+$$;

@@ -43,3 +43,20 @@ begin
   assert (v->>'problemCount')::int = 0, 'a consistent ledger has no problems: ' || (v->'problems')::text;
 end
 $$;
+
+-- Proves verify_ledger's one-pass purchase check reports a purchase granted twice (a second purchase
+-- entry written past settle_checkout_session).
+do $$
+declare
+  v jsonb;
+begin
+  perform ensure_user('user_fast_paths', 'fast@example.com');
+  perform record_checkout_session('cs_fast_paths', 'user_fast_paths', 100, 100, 'usd');
+  v := settle_checkout_session('{"sessionId": "cs_fast_paths", "outcome": "paid", "amountPaidMinor": 100, "currency": "usd", "paymentIntentId": "pi_fast_paths"}');
+  assert (v->'purchase'->>'creditsGranted')::bigint = 100, 'the purchase is granted';
+  assert (verify_ledger()->>'problemCount')::int = 0, 'a consistent ledger has no problems';
+  perform apply_credit_movement('user_fast_paths', 100, 'purchase', 'double', 'stripe', 'fast-paths-double', 'checkout_session', 'cs_fast_paths', 'cs_fast_paths', false);
+  v := verify_ledger();
+  assert (v->>'problemCount')::int = 1 and v->'problems'->0->>'sessionId' = 'cs_fast_paths', format('a double grant is reported: %s', v);
+end
+$$;

@@ -1,0 +1,217 @@
+-- The ledger's functions: the append-only guard, the one writer (apply_credit_movement) and the three
+-- movements callers make (grant, spend, adjust). The table is schema/0002_credit_ledger.sql.
+
+-- The largest integer JavaScript holds exactly (Number.MAX_SAFE_INTEGER): no credit amount or
+-- balance may leave [-safe_integer_max(), safe_integer_max()]. The shipped tables state the same
+-- bound in their CHECK constraints (schema/0001-0003, never edited); functions/ledger.test.sql
+-- proves that this function and those constraints agree.
+create or replace function safe_integer_max() returns bigint
+language sql immutable parallel safe as $$
+  select 9007199254740991::bigint
+$$;
+
+-- Append-only: history is corrected by new entries, never rewritten.
+create or replace function refuse_ledger_rewrite() returns trigger
+language plpgsql as $$
+begin
+  raise exception 'credit_ledger is append-only: % is not allowed', tg_op;
+end
+$$;
+
+create or replace trigger credit_ledger_append_only
+before update or delete on credit_ledger
+for each row execute function refuse_ledger_rewrite();
+
+create or replace trigger credit_ledger_no_truncate
+before truncate on credit_ledger
+for each statement execute function refuse_ledger_rewrite();
+
+create or replace function ledger_entry_json(e credit_ledger) returns jsonb
+language sql stable as $$
+  select jsonb_build_object(
+    'id', e.id::text,
+    'userId', e.user_id,
+    'delta', e.delta,
+    'balanceAfter', e.balance_after,
+    'kind', e.kind,
+    'reason', e.reason,
+    'actor', e.actor,
+    'idempotencyKey', e.idempotency_key,
+    'sourceType', e.source_type,
+    'sourceId', e.source_id,
+    'purchaseSessionId', e.purchase_session_id,
+    'createdAt', iso_time(e.created_at)
+  )
+$$;
+
+-- A replay of a keyed movement: the original row when the input is the same, a conflict otherwise.
+create or replace function idempotent_replay(p_existing credit_ledger, p_request_hash text) returns credit_ledger
+language plpgsql as $$
+begin
+  if p_existing.request_hash is distinct from p_request_hash then
+    raise exception using
+      errcode = 'TU409',
+      message = format('idempotency key %s was already used with a different input', p_existing.idempotency_key),
+      detail = jsonb_build_object('entryId', p_existing.id::text)::text;
+  end if;
+  return p_existing;
+end
+$$;
+
+-- The input checks of apply_credit_movement that need no row: TU400 for each rule broken.
+create or replace function assert_credit_movement_input(p_delta bigint, p_reason text, p_actor text, p_idempotency_key text)
+returns void
+language plpgsql immutable as $$
+begin
+  if p_delta is null or p_delta = 0 or abs(p_delta) > safe_integer_max() then
+    raise exception using errcode = 'TU400', message = 'credits must be a non-zero integer within the safe range';
+  end if;
+  if p_actor is null or length(p_actor) not between 1 and 200 then
+    raise exception using errcode = 'TU400', message = 'actor must be 1 to 200 characters';
+  end if;
+  if p_reason is not null and length(p_reason) > 500 then
+    raise exception using errcode = 'TU400', message = 'reason must be at most 500 characters';
+  end if;
+  if p_idempotency_key is not null and length(p_idempotency_key) not between 1 and 255 then
+    raise exception using errcode = 'TU400', message = 'idempotency key must be 1 to 255 characters';
+  end if;
+end
+$$;
+
+-- The one function that changes a balance. Raises TU400 (bad input), TU404 (no such user),
+-- TU402 (would overdraw, unless p_allow_overdraw), TU409 (key reused with another input).
+-- The request hash (sha256 of the movement's input) is stored with keyed rows: its formula must
+-- never change, or replays of rows already written would conflict.
+create or replace function apply_credit_movement(
+  p_user_id text,
+  p_delta bigint,
+  p_kind text,
+  p_reason text,
+  p_actor text,
+  p_idempotency_key text,
+  p_source_type text,
+  p_source_id text,
+  p_purchase_session_id text,
+  p_allow_overdraw boolean
+) returns credit_ledger
+language plpgsql as $$
+declare
+  v_request_hash text;
+  v_existing credit_ledger;
+  v_balance bigint;
+  v_row credit_ledger;
+begin
+  perform assert_credit_movement_input(p_delta, p_reason, p_actor, p_idempotency_key);
+  v_request_hash := case when p_idempotency_key is null then null else encode(sha256(convert_to(
+    jsonb_build_array(p_user_id, p_delta, p_kind, p_reason, p_actor, p_source_type, p_source_id, p_purchase_session_id)::text,
+    'UTF8')), 'hex') end;
+
+  -- Fast path for replays: no lock taken.
+  if p_idempotency_key is not null then
+    select * into v_existing from credit_ledger where idempotency_key = p_idempotency_key;
+    if found then
+      return idempotent_replay(v_existing, v_request_hash);
+    end if;
+  end if;
+
+  select credits into v_balance from users where id = p_user_id for update;
+  if not found then
+    raise exception using errcode = 'TU404', message = format('user %s not found', p_user_id);
+  end if;
+  if abs(v_balance + p_delta) > safe_integer_max() then
+    raise exception using errcode = 'TU400', message = 'the balance would leave the safe integer range';
+  end if;
+  if p_delta < 0 and not p_allow_overdraw and v_balance + p_delta < 0 then
+    raise exception using
+      errcode = 'TU402',
+      message = format('insufficient credits: the balance is %s, %s requested', v_balance, -p_delta),
+      detail = jsonb_build_object('balance', v_balance, 'requested', -p_delta)::text;
+  end if;
+
+  -- A concurrent movement with the same key either committed while we waited for the user's lock
+  -- (then the insert finds it), or is still in flight for another user (then the insert waits for
+  -- it). Either way the unique index decides, and the loser returns the winner's row.
+  insert into credit_ledger (
+    user_id, delta, balance_after, kind, reason, actor, idempotency_key, request_hash,
+    source_type, source_id, purchase_session_id
+  ) values (
+    p_user_id, p_delta, v_balance + p_delta, p_kind, p_reason, p_actor, p_idempotency_key, v_request_hash,
+    p_source_type, p_source_id, p_purchase_session_id
+  )
+  on conflict (idempotency_key) do nothing
+  returning * into v_row;
+  if not found then
+    select * into v_existing from credit_ledger where idempotency_key = p_idempotency_key;
+    return idempotent_replay(v_existing, v_request_hash);
+  end if;
+
+  update users set credits = v_row.balance_after, last_credit_update = v_row.created_at where id = p_user_id;
+  return v_row;
+end
+$$;
+
+-- Adds credits; the name the app this replaces calls. Positive kinds only.
+create or replace function grant_credits(
+  p_user_id text,
+  p_credits bigint,
+  p_kind text default 'adjustment',
+  p_reason text default null,
+  p_actor text default 'system',
+  p_idempotency_key text default null,
+  p_source_type text default null,
+  p_source_id text default null
+) returns jsonb
+language plpgsql as $$
+begin
+  if p_credits is null or p_credits <= 0 then
+    raise exception using errcode = 'TU400', message = 'credits to grant must be a positive integer';
+  end if;
+  if p_kind is null or p_kind not in ('purchase', 'adjustment', 'dispute_won') then
+    raise exception using errcode = 'TU400', message = 'grant kind must be purchase, adjustment or dispute_won';
+  end if;
+  return ledger_entry_json(apply_credit_movement(
+    p_user_id, p_credits, p_kind, p_reason, p_actor, p_idempotency_key, p_source_type, p_source_id, null, false));
+end
+$$;
+
+-- Takes credits for usage; never below zero, and refused while a clawback left the balance short.
+create or replace function spend_credits(
+  p_user_id text,
+  p_amount bigint,
+  p_reason text,
+  p_actor text,
+  p_idempotency_key text
+) returns jsonb
+language plpgsql as $$
+begin
+  if p_amount is null or p_amount <= 0 then
+    raise exception using errcode = 'TU400', message = 'amount to spend must be a positive integer';
+  end if;
+  if p_idempotency_key is null then
+    raise exception using errcode = 'TU400', message = 'spending requires an idempotency key';
+  end if;
+  return ledger_entry_json(apply_credit_movement(
+    p_user_id, -p_amount, 'spend', p_reason, p_actor, p_idempotency_key, 'service', null, null, false));
+end
+$$;
+
+-- An admin's correction, with a required reason. A negative adjustment may not overdraw.
+create or replace function adjust_credits(
+  p_user_id text,
+  p_delta bigint,
+  p_reason text,
+  p_actor text,
+  p_idempotency_key text
+) returns jsonb
+language plpgsql as $$
+begin
+  if p_reason is null or length(btrim(p_reason)) = 0 then
+    raise exception using errcode = 'TU400', message = 'an adjustment needs a reason';
+  end if;
+  if p_idempotency_key is null then
+    raise exception using errcode = 'TU400', message = 'an adjustment requires an idempotency key';
+  end if;
+  return ledger_entry_json(apply_credit_movement(
+    p_user_id, p_delta, 'adjustment', btrim(p_reason), p_actor, p_idempotency_key, 'admin', null, null, false));
+end
+$$;

@@ -1,0 +1,192 @@
+-- The reads behind the API: keyset-paginated lists (a page deep in a long history costs what the
+-- first page costs; page rules in pagination.sql), the admin's statistics, and the ledger invariant
+-- check. list_purchases lives with the purchases (purchases.sql).
+
+-- Users, sorted by one of four orders, optionally searched by id or email (case-insensitive
+-- substring). p_after is the raw cursor "<sort value>:<user id>" of the last row seen.
+create or replace function list_users(
+  p_search text default null,
+  p_sort text default 'last_credit_update_desc',
+  p_after text default null,
+  p_limit integer default 20
+) returns jsonb
+language plpgsql stable as $$
+declare
+  v_column text;
+  v_is_time boolean := true;
+  v_direction text := 'desc';
+  v_after_value bigint;
+  v_after_id text;
+  v_pattern text;
+  v_rows jsonb;
+begin
+  perform assert_page_size(p_limit);
+  -- The sort columns are exactly the expressions indexed in schema/0001_users.sql, so a page is an index range scan.
+  case p_sort
+    when 'last_credit_update_desc' then v_column := 'coalesce(u.last_credit_update, ''epoch''::timestamptz)';
+    when 'created_at_desc' then v_column := 'u.created_at';
+    when 'credits_desc' then v_column := 'u.credits'; v_is_time := false;
+    when 'credits_asc' then v_column := 'u.credits'; v_is_time := false; v_direction := 'asc';
+    else raise exception using errcode = 'TU400', message = 'unknown sort order';
+  end case;
+  select c.sort_value, c.key into v_after_value, v_after_id from parse_keyset_cursor(p_after) c;
+  if p_search is not null and length(btrim(p_search)) > 0 then
+    v_pattern := '%' || replace(replace(replace(lower(btrim(p_search)), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  end if;
+  execute format($query$
+    select coalesce(jsonb_agg(jsonb_build_object('node', user_json(page.user_row), 'cursor', page.cursor_value::text || ':' || page.id)
+                              order by page.sort_value %2$s, page.id %2$s), '[]'::jsonb)
+    from (
+      select u as user_row, u.id, %1$s as sort_value, %4$s as cursor_value from users u
+      where ($1::text is null or lower(u.id) like $1 or lower(u.email) like $1)
+        and ($2::bigint is null or (%1$s, u.id) %3$s (%5$s, $3::text))
+      order by %1$s %2$s, u.id %2$s
+      limit $4
+    ) page
+  $query$,
+    v_column,
+    v_direction,
+    case when v_direction = 'desc' then '<' else '>' end,
+    case when v_is_time then format('epoch_microseconds(%s)', v_column) else v_column end,
+    case when v_is_time then 'from_epoch_microseconds($2::bigint)' else '$2::bigint' end)
+  into v_rows
+  using v_pattern, v_after_value, v_after_id, p_limit + 1;
+  return v_rows;
+end
+$$;
+
+-- Ledger entries newest first (by id, which follows commit order per user), with optional filters.
+-- p_after is the raw cursor: the id of the last entry seen. Only the filters given enter the query,
+-- so the planner picks the matching index (user, kind, actor or the primary key).
+create or replace function list_ledger_entries(
+  p_user_id text default null,
+  p_kinds text[] default null,
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_actor text default null,
+  p_after text default null,
+  p_limit integer default 20
+) returns jsonb
+language plpgsql stable as $$
+declare
+  v_after_id bigint;
+  v_conditions text := '';
+  v_rows jsonb;
+begin
+  perform assert_page_size(p_limit);
+  if p_after is not null then
+    if p_after !~ '^\d{1,18}$' then
+      raise exception using errcode = 'TU400', message = 'invalid cursor';
+    end if;
+    v_after_id := p_after::bigint;
+    v_conditions := v_conditions || ' and e.id < $6';
+  end if;
+  if p_user_id is not null then v_conditions := v_conditions || ' and e.user_id = $1'; end if;
+  if p_kinds is not null and cardinality(p_kinds) > 0 then v_conditions := v_conditions || ' and e.kind = any($2)'; end if;
+  if p_from is not null then v_conditions := v_conditions || ' and e.created_at >= $3'; end if;
+  if p_to is not null then v_conditions := v_conditions || ' and e.created_at < $4'; end if;
+  if p_actor is not null then v_conditions := v_conditions || ' and e.actor = $5'; end if;
+  execute format($query$
+    select coalesce(jsonb_agg(jsonb_build_object('node', ledger_entry_json(page), 'cursor', page.id::text) order by page.id desc), '[]'::jsonb)
+    from (select e.* from credit_ledger e where true %s order by e.id desc limit $7) page
+  $query$, v_conditions)
+  into v_rows
+  using p_user_id, p_kinds, p_from, p_to, p_actor, v_after_id, p_limit + 1;
+  return v_rows;
+end
+$$;
+
+-- Credit flows per day or week in [p_from, p_to), every bucket present (zeros included), in UTC.
+-- Clawed back is net of disputes won. Revenue is what was paid for purchases granted in the bucket.
+create or replace function credit_stats(p_from timestamptz, p_to timestamptz, p_interval text default 'day') returns jsonb
+language plpgsql stable as $$
+declare
+  v_step interval;
+  v_first timestamptz;
+begin
+  if p_interval not in ('day', 'week') then
+    raise exception using errcode = 'TU400', message = 'interval must be day or week';
+  end if;
+  if p_from is null or p_to is null or p_to <= p_from then
+    raise exception using errcode = 'TU400', message = 'from must be before to';
+  end if;
+  v_step := case when p_interval = 'day' then interval '1 day' else interval '1 week' end;
+  if extract(epoch from (p_to - p_from)) / extract(epoch from v_step) > 400 then
+    raise exception using errcode = 'TU400', message = 'at most 400 buckets per request';
+  end if;
+  v_first := date_trunc(p_interval, p_from at time zone 'UTC') at time zone 'UTC';
+  return (
+    with buckets as (
+      select generate_series(v_first, p_to - interval '1 microsecond', v_step) as start
+    ),
+    flows as (
+      select date_trunc(p_interval, e.created_at at time zone 'UTC') at time zone 'UTC' as start,
+        coalesce(sum(e.delta) filter (where e.kind = 'purchase'), 0) as sold,
+        coalesce(-sum(e.delta) filter (where e.kind = 'spend'), 0) as spent,
+        coalesce(-sum(e.delta) filter (where e.kind in ('refund', 'dispute', 'dispute_won')), 0) as clawed_back,
+        coalesce(sum(e.delta) filter (where e.kind = 'adjustment'), 0) as adjusted
+      from credit_ledger e
+      where e.created_at >= p_from and e.created_at < p_to
+      group by 1
+    ),
+    revenue as (
+      select date_trunc(p_interval, p.paid_at at time zone 'UTC') at time zone 'UTC' as start,
+        coalesce(sum(p.amount_paid_minor), 0) as revenue_minor
+      from credit_purchases p
+      where p.credits_granted > 0 and p.paid_at >= p_from and p.paid_at < p_to
+      group by 1
+    )
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'start', iso_time(b.start),
+        'creditsSold', coalesce(f.sold, 0),
+        'creditsSpent', coalesce(f.spent, 0),
+        'creditsClawedBack', coalesce(f.clawed_back, 0),
+        'creditsAdjusted', coalesce(f.adjusted, 0),
+        'revenueMinor', coalesce(r.revenue_minor, 0)
+      ) order by b.start), '[]'::jsonb)
+    from buckets b
+    left join flows f on f.start = b.start
+    left join revenue r on r.start = b.start
+  );
+end
+$$;
+
+-- The invariant: every user's balance is the sum of their deltas, and every row's balance_after is
+-- the running sum up to it. Returns counts and up to 100 problems; empty problems means consistent.
+create or replace function verify_ledger() returns jsonb
+language sql stable as $$
+  with running as (
+    select e.id, e.user_id, e.balance_after,
+      sum(e.delta) over (partition by e.user_id order by e.id) as expected_balance_after
+    from credit_ledger e
+  ),
+  row_problems as (
+    select jsonb_build_object('problem', 'balance_after differs from the running sum', 'entryId', id::text,
+      'userId', user_id, 'balanceAfter', balance_after, 'expected', expected_balance_after) as problem
+    from running where balance_after <> expected_balance_after
+  ),
+  user_problems as (
+    select jsonb_build_object('problem', 'credits differ from the sum of deltas', 'userId', u.id,
+      'credits', u.credits, 'expected', coalesce(s.total, 0)) as problem
+    from users u left join (select user_id, sum(delta) as total from credit_ledger group by user_id) s on s.user_id = u.id
+    where u.credits <> coalesce(s.total, 0)
+  ),
+  purchase_problems as (
+    select jsonb_build_object('problem', 'granted purchase without exactly one purchase entry', 'sessionId', p.session_id) as problem
+    from credit_purchases p
+    left join (select e.purchase_session_id, count(*) as entries from credit_ledger e where e.kind = 'purchase' group by 1) e
+      on e.purchase_session_id = p.session_id
+    where p.credits_granted > 0 and coalesce(e.entries, 0) <> 1
+  ),
+  problems as (
+    select problem from row_problems
+    union all select problem from user_problems
+    union all select problem from purchase_problems
+  )
+  select jsonb_build_object(
+    'usersChecked', (select count(*) from users),
+    'entriesChecked', (select count(*) from credit_ledger),
+    'problemCount', (select count(*) from problems),
+    'problems', coalesce((select jsonb_agg(problem) from (select problem from problems limit 100) limited), '[]'::jsonb)
+  )
+$$;
