@@ -300,7 +300,7 @@ $$;
 -- Applies a settlement (see the top of this file). A paid session is granted exactly once, and only
 -- when settlement_mismatch finds nothing; otherwise it is flagged and grants nothing. Settled as paid
 -- before (granted or flagged): a repeat has no effect. Returns settlement_result.
--- Errors: TU400 (bad outcome), TU404 (an unknown session without a legacy record).
+-- Errors: TU400 (bad outcome or session id), TU404 (an unknown session without a legacy record).
 create or replace function settle_checkout_session(p_settlement jsonb) returns jsonb
 language plpgsql as $$
 declare
@@ -312,6 +312,10 @@ declare
 begin
   if v_outcome is null or v_outcome not in ('paid', 'pending', 'failed', 'expired') then
     raise exception using errcode = 'TU400', message = 'outcome must be paid, pending, failed or expired';
+  end if;
+  -- The table's own bound, checked first so that a forged id is refused as input, not as a crash.
+  if v_session_id is null or length(v_session_id) not between 1 and 255 then
+    raise exception using errcode = 'TU400', message = 'a checkout session id must be 1 to 255 characters';
   end if;
   -- Serialize with record_payment_state on the same payment: otherwise a refund committed while
   -- this payment is being linked finds no purchase, and this settle does not see the refund yet:

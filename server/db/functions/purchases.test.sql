@@ -55,6 +55,11 @@ begin
   v := settle_checkout_session('{"sessionId": "cs_test_four", "outcome": "pending"}');
   assert v->'purchase'->>'status' = 'failed', 'failed stays failed';
   begin
+    perform settle_checkout_session(jsonb_build_object('sessionId', 'cs_' || repeat('x', 300), 'outcome', 'paid'));
+    assert false, 'a session id longer than the table allows must be refused as input';
+  exception when sqlstate 'TU400' then null;
+  end;
+  begin
     perform settle_checkout_session('{"sessionId": "cs_test_four", "outcome": "refunded"}');
     assert false, 'an unknown outcome must be refused';
   exception when sqlstate 'TU400' then null;
