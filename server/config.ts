@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseCreditPrices, type CreditPrice } from './billing/parseCreditPrices.ts';
 
 /**
  * Everything Topup reads from the environment, parsed and validated once at boot. Every variable is
@@ -22,6 +23,9 @@ export interface Config {
    * server through DNS rebinding. Null in production: the proxy in front decides.
    */
   allowedHosts: string[] | null;
+  /** Express's `trust proxy`: whether (and how many) proxies' X-Forwarded-For name the client, for rate limits by address. */
+  trustProxy: boolean | number;
+  rateLimits: { checkoutsPerUserPerMinute: number };
   /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
   metricsToken: string | null;
   /** debug, info, warn or error. */
@@ -58,9 +62,14 @@ export interface Config {
   adminUserIds: string[];
   serviceApiKeys: string[];
   credits: {
-    /** Price of one credit in major units of `currency`, as a decimal string (e.g. "0.01", "0.014"). */
+    /**
+     * The price list, one entry per offered currency (`CREDIT_PRICES`, or the one-currency
+     * `CREDIT_PRICE` + `CREDIT_CURRENCY`); the first is the default. See `billing/parseCreditPrices.ts`.
+     */
+    prices: CreditPrice[];
+    /** The default currency's price of one credit in major units, as a decimal string (e.g. "0.01", "0.014"). */
     unitPrice: string;
-    /** ISO 4217 code, lower case. */
+    /** The default currency: ISO 4217 code, lower case. */
     currency: string;
     packs: number[];
     /** Explicit lower bound of one purchase; null means derived from Stripe's minimum charge. */
@@ -97,6 +106,10 @@ export function loadConfig(environment: Environment = process.env): Config {
   const publicHostname = parseUrl(publicUrl, 'PUBLIC_URL').hostname;
   const dataDirectory = path.resolve(read('DATA_DIR') ?? './.data');
   const host = read('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const creditPrices = parseCreditPrices(
+    { creditPrices: read('CREDIT_PRICES'), creditPrice: read('CREDIT_PRICE'), creditCurrency: read('CREDIT_CURRENCY') },
+    (message) => new ConfigError(message),
+  );
 
   const config: Config = {
     mode,
@@ -105,6 +118,10 @@ export function loadConfig(environment: Environment = process.env): Config {
     host,
     allowedHosts: production ? null : [...new Set(['localhost', '127.0.0.1', '[::1]', publicHostname])],
     metricsToken: read('METRICS_TOKEN') ?? null,
+    trustProxy: parseTrustProxy(read('TRUST_PROXY') ?? 'false'),
+    rateLimits: {
+      checkoutsPerUserPerMinute: parseInteger(read('RATE_LIMIT_CHECKOUTS_PER_MINUTE') ?? '10', 'RATE_LIMIT_CHECKOUTS_PER_MINUTE', { min: 1, max: 10_000 }),
+    },
     logLevel: parseLogLevel(read('LOG_LEVEL') ?? 'info'),
     publicUrl,
     dataDirectory,
@@ -124,8 +141,9 @@ export function loadConfig(environment: Environment = process.env): Config {
     adminUserIds: parseList(read('ADMIN_USER_IDS')),
     serviceApiKeys: parseList(read('SERVICE_API_KEYS')),
     credits: {
-      unitPrice: parseDecimal(read('CREDIT_PRICE') ?? '0.01', 'CREDIT_PRICE'),
-      currency: parseCurrency(read('CREDIT_CURRENCY') ?? 'usd'),
+      prices: creditPrices,
+      unitPrice: creditPrices[0]!.unitPrice,
+      currency: creditPrices[0]!.currency,
       packs: parseList(read('CREDIT_PACKS') ?? '500,1000,2500').map((pack) =>
         parseInteger(pack, 'CREDIT_PACKS', { min: 1, max: Number.MAX_SAFE_INTEGER }),
       ),
@@ -213,6 +231,14 @@ function parseClerkPublishableKey(value: string | undefined): string | null {
   return `https://${host}`;
 }
 
+/** `false` (the default: the socket's address), `true` (any proxy), or the number of proxy hops to trust. */
+function parseTrustProxy(value: string): boolean | number {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  throw new ConfigError(`TRUST_PROXY must be true, false or a number of proxy hops, got "${value}"`);
+}
+
 function parseMode(value: string | undefined): Config['mode'] {
   const mode = value ?? 'development';
   if (mode !== 'production' && mode !== 'development' && mode !== 'test') {
@@ -248,18 +274,6 @@ function parseInteger(value: string, name: string, bounds: { min: number; max: n
     throw new ConfigError(`${name} must be between ${bounds.min} and ${bounds.max}, got "${value}"`);
   }
   return parsed;
-}
-
-function parseDecimal(value: string, name: string): string {
-  if (!/^\d{1,12}(\.\d{1,12})?$/.test(value) || /^0*(\.0*)?$/.test(value)) {
-    throw new ConfigError(`${name} must be a positive decimal like 0.01, got "${value}"`);
-  }
-  return value;
-}
-
-function parseCurrency(value: string): string {
-  if (!/^[a-zA-Z]{3}$/.test(value)) throw new ConfigError(`CREDIT_CURRENCY must be an ISO 4217 code, got "${value}"`);
-  return value.toLowerCase();
 }
 
 function parseBoolean(value: string, name: string): boolean {

@@ -3,6 +3,7 @@ import type { Storage } from '../db/storage.ts';
 import type { Logger } from '../log.ts';
 import type { Billing } from '../billing/createBilling.ts';
 import type { Ledger } from '../ledger/createLedger.ts';
+import type { RateLimiter } from '../rateLimits/createRateLimiter.ts';
 
 /**
  * What the transports (HTTP routes, GraphQL resolvers) get to do their job: built once at boot by
@@ -19,4 +20,5 @@ export interface DomainServices {
   log: Logger;
   ledger: Ledger;
   billing: Billing;
+  rateLimiter: RateLimiter;
 }

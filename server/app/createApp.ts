@@ -43,6 +43,7 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
   app.use(createAccessLogMiddleware({ log, metrics }));
   app.use(createHostCheck(config.allowedHosts));
@@ -52,7 +53,7 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
   app.use(createStripeWebhookRoute({ billing: services.billing, log, bodySizeMaxBytes: config.bodySizeMaxBytes }));
 
   app.use(createHealthRouter({ storage: services.storage, metrics: metrics.registry, metricsToken: config.metricsToken }));
-  if (config.devAuth) app.use(createDevTokenRouter({ devSigningKey }));
+  if (config.devAuth) app.use(createDevTokenRouter({ devSigningKey, rateLimiter: services.rateLimiter }));
   app.all(
     '/graphql',
     ...createGraphQLRoute({

@@ -11,6 +11,7 @@ import { createStripeClient } from '../billing/stripe/createStripeClient.ts';
 import type Stripe from 'stripe';
 import type { SandboxTimers, StripeSandbox } from '@topup/stripe-sandbox';
 import { createLedger, type Ledger } from '../ledger/createLedger.ts';
+import { createRateLimiter } from '../rateLimits/createRateLimiter.ts';
 import { sandboxApiKey } from '../billing/stripe/sandboxApiKey.ts';
 import { scheduleReconcile } from '../billing/scheduleReconcile.ts';
 import { keepStatisticsFresh } from '../db/keepStatisticsFresh.ts';
@@ -46,6 +47,11 @@ export async function startTopup(options: {
   storage?: Storage;
   /** Extra resolvers, GraphQL limits or another console folder (tests). */
   appOptions?: CreateAppOptions;
+  /**
+   * A sandbox another instance already runs (tests of several instances behind one load balancer
+   * share one Stripe): used instead of starting one, and left running on close.
+   */
+  stripeSandbox?: StripeSandbox;
   /** Faster webhook retries for tests; the sandbox's default backs off over about two minutes. */
   sandboxRetryDelaysMilliseconds?: number[];
   /** The sandbox's delivery clock and timers, so a test can move time through retries; real by default. */
@@ -62,8 +68,8 @@ export async function startTopup(options: {
   try {
     if (config.seedDemoData) await seedReferenceUser(storage);
     if (storage.kind === 'pglite') closers.push(keepStatisticsFresh({ storage, log }));
-    let stripeSandbox: StripeSandbox | null = null;
-    if (config.stripe.secretKey === null) {
+    let stripeSandbox: StripeSandbox | null = options.stripeSandbox ?? null;
+    if (config.stripe.secretKey === null && stripeSandbox === null) {
       // Loaded only here: with a real Stripe key the sandbox's code is never imported.
       const { startStripeSandbox } = await import('@topup/stripe-sandbox');
       stripeSandbox = await startStripeSandbox({
@@ -87,7 +93,8 @@ export async function startTopup(options: {
     if (!webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
     const billing = createBilling({ config, storage, log, stripe, webhookSecret });
     const ledger = createLedger(storage);
-    const app = createApp({ config, storage, log, ledger, billing }, options.appOptions);
+    const rateLimiter = createRateLimiter({ storage, settings: config.rateLimits });
+    const app = createApp({ config, storage, log, ledger, billing, rateLimiter }, options.appOptions);
     const http = await startHttpServer({ app, port: config.port, host: config.host });
     closers.push(() => http.close());
     if (config.reconcileIntervalSeconds > 0) {

@@ -33,6 +33,8 @@ import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const schemaDirectory = path.join(here, 'schema');
 export const functionsDirectory = path.join(here, 'functions');
+/** The privileges step, run last by every `migrate` (see the file and `server/db/README.md`). */
+export const privilegesFile = path.join(here, 'privileges.sql');
 
 /** The order function files are applied in: a file may use what the files before it define. */
 export const functionFileOrder = [
@@ -44,6 +46,7 @@ export const functionFileOrder = [
   'stripe_events',
   'queries',
   'statistics',
+  'rate_limits',
   'migrations',
 ] as const;
 
@@ -152,7 +155,15 @@ export async function migrate(
     });
     if (done) note(`functions/${file.name}`);
   }
+  // After every run, not only when something was applied: an object created by hand or by an older
+  // runner is covered too, and the step is a no-op when nothing would change.
+  await inLockedTransaction(database, 'privileges', (transaction) => transaction.exec(readPrivilegesStep()));
   return { applied };
+}
+
+/** The SQL of the privileges step: a no-op unless the Supabase roles exist (see `privileges.sql`). */
+export function readPrivilegesStep(): string {
+  return fs.readFileSync(privilegesFile, 'utf8');
 }
 
 /** What is applied and what is pending (schema migrations by name, function files as `functions/topic`). */

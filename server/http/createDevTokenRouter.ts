@@ -3,6 +3,8 @@ import type { DevSigningKey } from '../auth/loadDevSigningKey.ts';
 import { signDevToken } from '../auth/signDevToken.ts';
 import { userIdPattern } from '../auth/viewerFromClaims.ts';
 import { sendJsonError } from './sendJsonError.ts';
+import { errorCodes, isTopupError } from '../errors.ts';
+import type { RateLimiter } from '../rateLimits/createRateLimiter.ts';
 
 const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 
@@ -12,9 +14,17 @@ const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
  * production): it signs in as anyone, which is the point on a laptop and a hole anywhere else.
  * The body must be JSON, so a cross-site form cannot reach it.
  */
-export function createDevTokenRouter(options: { devSigningKey: () => Promise<DevSigningKey> }): Router {
+export function createDevTokenRouter(options: { devSigningKey: () => Promise<DevSigningKey>; rateLimiter: RateLimiter }): Router {
   const router = Router();
   router.post('/api/dev/token', express.json({ limit: '4kb' }), async (request, response) => {
+    try {
+      await options.rateLimiter.take([['devTokenPerIp', request.ip ?? 'unknown']]);
+    } catch (error) {
+      if (!isTopupError(error) || error.code !== errorCodes.rateLimited) throw error;
+      response.setHeader('retry-after', String(error.details?.retryAfterSeconds ?? 60));
+      sendJsonError(response, { status: 429, code: error.code, message: error.message });
+      return;
+    }
     const body: unknown = request.body;
     if (typeof body !== 'object' || body === null) {
       sendJsonError(response, { status: 400, code: 'BAD_USER_INPUT', message: 'Send a JSON object: {"userId": "user_..."}' });

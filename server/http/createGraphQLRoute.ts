@@ -25,7 +25,13 @@ export function createGraphQLRoute(options: {
 }): RequestHandler[] {
   const { services, authenticator } = options;
   // Resolvers get the domain services only: no storage handle reaches GraphQL, even untyped.
-  const domainServices: DomainServices = { config: services.config, log: services.log, ledger: services.ledger, billing: services.billing };
+  const domainServices: DomainServices = {
+    config: services.config,
+    log: services.log,
+    ledger: services.ledger,
+    billing: services.billing,
+    rateLimiter: services.rateLimiter,
+  };
   const server = createApolloServer({
     services: domainServices,
     metrics: options.metrics,
@@ -58,6 +64,7 @@ export function createGraphQLRoute(options: {
       context: async ({ req }): Promise<GraphQLContext> => ({
         viewer: await authenticate(req),
         requestId: requestIdOf(req),
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         services: domainServices,
       }),
     }),

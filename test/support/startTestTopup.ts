@@ -33,6 +33,8 @@ export interface StartTestTopupOptions {
   sandboxRetryDelaysMilliseconds?: number[];
   /** The sandbox's delivery clock (`createManualTimers()` from `@topup/stripe-sandbox` to move time by hand). */
   sandboxTimers?: SandboxTimers;
+  /** Another test server whose Stripe sandbox this one uses (several instances behind one load balancer share one Stripe). */
+  shareStripeWith?: TestTopup;
   /** Receives every log line as written (JSON), besides `logs`; `TEST_LOG=1` also prints them. */
   writeLog?: (line: string) => void;
 }
@@ -109,6 +111,8 @@ export async function startTestTopup(options: StartTestTopupOptions = {}): Promi
       ADMIN_USER_IDS: testAdminUserId,
       SERVICE_API_KEYS: `other-key-zzzzzzzz,${testServiceKey}`,
       RECONCILE_INTERVAL_SECONDS: '0',
+      // Suites buy many sessions per user within a minute; the rate-limit suite sets the real default.
+      RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000',
       SEED_DEMO_DATA: options.seedReferenceUser ? 'true' : 'false',
       ...options.environment,
     });
@@ -119,6 +123,7 @@ export async function startTestTopup(options: StartTestTopupOptions = {}): Promi
       appOptions: options.appOptions,
       sandboxRetryDelaysMilliseconds: options.sandboxRetryDelaysMilliseconds ?? [200, 400, 800, 1600],
       ...(options.sandboxTimers ? { sandboxTimers: options.sandboxTimers } : {}),
+      ...(options.shareStripeWith?.topup.stripeSandbox ? { stripeSandbox: options.shareStripeWith.topup.stripeSandbox } : {}),
     });
   } catch (error) {
     await test?.close();

@@ -4,6 +4,7 @@ import type { GraphQLContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
+import { requireWithinRateLimit } from '../requireWithinRateLimit.ts';
 import { toConnection } from './toConnection.ts';
 import { loadPurchase } from './purchaseLoader.ts';
 
@@ -28,6 +29,7 @@ export const billingResolvers: Resolvers = {
     },
     topUp: async (_parent, args, context) => {
       const viewer = requireRole(context, ['user', 'admin']);
+      await requireWithinRateLimit(context, 'topUp', viewer.userId);
       const { purchase, balance } = await context.services.billing.checkTopUp({
         viewer: { userId: viewer.userId, isAdmin: viewer.role === 'admin' },
         sessionId: args.sessionId,
@@ -48,10 +50,11 @@ export const billingResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createCreditTopUpSession: (_parent, args, context) => {
+    createCreditTopUpSession: async (_parent, args, context) => {
       // The user comes from the verified token, and the amount from the server's pricing: the
       // browser only says how many credits it wants.
       const viewer = requireRole(context, ['user', 'admin']);
+      await requireWithinRateLimit(context, 'checkout', viewer.userId);
       return context.services.billing.createTopUpSession({
         user: { userId: viewer.userId, email: viewer.email },
         credits: args.input.credits,
@@ -59,6 +62,7 @@ export const billingResolvers: Resolvers = {
     },
     refundTopUp: async (_parent, args, context) => {
       const viewer = requireRole(context, ['admin']);
+      await requireWithinRateLimit(context, 'refund', viewer.userId);
       return context.services.billing.refundTopUp({
         sessionId: args.input.sessionId,
         credits: args.input.credits ?? null,
