@@ -56,6 +56,8 @@ export interface Config {
      * built with), allowed by the Content-Security-Policy. Null without a publishable key.
      */
     frontendApiOrigin: string | null;
+    /** `whsec_...` of the Clerk webhook endpoint (`POST /api/clerk/webhooks`); unset: the route is not mounted. */
+    webhookSigningSecret: string | null;
   };
   /** Dev auth is on when neither Clerk key is set and not in production. */
   devAuth: boolean;
@@ -136,6 +138,7 @@ export function loadConfig(environment: Environment = process.env): Config {
       secretKey: read('CLERK_SECRET_KEY') ?? null,
       authorizedParties: parseList(read('CLERK_AUTHORIZED_PARTIES')),
       frontendApiOrigin: parseClerkPublishableKey(read('VITE_CLERK_PUBLISHABLE_KEY')),
+      webhookSigningSecret: parseWebhookSecret(read('CLERK_WEBHOOK_SIGNING_SECRET'), 'CLERK_WEBHOOK_SIGNING_SECRET'),
     },
     devAuth: false,
     adminUserIds: parseList(read('ADMIN_USER_IDS')),
@@ -237,6 +240,12 @@ function parseTrustProxy(value: string): boolean | number {
   if (value === 'false') return false;
   if (/^\d{1,2}$/.test(value)) return Number(value);
   throw new ConfigError(`TRUST_PROXY must be true, false or a number of proxy hops, got "${value}"`);
+}
+
+function parseWebhookSecret(value: string | undefined, name: string): string | null {
+  if (value === undefined) return null;
+  if (!/^whsec_[A-Za-z0-9+/=]{16,}$/.test(value)) throw new ConfigError(`${name} must be a webhook signing secret (whsec_...)`);
+  return value;
 }
 
 function parseMode(value: string | undefined): Config['mode'] {

@@ -13,6 +13,7 @@ import { createGraphQLRoute } from '../http/createGraphQLRoute.ts';
 import { createHealthRouter } from '../http/createHealthRouter.ts';
 import { createJsonErrorHandler } from '../http/createJsonErrorHandler.ts';
 import { createStripeWebhookRoute } from '../http/createStripeWebhookRoute.ts';
+import { createClerkWebhookRoute } from '../http/createClerkWebhookRoute.ts';
 import { createHostCheck } from '../http/createHostCheck.ts';
 import { createSecurityHeaders } from '../http/createSecurityHeaders.ts';
 import { requestIdMiddleware } from '../http/requestId.ts';
@@ -51,6 +52,9 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
 
   // The webhook's signature is over the exact bytes: it reads the raw body, before any JSON parser.
   app.use(createStripeWebhookRoute({ billing: services.billing, log, bodySizeMaxBytes: config.bodySizeMaxBytes }));
+  if (config.clerk.webhookSigningSecret !== null) {
+    app.use(createClerkWebhookRoute({ ledger: services.ledger, log, signingSecret: config.clerk.webhookSigningSecret, bodySizeMaxBytes: config.bodySizeMaxBytes }));
+  }
 
   app.use(createHealthRouter({ storage: services.storage, metrics: metrics.registry, metricsToken: config.metricsToken }));
   if (config.devAuth) app.use(createDevTokenRouter({ devSigningKey, rateLimiter: services.rateLimiter }));

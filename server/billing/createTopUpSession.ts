@@ -1,3 +1,4 @@
+import { errorCodes, TopupError } from '../errors.ts';
 import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
 import type { Storage } from '../db/storage.ts';
@@ -81,6 +82,8 @@ export async function createTopUpSession(options: {
 async function getOrCreateCustomer(options: { storage: Storage; stripe: Stripe; user: { userId: string; email: string | null } }): Promise<string> {
   const { storage, stripe, user } = options;
   const row = await ensureUser(storage, { userId: user.userId, email: user.email });
+  // A user deleted in Clerk keeps its history, but a token minted before the deletion buys nothing.
+  if (row.deletedAt) throw new TopupError(errorCodes.forbidden, 'This account was deleted; it cannot buy credits');
   if (row.stripeCustomerId) return row.stripeCustomerId;
   let customer: Stripe.Customer;
   try {

@@ -24,6 +24,8 @@ export interface Ledger {
    * an upsert only for a new user or a changed email, so `me` never contends with the user's spends.
    */
   viewerUser(options: { userId: string; email: string | null }): Promise<UserRow>;
+  /** What a Clerk user webhook says; order and repetition do not matter (see `sync_clerk_user`). */
+  syncClerkUser(options: { userId: string; email: string | null; deleted: boolean; profileUpdatedAt: string | null }): Promise<UserRow>;
   listUsers(options: { search?: string | null; sort: UserSort; first?: number | null; after?: string | null }): Promise<Page<UserRow>>;
   listEntries(options: LedgerFilter & { first?: number | null; after?: string | null }): Promise<Page<LedgerEntryRow>>;
   grant(options: Parameters<typeof grantCredits>[1]): Promise<LedgerEntryRow>;
@@ -42,6 +44,13 @@ export function createLedger(storage: Storage): Ledger {
       if (existing !== null && (options.email === null || options.email === existing.email)) return existing;
       return ensureUser(storage, options);
     },
+    syncClerkUser: (options) =>
+      storage.call<UserRow>('sync_clerk_user', {
+        p_user_id: options.userId,
+        p_email: options.email,
+        p_deleted: options.deleted,
+        p_profile_updated_at: options.profileUpdatedAt,
+      }),
     listUsers: (options) => listUsers(storage, options),
     listEntries: (options) => listLedgerEntries(storage, options),
     grant: (options) => grantCredits(storage, options),

@@ -37,6 +37,8 @@ export interface UserRow {
   lastCreditUpdate: string | null;
   stripeCustomerId: string | null;
   createdAt: string;
+  /** Set when the user was deleted in Clerk (its ledger stays; its email is gone). */
+  deletedAt: string | null;
 }
 
 /** A page of a keyset-paginated list, newest first. */

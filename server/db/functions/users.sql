@@ -8,11 +8,13 @@ language sql stable as $$
     'credits', u.credits,
     'lastCreditUpdate', iso_time(u.last_credit_update),
     'stripeCustomerId', u.stripe_customer_id,
-    'createdAt', iso_time(u.created_at)
+    'createdAt', iso_time(u.created_at),
+    'deletedAt', iso_time(u.deleted_at)
   )
 $$;
 
--- First sight of a verified user creates its row; a changed email is updated. Returns the user.
+-- First sight of a verified user creates its row; a changed email is updated. A user deleted in
+-- Clerk is returned as it is: a token minted before the deletion does not bring its email back.
 create or replace function ensure_user(p_user_id text, p_email text default null) returns jsonb
 language plpgsql as $$
 declare
@@ -26,7 +28,7 @@ begin
   end if;
   insert into users (id, email) values (p_user_id, p_email)
   on conflict (id) do update set email = coalesce(excluded.email, users.email)
-    where p_email is not null and users.email is distinct from excluded.email
+    where p_email is not null and users.email is distinct from excluded.email and users.deleted_at is null
   returning * into v_user;
   if not found then
     select * into v_user from users where id = p_user_id;
@@ -59,6 +61,43 @@ begin
   returning * into v_user;
   if not found then
     raise exception using errcode = 'TU404', message = format('user %s not found', p_user_id);
+  end if;
+  return user_json(v_user);
+end
+$$;
+
+-- What a Clerk user webhook says (user.created, user.updated, user.deleted), applied so that order
+-- and repetition do not matter: a deletion is final (the row and its ledger stay, the email goes),
+-- and a profile older than the one applied (Clerk's updated_at) changes nothing. A malformed email is
+-- stored as none rather than refusing the user. Returns the user.
+create or replace function sync_clerk_user(
+  p_user_id text,
+  p_email text,
+  p_deleted boolean,
+  p_profile_updated_at timestamptz default null
+) returns jsonb
+language plpgsql as $$
+declare
+  v_user users;
+  v_email text := case when p_email is not null and length(p_email) <= 320 and p_email like '%_@_%' then p_email end;
+begin
+  if p_user_id is null or p_user_id !~ '^[A-Za-z0-9_:.\-]{1,128}$' then
+    raise exception using errcode = 'TU400', message = 'user id must be 1 to 128 letters, digits or _:.-';
+  end if;
+  if coalesce(p_deleted, false) then
+    insert into users (id, deleted_at) values (p_user_id, now())
+    on conflict (id) do update set deleted_at = coalesce(users.deleted_at, now()), email = null
+    returning * into v_user;
+    return user_json(v_user);
+  end if;
+  insert into users (id, email, profile_updated_at) values (p_user_id, v_email, p_profile_updated_at)
+  on conflict (id) do update set email = excluded.email, profile_updated_at = excluded.profile_updated_at
+    where users.deleted_at is null
+      and (users.profile_updated_at is null or excluded.profile_updated_at is null
+           or excluded.profile_updated_at >= users.profile_updated_at)
+  returning * into v_user;
+  if not found then
+    select * into v_user from users where id = p_user_id;
   end if;
   return user_json(v_user);
 end

@@ -31,3 +31,25 @@ begin
   end;
 end
 $$;
+
+-- Clerk's user webhooks in any order: a deletion is final, an older profile never overwrites a newer one.
+do $$
+declare
+  v_user jsonb;
+begin
+  v_user := sync_clerk_user('user_ClerkSync1', 'new@example.com', false, '2026-01-02T00:00:00Z');
+  assert v_user->>'email' = 'new@example.com', 'created with its email';
+  v_user := sync_clerk_user('user_ClerkSync1', 'old@example.com', false, '2026-01-01T00:00:00Z');
+  assert v_user->>'email' = 'new@example.com', format('an older update changes nothing: %s', v_user);
+  v_user := sync_clerk_user('user_ClerkSync1', 'not-an-email', false, '2026-01-03T00:00:00Z');
+  assert v_user->>'email' is null, 'a malformed email is stored as none';
+  v_user := sync_clerk_user('user_ClerkSync1', null, true);
+  assert v_user->>'deletedAt' is not null and v_user->>'email' is null, 'deleted: marked, email gone';
+  v_user := sync_clerk_user('user_ClerkSync1', 'back@example.com', false, '2026-02-01T00:00:00Z');
+  assert v_user->>'email' is null and v_user->>'deletedAt' is not null, 'a late update after the deletion changes nothing';
+  v_user := ensure_user('user_ClerkSync1', 'token@example.com');
+  assert v_user->>'email' is null, 'a token minted before the deletion does not bring the email back';
+  v_user := sync_clerk_user('user_ClerkSync2', null, true);
+  assert v_user->>'deletedAt' is not null, 'a deletion of a user never seen records it as deleted';
+end
+$$;
