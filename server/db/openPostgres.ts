@@ -2,9 +2,16 @@ import pg from 'pg';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
 
 /**
- * Opens a pool to any PostgreSQL (Supabase's direct or pooled connection strings included: no named
- * prepared statements are used, so a transaction-mode pooler works). Every connection gets a
- * statement timeout so a stuck query cannot hold a pool slot forever.
+ * Opens a pool to any PostgreSQL, directly or through a transaction-mode pooler (PgBouncer,
+ * Supabase's Supavisor on port 6543): no named prepared statements are used, and no session state is
+ * set, since a pooler hands the server connection to another client after each transaction.
+ *
+ * The statement timeout (so a stuck query cannot hold a pool slot forever) is therefore not a startup
+ * parameter, which PgBouncer refuses ("unsupported startup parameter: statement_timeout", the
+ * connection fails) or, told to ignore it, drops; nor a `SET`, which would stay on the server
+ * connection for whichever client gets it next. Every query and transaction runs inside
+ * `begin; set local statement_timeout = ...`, which ends with its transaction. A single query costs
+ * two more round trips (begin, commit) for that. `withSession` alone runs without it.
  */
 export async function openPostgres(options: {
   connectionString: string;
@@ -15,7 +22,6 @@ export async function openPostgres(options: {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSizeMax,
-    statement_timeout: options.statementTimeoutMilliseconds,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? 'topup',
@@ -45,24 +51,37 @@ export async function openPostgres(options: {
       client.release(broken);
     }
   };
-  const direct = executorOf(pool);
+  if (!Number.isSafeInteger(options.statementTimeoutMilliseconds) || options.statementTimeoutMilliseconds < 0) {
+    throw new Error(`statementTimeoutMilliseconds must be a non-negative integer, not ${options.statementTimeoutMilliseconds}`);
+  }
+  // One simple-protocol round trip; the value is an integer checked above, safe to splice.
+  const begin = `begin; set local statement_timeout = ${options.statementTimeoutMilliseconds}`;
+  const transaction: SqlDatabase['transaction'] = async (work) => {
+    const client = await pool.connect();
+    const session = executorOf(client);
+    let broken = false;
+    try {
+      await session.exec(begin);
+      const result = await work(session);
+      await session.exec('commit');
+      return result;
+    } catch (error) {
+      // An operating error (insufficient credits, a duplicate) rolls back cleanly and the connection
+      // is reused; only one that cannot even roll back is dropped.
+      await session.exec('rollback').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
   return {
     kind: 'postgres',
-    query: direct.query,
-    exec: direct.exec,
+    query: (sql, params) => transaction((session) => session.query(sql, params)),
+    exec: (sql) => transaction((session) => session.exec(sql)),
     withSession,
-    transaction: (work) =>
-      withSession(async (session) => {
-        await session.exec('begin');
-        try {
-          const result = await work(session);
-          await session.exec('commit');
-          return result;
-        } catch (error) {
-          await session.exec('rollback').catch(() => undefined);
-          throw error;
-        }
-      }),
+    transaction,
     close: () => pool.end(),
   };
 }

@@ -8,13 +8,27 @@ import { functionCallSql } from '../../server/db/functionCall.ts';
  * a JSON object runs the function on the real database and answers as PostgREST does (the function's
  * JSON result; on error, status 400 and `{code, message, details, hint}` with the SQLSTATE as code).
  * There is no PostgREST on these machines, so this is what lets supabase-js's real request building
- * and response parsing run against the real SQL functions. It checks the service role key like
- * Supabase's gateway (`apikey` header), and nothing else of PostgREST is imitated.
+ * and response parsing run against the real SQL functions.
+ *
+ * Like Supabase's gateway and PostgREST, the API key (`apikey` header) chooses the database role: the
+ * service role key runs the call as `service_role`, the anon key as `anon`, any other key is a 401.
+ * When those roles exist in the database (`test/support/supabaseRoles.ts` creates them, on PostgreSQL
+ * and on PGlite, which supports roles too), each call runs in a transaction under
+ * `set local role <role>`, so grants and row-level security apply as on Supabase; without them, the
+ * call runs as the connection's user. Nothing else of PostgREST is imitated.
  */
 export async function startPostgrestServer(options: {
   database: SqlDatabase;
   serviceRoleKey: string;
+  /** The key browsers hold; absent: only the service role key is accepted. */
+  anonKey?: string;
 }): Promise<{ url: string; close(): Promise<void> }> {
+  const roleOfKey = new Map<string, 'service_role' | 'anon'>([[options.serviceRoleKey, 'service_role']]);
+  if (options.anonKey !== undefined) roleOfKey.set(options.anonKey, 'anon');
+  const [{ present }] = (await options.database.query<{ present: number }>(
+    `select count(*)::int as present from pg_roles where rolname in ('service_role', 'anon')`,
+  )) as [{ present: number }];
+  const switchesRole = present === 2;
   const server = http.createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       respond(response, 500, { code: 'XX000', message: (error as Error).message, details: null, hint: null });
@@ -26,7 +40,8 @@ export async function startPostgrestServer(options: {
       respond(response, 404, { code: 'PGRST202', message: 'Could not find the function', details: null, hint: null });
       return;
     }
-    if (request.headers.apikey !== options.serviceRoleKey) {
+    const role = roleOfKey.get(String(request.headers.apikey ?? ''));
+    if (role === undefined) {
       respond(response, 401, { message: 'Invalid API key' });
       return;
     }
@@ -36,7 +51,13 @@ export async function startPostgrestServer(options: {
     const args = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
     const { sql, params } = functionCallSql(match[1]!, args);
     try {
-      const rows = await options.database.query<{ result: unknown }>(sql, params);
+      const rows = switchesRole
+        ? await options.database.transaction(async (transaction) => {
+            // `role` comes from the map above, never from the request: safe to splice.
+            await transaction.exec(`set local role ${role}`);
+            return transaction.query<{ result: unknown }>(sql, params);
+          })
+        : await options.database.query<{ result: unknown }>(sql, params);
       respond(response, 200, rows[0]?.result ?? null);
     } catch (error) {
       const fields = error as { code?: string; message?: string; detail?: string; hint?: string };

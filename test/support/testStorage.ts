@@ -9,6 +9,7 @@ import { createSqlStorage } from '../../server/db/sqlStorage.ts';
 import { createSupabaseStorage } from '../../server/db/supabaseStorage.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { startPostgrestServer } from './postgrestServer.ts';
+import { applySupabaseDefaultPrivileges, createSupabaseRoles } from './supabaseRoles.ts';
 
 export type StorageKind = 'pglite' | 'postgres';
 export type LedgerStorageKind = StorageKind | 'supabase';
@@ -29,19 +30,27 @@ export interface TestStorage {
   database: SqlDatabase;
   /** A connection string to this database (postgres only), for child processes. */
   connectionString: string | null;
+  /** The supabase kind only: its PostgREST-compatible endpoint and both keys (anon runs as `anon`). */
+  supabase?: { url: string; serviceRoleKey: string; anonKey: string };
   close(): Promise<void>;
 }
 
 /** A fresh, migrated, empty database per call: PGlite in memory, or a new PostgreSQL database. */
-export async function createTestStorage(kind: LedgerStorageKind): Promise<TestStorage> {
+export async function createTestStorage(
+  kind: LedgerStorageKind,
+  options: { beforeMigrate?: (database: SqlDatabase) => Promise<void> } = {},
+): Promise<TestStorage> {
   if (kind === 'supabase') return createSupabaseTestStorage();
+  const beforeMigrate = options.beforeMigrate ?? (async () => undefined);
   if (kind === 'pglite') {
     const database = await openPglite({ directory: null });
+    await beforeMigrate(database);
     await migrate(database);
     return { storage: createSqlStorage(database), database, connectionString: null, close: () => database.close() };
   }
   const { connectionString, drop } = await createTestDatabase();
   const database = await openPostgres({ connectionString, poolSizeMax: 20, statementTimeoutMilliseconds: 30_000 });
+  await beforeMigrate(database);
   await migrate(database);
   return {
     storage: createSqlStorage(database),
@@ -101,15 +110,27 @@ export async function createTestDatabase(): Promise<{ connectionString: string; 
   };
 }
 
+/**
+ * The backing database is set up like a Supabase project before migrating (its roles, and default
+ * privileges granting `public` to them), and the endpoint runs each call as the key's role: the suites
+ * prove the functions work as `service_role` after the privileges step, as on Supabase.
+ */
 async function createSupabaseTestStorage(): Promise<TestStorage> {
-  const backing = await createTestStorage(storageKindsUnderTest().includes('postgres') ? 'postgres' : 'pglite');
+  const backing = await createTestStorage(storageKindsUnderTest().includes('postgres') ? 'postgres' : 'pglite', {
+    async beforeMigrate(database) {
+      await createSupabaseRoles(database);
+      await applySupabaseDefaultPrivileges(database);
+    },
+  });
   const serviceRoleKey = `test-service-role-${crypto.randomBytes(8).toString('hex')}`;
-  const postgrest = await startPostgrestServer({ database: backing.database, serviceRoleKey });
+  const anonKey = `test-anon-${crypto.randomBytes(8).toString('hex')}`;
+  const postgrest = await startPostgrestServer({ database: backing.database, serviceRoleKey, anonKey });
   const storage = createSupabaseStorage({ url: postgrest.url, serviceRoleKey });
   return {
     storage,
     database: backing.database,
     connectionString: backing.connectionString,
+    supabase: { url: postgrest.url, serviceRoleKey, anonKey },
     async close() {
       await storage.close();
       await postgrest.close();
