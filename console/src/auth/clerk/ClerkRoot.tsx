@@ -1,4 +1,4 @@
-import { ClerkProvider, SignIn, useAuth } from '@clerk/clerk-react';
+import { ClerkProvider, SignIn, useAuth } from '@clerk/react';
 import { useMemo, useRef } from 'react';
 import { ConsoleApp } from '../../app/ConsoleApp.tsx';
 import { FullPageLoading } from '../../components/FullPageLoading.tsx';
@@ -6,7 +6,7 @@ import type { AuthSession } from '../AuthSession.ts';
 
 /**
  * The console with Clerk (`VITE_CLERK_PUBLISHABLE_KEY` set at build time). This module and
- * `@clerk/clerk-react` are loaded with a dynamic import, so builds without Clerk never ship them
+ * `@clerk/react` are loaded with a dynamic import, so builds without Clerk never ship them
  * and builds with Clerk fetch them after the first paint.
  */
 export default function ClerkRoot({ publishableKey }: { publishableKey: string }) {
