@@ -21,9 +21,13 @@ export function createSqlStorage(database: SqlDatabase): Storage & { database: S
     async checkReady() {
       try {
         const status = await migrationStatus(database);
-        return status.pending.length === 0
-          ? { ready: true, detail: `${status.applied.length} migrations applied` }
-          : { ready: false, detail: `pending migrations: ${status.pending.join(', ')}` };
+        if (status.pending.length > 0) return { ready: false, detail: `pending migrations: ${status.pending.join(', ')}` };
+        try {
+          await database.query('select probe_write()');
+        } catch (error) {
+          return { ready: false, detail: `database cannot write: ${(error as Error).message}` };
+        }
+        return { ready: true, detail: `${status.applied.length} migrations applied` };
       } catch (error) {
         return { ready: false, detail: `database unreachable: ${(error as Error).message}` };
       }

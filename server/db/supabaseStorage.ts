@@ -32,9 +32,13 @@ export function createSupabaseStorage(options: { url: string; serviceRoleKey: st
         const schema = await call<string[]>('applied_migrations', {});
         const functions = await call<Record<string, string>>('applied_function_files', {});
         const pending = pendingFrom({ schema, functions });
-        return pending.length === 0
-          ? { ready: true, detail: `${schema.length} migrations applied` }
-          : { ready: false, detail: `pending migrations: ${pending.join(', ')}` };
+        if (pending.length > 0) return { ready: false, detail: `pending migrations: ${pending.join(', ')}` };
+        try {
+          await call('probe_write', {});
+        } catch (error) {
+          return { ready: false, detail: `database cannot write: ${(error as Error).message}` };
+        }
+        return { ready: true, detail: `${schema.length} migrations applied` };
       } catch (error) {
         return { ready: false, detail: `database unreachable: ${(error as Error).message}` };
       }

@@ -28,7 +28,7 @@ function copyFunctionFiles(): string {
   for (const file of fs.readdirSync(functionsDirectory)) fs.copyFileSync(path.join(functionsDirectory, file), path.join(directory, file));
   return directory;
 }
-import { openPglite } from '../../server/db/openPglite.ts';
+import { openPglite, processIdentity } from '../../server/db/openPglite.ts';
 import { openPostgres } from '../../server/db/openPostgres.ts';
 
 describe.each(storageKindsUnderTest())('migrations on %s', (kind) => {
@@ -140,12 +140,19 @@ describe.runIf(storageKindsUnderTest().includes('postgres'))('concurrent boots o
 
 describe('the embedded database directory', () => {
   it('refuses a data directory that another live process holds, and takes over a stale lock', async () => {
-    // Proves the lock file: a lock naming a live pid (our parent) is refused; one naming a dead pid is taken over.
+    // Proves the lock file: a lock naming a live process (our parent) is refused; one naming a dead pid, or a live pid that is another process than the one that wrote it, is taken over.
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'topup-pglite-'));
     const dataDirectory = path.join(directory, 'pglite');
     try {
       fs.writeFileSync(`${dataDirectory}.lock`, String(process.ppid));
       await expect(openPglite({ directory: dataDirectory })).rejects.toThrow(/open in another process/);
+      fs.writeFileSync(`${dataDirectory}.lock`, JSON.stringify(processIdentity(process.ppid)));
+      await expect(openPglite({ directory: dataDirectory })).rejects.toThrow(/open in another process/);
+      // A lock left by a crash, whose pid now belongs to an unrelated live process (after a restart,
+      // the same low pid in a container): the start time differs, so the lock is stale.
+      fs.writeFileSync(`${dataDirectory}.lock`, JSON.stringify({ ...processIdentity(process.ppid), startTime: '1' }));
+      const takenOver = await openPglite({ directory: dataDirectory });
+      await takenOver.close();
       fs.writeFileSync(`${dataDirectory}.lock`, '2147483646');
       const database = await openPglite({ directory: dataDirectory });
       await migrate(database);

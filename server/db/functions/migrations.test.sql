@@ -8,3 +8,11 @@ begin
     'every function file is listed';
 end
 $$;
+
+-- The write probe writes its one row, and a read-only transaction makes it fail (so /readyz answers 503).
+do $$
+begin
+  perform probe_write();
+  assert (select count(*) from readiness_probe) = 1, 'one probe row';
+end
+$$;
