@@ -104,7 +104,8 @@ describe('AdminLedgerPage', () => {
       mockResult(CreditStatsDocument, anyVariables, stats),
       mockResult(LedgerEntriesDocument, { filter: {}, first: adminLedgerPageSize }, page([adjustment, ledgerEntry()], false, 'c')),
       mockResult(LedgerEntriesDocument, { filter: { kinds: ['ADJUSTMENT'] }, first: adminLedgerPageSize }, page([adjustment], false, 'c')),
-      mockResult(LedgerEntriesDocument, { filter: filtered, first: adminLedgerPageSize }, page([adjustment], false, 'c')),
+      // The debounced user filter's page has its own row, so the test can wait for the filter to apply.
+      mockResult(LedgerEntriesDocument, { filter: filtered, first: adminLedgerPageSize }, page([{ ...adjustment, id: 'adj-user', reason: 'Support ticket 42, this user' }], false, 'c')),
       mockResult(LedgerEntriesDocument, { filter: filtered, first: 100, after: null }, page([adjustment], true, 'p1')),
       mockResult(LedgerEntriesDocument, { filter: filtered, first: 100, after: 'p1' }, page([ledgerEntry({ ...adjustment, id: 'adj0', reason: 'Older' })], false, 'p2')),
     ]);
@@ -115,7 +116,7 @@ describe('AdminLedgerPage', () => {
     fireEvent.change(screen.getByLabelText('User id'), { target: { value: 'user_32mSltWx9KkUkJe3sN2Bkym2w45' } });
     // The typed filter is debounced; the export must use the same filter as the table.
     await waitFor(() => expect(screen.getByRole('button', { name: 'Clear filters' })).toBeTruthy());
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await screen.findByText('Support ticket 42, this user', {}, { timeout: 3_000 })).toBeTruthy();
 
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
     expect(await screen.findByText('Exported 2 entries.')).toBeTruthy();
