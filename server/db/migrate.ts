@@ -274,8 +274,8 @@ async function inLockedTransaction<Result>(
   }
 }
 
-async function ensureBookkeepingTables(transaction: SqlExecutor): Promise<void> {
-  await transaction.exec(`
+/** The two bookkeeping tables (also the first file of the Supabase CLI export). */
+export const bookkeepingTablesSql = `
     create table if not exists topup_schema_migrations (
       name text primary key,
       checksum text not null,
@@ -285,7 +285,10 @@ async function ensureBookkeepingTables(transaction: SqlExecutor): Promise<void> 
       name text primary key,
       checksum text not null,
       applied_at timestamptz not null default now()
-    )`);
+    )`;
+
+async function ensureBookkeepingTables(transaction: SqlExecutor): Promise<void> {
+  await transaction.exec(bookkeepingTablesSql);
 }
 
 /**

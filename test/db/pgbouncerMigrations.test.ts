@@ -9,6 +9,7 @@ import { findUser } from '../../server/ledger/findUser.ts';
 import { grantCredits } from '../../server/ledger/grantCredits.ts';
 import { createTestDatabase } from '../support/testStorage.ts';
 import { pgbouncerBinary, startPgbouncer } from '../support/pgbouncer.ts';
+import { catalogOf } from '../support/catalogOf.ts';
 
 /**
  * Proves migrations and the app work through a transaction-mode pooler: PgBouncer with 2 server
@@ -53,7 +54,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || pgbouncerBinary() === null)('m
     );
     expect(Number(recorded[0]!.count)).toBe(directResult.applied.length);
     expect(await catalogOf(databases[0]!.connectionString)).toEqual(await catalogOf(databases[1]!.connectionString));
-    const locks = await server.query(`select * from pg_locks where locktype = 'advisory'`);
+    // pg_locks is cluster-wide and other suites migrate at the same time: only this database counts.
+    const locks = await server.query(
+      `select * from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+    );
     expect(locks).toEqual([]);
   });
 
@@ -88,31 +92,3 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || pgbouncerBinary() === null)('m
     }
   });
 });
-
-/** Tables, columns, constraints, indexes and functions with their definitions, comparable across databases. */
-async function catalogOf(connectionString: string): Promise<unknown> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    const { rows } = await client.query(`
-      select 'column' as kind, table_name || '.' || column_name || ' ' || data_type || ' ' || coalesce(column_default, '') as definition
-        from information_schema.columns where table_schema = 'public'
-      union all
-      select 'constraint', conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-        from pg_constraint where connamespace = 'public'::regnamespace
-      union all
-      select 'index', indexdef from pg_indexes where schemaname = 'public'
-      union all
-      select 'function', p.oid::regprocedure || ' ' || md5(pg_get_functiondef(p.oid)) || ' ' || coalesce(p.proacl::text, '')
-        from pg_proc p where p.pronamespace = 'public'::regnamespace and p.prokind in ('f', 'p')
-      union all
-      select 'relation', relname || ' ' || relkind::text || ' ' || relrowsecurity || ' ' || coalesce(relacl::text, '')
-        from pg_class where relnamespace = 'public'::regnamespace
-      union all
-      select 'trigger', tgrelid::regclass || ' ' || tgname from pg_trigger where not tgisinternal
-      order by 1, 2`);
-    return rows;
-  } finally {
-    await client.end();
-  }
-}
