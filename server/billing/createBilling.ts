@@ -31,7 +31,8 @@ export interface Billing {
   listPurchases(options: { userId?: string | null; flaggedOnly?: boolean; first?: number | null; after?: string | null }): Promise<Page<PurchaseRow>>;
   /** At most 1,000 ids; missing sessions are absent from the result. */
   findPurchases(sessionIds: string[]): Promise<PurchaseRow[]>;
-  createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number }): Promise<TopUpSession>;
+  /** `currency`: an offered ISO code, either case; the default currency when null or absent. */
+  createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null }): Promise<TopUpSession>;
   checkTopUp(options: { viewer: { userId: string; isAdmin: boolean }; sessionId: string }): Promise<TopUpState>;
   refundTopUp(options: { sessionId: string; credits: number | null; actor: string }): Promise<RefundResult>;
   reconcile(options?: { lookbackSeconds?: number }): Promise<ReconcileReport>;
@@ -53,7 +54,7 @@ export function createBilling(options: {
     recordFailedEvent: (failure) => purchaseRecords.recordFailedEvent(storage, failure),
     listPurchases: (listOptions) => purchaseRecords.list(storage, listOptions),
     findPurchases: (sessionIds) => purchaseRecords.findMany(storage, sessionIds),
-    createTopUpSession: ({ user, credits }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits }),
+    createTopUpSession: ({ user, credits, currency }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency }),
     checkTopUp: ({ viewer, sessionId }) => checkTopUp({ storage, stripe, pricing, log, viewer, sessionId }),
     refundTopUp: ({ sessionId, credits, actor }) => refundTopUp({ storage, stripe, sessionId, credits, actor }),
     reconcile: (reconcileOptions = {}) => reconcile({ storage, stripe, pricing, log, ...reconcileOptions }),

@@ -22,7 +22,7 @@ export interface TopUpSession {
  * called), gets or creates the user's Stripe customer, creates a Checkout Session in payment mode
  * with one line item of "N credits" at the computed total, and records the purchase.
  *
- * Errors: BAD_USER_INPUT (credits), STRIPE_UNAVAILABLE (Stripe failed; nothing recorded).
+ * Errors: BAD_USER_INPUT (credits, or a currency not offered), STRIPE_UNAVAILABLE (Stripe failed; nothing recorded).
  * If recording fails after Stripe created the session, the session is expired at Stripe so no one
  * can pay it; if it was paid anyway, its metadata alone is enough to fulfil it correctly.
  */
@@ -34,8 +34,11 @@ export async function createTopUpSession(options: {
   log: Logger;
   user: { userId: string; email: string | null };
   credits: number;
+  /** ISO code of an offered currency, either case; the default currency when null or absent. */
+  currency?: string | null;
 }): Promise<TopUpSession> {
-  const { storage, stripe, config, pricing, user, credits } = options;
+  const { storage, stripe, config, user, credits } = options;
+  const pricing = options.pricing.inCurrency(options.currency);
   const amountMinor = pricing.quote(credits);
   const customerId = await getOrCreateCustomer({ storage, stripe, user });
   const metadata = topUpMetadata({ userId: user.userId, credits });

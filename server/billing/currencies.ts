@@ -4,15 +4,15 @@
  */
 
 /** Charged in whole units: 50 JPY is `amount: 50`. */
-const zeroDecimalCurrencies = new Set([
+export const zeroDecimalCurrencies: ReadonlySet<string> = new Set([
   'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
 ]);
 
 /** Three minor digits, and Stripe requires the last one to be 0 (amounts divisible by 10). */
-const threeDecimalCurrencies = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+export const threeDecimalCurrencies: ReadonlySet<string> = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 
 /** Stripe's minimum charge per currency, in minor units. */
-const minimumChargeMinorByCurrency: Record<string, number> = {
+export const minimumChargeMinorByCurrency: Readonly<Record<string, number>> = {
   usd: 50, aed: 200, aud: 50, bgn: 100, brl: 50, cad: 50, chf: 50, czk: 1500, dkk: 250, eur: 50,
   gbp: 30, hkd: 400, huf: 17500, inr: 50, jpy: 50, mxn: 1000, myr: 200, nok: 300, nzd: 50, pln: 200,
   ron: 200, sek: 300, sgd: 50, thb: 1000,

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
-import type { Pricing } from './pricing.ts';
-import { purchaseRecords, type EventHandling, type StripeEventRecord } from './purchaseRecords.ts';
+import type { CurrencyPricing, Pricing } from './pricing.ts';
+import { purchaseRecords, type EventHandling, type Settlement, type StripeEventRecord } from './purchaseRecords.ts';
 import { topUpMetadataType } from './topUpMetadata.ts';
 
 /**
@@ -61,17 +61,28 @@ function outcomeOf(session: Stripe.Checkout.Session, asyncPaymentFailed: boolean
  * What the session says, for the SQL function to compare with what was recorded. The legacy record
  * is used only when the database has no row for the session; it is null when the metadata names no
  * usable user (the session is then refused as unknown).
+ *
+ * Adaptive Pricing: when Stripe converted the session into the customer's currency, `amount_total`
+ * and `currency` are what the customer was charged (the presentment ones) and `currency_conversion`
+ * holds the session's own amounts (`amount_total` in `source_currency`). The source amounts are
+ * what is compared with the record, so a converted session is granted exactly the recorded credits
+ * (never a number recomputed from the presentment amount), and the presentment ones are kept for
+ * the admin and for refunds, which Stripe reports in the charged currency.
  */
 function settlementFromSession(session: Stripe.Checkout.Session, pricing: Pricing) {
   const metadata = session.metadata ?? {};
   const metadataUserId = metadata.clerk_user_id ?? '';
   const metadataCredits = parseCredits(metadata.credits_amount);
   const userUsable = /^[A-Za-z0-9_:.-]{1,128}$/.test(metadataUserId);
-  // Over today's maximum, a legacy amount cannot be priced: it is recorded as flagged for an admin.
-  const legacyPriceable = metadataCredits !== null && metadataCredits <= pricing.creditsMax;
+  const paid = paidAmountsOf(session);
+  // A legacy session is priced in the currency it was created in; one that is not offered (or over
+  // today's maximum) cannot be priced: it is recorded as flagged for an admin.
+  const legacyPricing = pricing.findCurrency(paid.currency ?? pricing.currency);
+  const legacyPriceable = legacyPricing !== null && metadataCredits !== null && metadataCredits <= legacyPricing.creditsMax;
   return {
-    amountPaidMinor: session.amount_total,
-    currency: session.currency,
+    amountPaidMinor: paid.amountPaidMinor,
+    currency: paid.currency,
+    presentment: paid.presentment,
     paymentIntentId: paymentIntentIdOf(session),
     metadataUserId: userUsable ? metadataUserId : `unusable:${metadataUserId.slice(0, 60)}`,
     metadataCredits,
@@ -79,12 +90,37 @@ function settlementFromSession(session: Stripe.Checkout.Session, pricing: Pricin
       ? {
           userId: metadataUserId,
           credits: legacyPriceable ? metadataCredits : 0,
-          amountMinor: legacyPriceable ? priceAtAnyVolume(pricing, metadataCredits) : 0,
+          amountMinor: legacyPriceable ? priceAtAnyVolume(legacyPricing, metadataCredits) : 0,
         }
       : null,
     flagReason: metadataCredits !== null
       ? null
       : `session with credits_amount "${String(metadata.credits_amount).slice(0, 40)}", not a sane positive integer`,
+  };
+}
+
+/**
+ * The amount paid in the session's own currency, and the presentment amount when Stripe converted
+ * it. A `currency_conversion` whose source currency differs from the record is not explained by
+ * it: the SQL flags "paid in X, expected Y" as for any other currency mismatch.
+ */
+function paidAmountsOf(session: Stripe.Checkout.Session): Required<Pick<Settlement, 'amountPaidMinor' | 'currency' | 'presentment'>> {
+  const conversion = session.currency_conversion;
+  if (conversion === null || conversion === undefined) {
+    return { amountPaidMinor: session.amount_total, currency: session.currency, presentment: null };
+  }
+  const converted = session.currency !== null && session.amount_total !== null;
+  return {
+    amountPaidMinor: conversion.amount_total,
+    currency: conversion.source_currency.toLowerCase(),
+    presentment: converted
+      ? {
+          amountMinor: session.amount_total!,
+          currency: session.currency!.toLowerCase(),
+          // A string in a webhook's JSON, a Decimal from the SDK's API responses: both print the digits.
+          fxRate: conversion.fx_rate === null || conversion.fx_rate === undefined ? null : String(conversion.fx_rate),
+        }
+      : null,
   };
 }
 
@@ -99,7 +135,7 @@ function parseCredits(value: string | undefined): number | null {
  * What `credits` cost at the configured price, ignoring the purchase bounds: a legacy purchase may
  * be smaller than today's minimum, and must still be checked against the price.
  */
-function priceAtAnyVolume(pricing: Pricing, credits: number): number {
+function priceAtAnyVolume(pricing: CurrencyPricing, credits: number): number {
   if (credits >= pricing.creditsMin) return pricing.quote(credits);
   // Below the minimum the price is proportional: scale up to the minimum and back down, rounding up
   // (never accepting less than the price).

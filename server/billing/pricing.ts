@@ -4,14 +4,14 @@ import { errorCodes, TopupError } from '../errors.ts';
 import { amountMinorMax, amountStepMinor, currencyExponent, minimumChargeMinor } from './currencies.ts';
 
 /**
- * The one source of truth for what credits cost. The console shows these numbers, the checkout
+ * The one source of truth for what credits cost, per currency. The console shows these numbers, the checkout
  * charges them, and fulfillment checks payments against them.
  *
  * Rounding rule: amount in minor units = credits x CREDIT_PRICE x 10^exponent, rounded half up to
  * the nearest step the currency allows (one minor unit; ten for three-decimal currencies). Computed
  * with integers (BigInt), never floating point, so 0.014 x 71 is exactly 99.4 cents -> 99.
  */
-export interface Pricing {
+export interface CurrencyPricing {
   currency: string;
   unitPrice: string;
   currencyExponent: number;
@@ -23,8 +23,51 @@ export interface Pricing {
   quote(credits: number): number;
 }
 
+/**
+ * The price list: one `CurrencyPricing` per offered currency (`CREDIT_PRICES`), the first the
+ * default. A `Pricing` is also the default currency's pricing, so code that knows one currency
+ * (legacy sessions, reconcile) reads it unchanged.
+ */
+export interface Pricing extends CurrencyPricing {
+  /** The offered currencies, lower case, the default first. */
+  currencies: string[];
+  /**
+   * The pricing of `currency` (either case), or the default currency's when it is null or undefined.
+   * Errors: BAD_USER_INPUT for a currency that is not offered.
+   */
+  inCurrency(currency: string | null | undefined): CurrencyPricing;
+  /** The pricing of an offered currency (either case), or null: for checks that must not throw. */
+  findCurrency(currency: string | null | undefined): CurrencyPricing | null;
+}
+
+/** Each currency is priced and bounded on its own: its minimum charge gives its own `creditsMin`. */
 export function createPricing(credits: Config['credits']): Pricing {
-  const { currency, unitPrice } = credits;
+  const prices = credits.prices.length > 0 ? credits.prices : [{ currency: credits.currency, unitPrice: credits.unitPrice }];
+  const byCurrency = new Map(prices.map((price) => [price.currency, createCurrencyPricing(credits, price)]));
+  const defaultPricing = byCurrency.get(prices[0]!.currency)!;
+  const currencies = [...byCurrency.keys()];
+  const findCurrency = (currency: string | null | undefined): CurrencyPricing | null =>
+    currency === null || currency === undefined ? defaultPricing : (byCurrency.get(currency.trim().toLowerCase()) ?? null);
+  return {
+    ...defaultPricing,
+    currencies,
+    findCurrency,
+    inCurrency(currency) {
+      const found = findCurrency(currency);
+      if (found === null) {
+        throw new TopupError(
+          errorCodes.badUserInput,
+          `currency must be one of ${currencies.map((code) => code.toUpperCase()).join(', ')}`,
+          { currency: String(currency).slice(0, 16), currencies },
+        );
+      }
+      return found;
+    },
+  };
+}
+
+function createCurrencyPricing(credits: Config['credits'], price: { currency: string; unitPrice: string }): CurrencyPricing {
+  const { currency, unitPrice } = price;
   const exponent = currencyExponent(currency);
   const step = BigInt(amountStepMinor(currency));
   const [whole = '0', fraction = ''] = unitPrice.split('.');
@@ -43,14 +86,18 @@ export function createPricing(credits: Config['credits']): Pricing {
   const creditsMin = credits.creditsMinOverride ?? creditsMinForStripe;
   if (creditsMin < creditsMinForStripe) {
     throw new ConfigError(
-      `TOPUP_CREDITS_MIN=${creditsMin} costs less than Stripe's minimum charge of ${minimumCharge} ${currency} minor units; it must be at least ${creditsMinForStripe}`,
+      `TOPUP_CREDITS_MIN=${creditsMin} costs less than Stripe's minimum charge of ${minimumCharge} ${currency} minor units; it must be at least ${creditsMinForStripe} (at ${unitPrice} ${currency.toUpperCase()} a credit)`,
     );
   }
   const creditsMax = Math.min(credits.creditsMax, largestCreditsWithin(amountMinorMax, amountOf, credits.creditsMax));
-  if (creditsMax < creditsMin) throw new ConfigError(`TOPUP_CREDITS_MAX (${creditsMax}) is below the minimum purchase (${creditsMin})`);
+  if (creditsMax < creditsMin) {
+    throw new ConfigError(`TOPUP_CREDITS_MAX (${creditsMax}) is below the minimum purchase in ${currency.toUpperCase()} (${creditsMin})`);
+  }
   for (const pack of credits.packs) {
     if (pack < creditsMin || pack > creditsMax) {
-      throw new ConfigError(`CREDIT_PACKS: a pack of ${pack} credits is outside the purchase bounds ${creditsMin}..${creditsMax}`);
+      throw new ConfigError(
+        `CREDIT_PACKS: a pack of ${pack} credits is outside the purchase bounds ${creditsMin}..${creditsMax} in ${currency.toUpperCase()}`,
+      );
     }
   }
 

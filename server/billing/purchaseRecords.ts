@@ -10,9 +10,15 @@ import type { PurchaseRow } from './purchaseTypes.ts';
 export interface Settlement {
   sessionId: string;
   outcome: 'paid' | 'pending' | 'failed' | 'expired';
+  /** In the recorded currency: the session's own total, or its `currency_conversion` source total when converted. */
   amountPaidMinor: number | null;
   currency: string | null;
   paymentIntentId: string | null;
+  /**
+   * What the customer was charged when Stripe Adaptive Pricing converted the session into their
+   * currency (`amount_total`, `currency` and `currency_conversion.fx_rate` of the session); null otherwise.
+   */
+  presentment?: { amountMinor: number; currency: string; fxRate: string | null } | null;
   /** Used only when the database has no row for the session (the app this replaces created it). */
   legacy: { userId: string; credits: number; amountMinor: number } | null;
   flagReason: string | null;

@@ -21,6 +21,11 @@ export interface PurchaseRow {
   creditsClawedBack: number;
   disputeStatus: string | null;
   flagReason: string | null;
+  /** Charged in another currency (Stripe Adaptive Pricing): the amount, in minor units of `presentmentCurrency`; else null. */
+  presentmentAmountMinor: number | null;
+  presentmentCurrency: string | null;
+  /** Stripe's rate from `currency` to `presentmentCurrency`, as a decimal string; null without a conversion. */
+  fxRate: string | null;
   createdAt: string;
   paidAt: string | null;
   updatedAt: string;

@@ -1,11 +1,8 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import { errorCodes, TopupError } from '../errors.ts';
-import { findUser } from '../ledger/findUser.ts';
 import { toStripeUnavailable } from './stripe/toStripeUnavailable.ts';
 import type { PurchaseRow } from './purchaseTypes.ts';
-import { purchaseRecords } from './purchaseRecords.ts';
-import { refundableCredits } from './refundableCredits.ts';
 
 export interface RefundResult {
   refundId: string;
@@ -15,15 +12,36 @@ export interface RefundResult {
   purchase: PurchaseRow;
 }
 
+/** What `reserve_refund` and `finish_refund_request` return (functions/refunds.sql). */
+interface RefundRequestRow {
+  requestId: string;
+  idempotencyKey: string;
+  credits: number;
+  amountMinor: number;
+  currency: string;
+  paymentIntentId: string;
+  actor: string;
+  status: 'reserved' | 'succeeded' | 'failed';
+  stripeRefundId: string | null;
+  replay: boolean;
+  purchase: PurchaseRow;
+}
+
 /**
  * An admin refunds (part of) a top-up through Stripe: at most the credits the user still has from it
- * (not clawed back yet, and not spent: bounded by the current balance). The money refunded is the
- * same share of what was paid, rounded down; refunding everything left refunds the exact remainder.
- * The ledger is NOT touched here: Stripe's `charge.refunded` event moves it, through the same path as
- * a refund made in Stripe's dashboard, so there is one way credits are clawed back.
+ * (not clawed back yet, not reserved by another refund, and not spent: bounded by the current
+ * balance). The money refunded is the same share of what was paid, rounded down; refunding
+ * everything left refunds the exact remainder. The ledger is NOT touched here: Stripe's
+ * `charge.refunded` event moves it, through the same path as a refund made in Stripe's dashboard,
+ * so there is one way credits are clawed back.
  *
- * The Stripe idempotency key is derived from the purchase's refund state and the credits asked, so a
- * double-click (or two admins at once) makes one refund.
+ * Concurrent refunds are serialized by a reservation, not by a lock held across the Stripe call:
+ * `reserve_refund` checks the unspent credits and records the reservation in one short transaction
+ * under the purchase's row lock, so twenty refunds at once can never together pass the check for more
+ * than is unspent. Stripe's answer confirms the reservation, or releases it when Stripe refused the
+ * refund; when the answer is unknown (network, timeout, Stripe's 5xx) it stays reserved, and a retry
+ * of the same credits replays it with the same Stripe idempotency key. That key is derived from the
+ * reservation, so a double-click (or two admins at once) makes one refund.
  * Errors: NOT_FOUND, BAD_USER_INPUT (nothing refundable, credits out of range), STRIPE_UNAVAILABLE.
  */
 export async function refundTopUp(options: {
@@ -34,39 +52,49 @@ export async function refundTopUp(options: {
   actor: string;
 }): Promise<RefundResult> {
   const { storage, stripe, sessionId } = options;
-  const purchase = await purchaseRecords.find(storage, sessionId);
-  if (purchase === null) throw new TopupError(errorCodes.notFound, 'No top-up with this session id');
-  if (purchase.creditsGranted === 0 || purchase.paymentIntentId === null) {
-    throw new TopupError(errorCodes.badUserInput, 'Only a paid, granted top-up can be refunded');
-  }
-  const owner = await findUser(storage, purchase.userId);
-  const remaining = purchase.creditsGranted - purchase.creditsClawedBack;
-  const unspent = refundableCredits(purchase, owner?.credits ?? 0);
-  const credits = options.credits ?? unspent;
-  if (unspent === 0) throw new TopupError(errorCodes.badUserInput, 'Nothing left to refund: the credits were spent or already taken back');
-  if (!Number.isSafeInteger(credits) || credits < 1 || credits > unspent) {
-    throw new TopupError(errorCodes.badUserInput, `credits must be a whole number from 1 to ${unspent} (unspent credits of this top-up)`, { unspent });
-  }
-  const paidMinor = purchase.amountPaidMinor ?? purchase.amountMinor;
-  const refundableMinor = paidMinor - purchase.amountRefundedMinor;
-  const amountMinor = credits === remaining ? refundableMinor : Math.floor((credits * paidMinor) / purchase.creditsGranted);
-  if (amountMinor <= 0) throw new TopupError(errorCodes.badUserInput, 'That many credits are worth less than the smallest refundable amount');
+  const request = await storage.call<RefundRequestRow>('reserve_refund', {
+    p_session_id: sessionId,
+    p_credits: options.credits,
+    p_actor: options.actor,
+  });
+  if (request.status === 'succeeded' && request.stripeRefundId !== null) return refundResult(request, request.stripeRefundId);
   let refund: Stripe.Refund;
   try {
     refund = await stripe.refunds.create(
       {
-        payment_intent: purchase.paymentIntentId,
-        amount: amountMinor,
+        payment_intent: request.paymentIntentId,
+        amount: request.amountMinor,
         reason: 'requested_by_customer',
-        metadata: { type: 'credit_topup_refund', session_id: sessionId, credits: String(credits), actor: options.actor },
+        // The reservation's own actor: a replay by another admin sends the same parameters.
+        metadata: { type: 'credit_topup_refund', session_id: sessionId, credits: String(request.credits), actor: request.actor },
       },
-      { idempotencyKey: `topup-refund-${sessionId}-${purchase.amountRefundedMinor}-${credits}` },
+      { idempotencyKey: request.idempotencyKey },
     );
   } catch (error) {
+    // Only the call that made the reservation releases it, and only when Stripe surely made no refund.
+    if (!request.replay && stripeRefusedRefund(error)) {
+      await storage.call('finish_refund_request', { p_request_id: request.requestId, p_stripe_refund_id: null });
+    }
     if ((error as { code?: string }).code === 'charge_already_refunded') {
       throw new TopupError(errorCodes.badUserInput, 'Stripe says this payment is already fully refunded');
     }
     throw toStripeUnavailable(error, 'refunding');
   }
-  return { refundId: refund.id, amountMinor, currency: purchase.currency, credits, purchase };
+  await storage.call('finish_refund_request', { p_request_id: request.requestId, p_stripe_refund_id: refund.id });
+  return refundResult(request, refund.id);
+}
+
+function refundResult(request: RefundRequestRow, refundId: string): RefundResult {
+  return { refundId, amountMinor: request.amountMinor, currency: request.currency, credits: request.credits, purchase: request.purchase };
+}
+
+/**
+ * Stripe answered and refused (a 4xx other than a conflict or a rate limit): no refund was made.
+ * A connection error, a timeout, a 409 (the same key still in flight), a 429 or a 5xx leave the outcome
+ * unknown, so the reservation must keep counting.
+ */
+function stripeRefusedRefund(error: unknown): boolean {
+  if (!(error instanceof Stripe.errors.StripeError)) return false;
+  const status = error.statusCode ?? 0;
+  return status >= 400 && status < 500 && status !== 409 && status !== 429;
 }

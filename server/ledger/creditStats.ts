@@ -1,6 +1,15 @@
 import { errorCodes, TopupError } from '../errors.ts';
 import type { Storage } from '../db/storage.ts';
 
+/** Money received in one currency within one bucket; amounts are never summed across currencies. */
+export interface CurrencyRevenueRow {
+  /** ISO code, lower case: the purchase's recorded currency (a converted session counts in it). */
+  currency: string;
+  amountMinor: number;
+  creditsSold: number;
+  purchases: number;
+}
+
 export interface CreditStatsRow {
   /** Start of the bucket, ISO UTC. */
   start: string;
@@ -9,7 +18,8 @@ export interface CreditStatsRow {
   /** Net of credits restored by won disputes. */
   creditsClawedBack: number;
   creditsAdjusted: number;
-  revenueMinor: number;
+  /** One entry per currency with purchases paid in the bucket, by currency code. */
+  revenue: CurrencyRevenueRow[];
 }
 
 /** Credit flows per day or week in [from, to). Errors: BAD_USER_INPUT (range, more than 400 buckets). */

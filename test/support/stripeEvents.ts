@@ -45,7 +45,8 @@ export function topUpMetadata(userId: string, credits: number | string): Record<
 
 /**
  * A completed checkout session of a top-up: paid (or `paid: false`), `amountMinor` in `currency`
- * (usd), the top-up metadata of `userId` and `credits` unless `metadata` replaces it.
+ * (usd), the top-up metadata of `userId` and `credits` unless `metadata` replaces it; no
+ * `currency_conversion` unless `overrides` sets one.
  */
 export function checkoutSession(options: {
   sessionId: string;
@@ -70,6 +71,9 @@ export function checkoutSession(options: {
     client_reference_id: metadata.clerk_user_id ?? null,
     metadata,
     payment_intent: options.paymentIntentId,
+    // The fixture's sample conversion is placeholder data: a session paid in its own currency has
+    // none (Adaptive Pricing tests pass `overrides.currency_conversion`).
+    currency_conversion: null,
     ...options.overrides,
   });
 }

@@ -24,8 +24,10 @@ export type AdminLedgerFilter = {
 };
 
 export type CreateCreditTopUpSessionInput = {
-  /** A positive integer between pricing.creditsMin and pricing.creditsMax. */
+  /** A positive integer between pricing(currency).creditsMin and pricing(currency).creditsMax. */
   credits: number;
+  /** ISO code of one of `currencies` (either case); the default currency when absent. */
+  currency?: string | null | undefined;
 };
 
 export type LedgerFilter = {

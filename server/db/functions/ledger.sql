@@ -58,6 +58,12 @@ begin
 end
 $$;
 
+-- The movement keyed p_key in p_scope for p_user_id, or a row of nulls.
+create or replace function keyed_movement(p_scope text, p_user_id text, p_key text) returns credit_ledger
+language sql stable as $$
+  select * from credit_ledger where idempotency_scope = p_scope and user_id = p_user_id and idempotency_key = p_key
+$$;
+
 -- The input checks of apply_credit_movement that need no row: TU400 for each rule broken.
 create or replace function assert_credit_movement_input(p_delta bigint, p_reason text, p_actor text, p_idempotency_key text)
 returns void
@@ -78,10 +84,22 @@ begin
 end
 $$;
 
+-- The ten-argument form before idempotency scopes (schema/0005_idempotency_scopes.sql).
+drop function if exists apply_credit_movement(text, bigint, text, text, text, text, text, text, text, boolean);
+
+-- The scope of a key a caller chose: its own, per caller, so it never meets Topup's keys ('system')
+-- nor another caller's. The user is the other half of the unique index.
+create or replace function client_idempotency_scope(p_actor text) returns text
+language sql immutable parallel safe as $$
+  select 'client:' || p_actor
+$$;
+
 -- The one function that changes a balance. Raises TU400 (bad input), TU404 (no such user),
 -- TU402 (would overdraw, unless p_allow_overdraw), TU409 (key reused with another input).
 -- The request hash (sha256 of the movement's input) is stored with keyed rows: its formula must
--- never change, or replays of rows already written would conflict.
+-- never change, or replays of rows already written would conflict. A key is unique within
+-- (p_idempotency_scope, user): 'system' for Topup's own keys, client_idempotency_scope(actor) for a
+-- caller's, so a client can never take a key a purchase or a clawback will need.
 create or replace function apply_credit_movement(
   p_user_id text,
   p_delta bigint,
@@ -92,7 +110,8 @@ create or replace function apply_credit_movement(
   p_source_type text,
   p_source_id text,
   p_purchase_session_id text,
-  p_allow_overdraw boolean
+  p_allow_overdraw boolean,
+  p_idempotency_scope text
 ) returns credit_ledger
 language plpgsql as $$
 declare
@@ -102,14 +121,17 @@ declare
   v_row credit_ledger;
 begin
   perform assert_credit_movement_input(p_delta, p_reason, p_actor, p_idempotency_key);
+  -- A programmer error, not input: every keyed call names its scope.
+  assert p_idempotency_key is null or p_idempotency_scope = 'system' or p_idempotency_scope = client_idempotency_scope(p_actor),
+    'a keyed movement needs the system scope or its caller''s';
   v_request_hash := case when p_idempotency_key is null then null else encode(sha256(convert_to(
     jsonb_build_array(p_user_id, p_delta, p_kind, p_reason, p_actor, p_source_type, p_source_id, p_purchase_session_id)::text,
     'UTF8')), 'hex') end;
 
   -- Fast path for replays: no lock taken.
   if p_idempotency_key is not null then
-    select * into v_existing from credit_ledger where idempotency_key = p_idempotency_key;
-    if found then
+    v_existing := keyed_movement(p_idempotency_scope, p_user_id, p_idempotency_key);
+    if v_existing.id is not null then
       return idempotent_replay(v_existing, v_request_hash);
     end if;
   end if;
@@ -128,21 +150,20 @@ begin
       detail = jsonb_build_object('balance', v_balance, 'requested', -p_delta)::text;
   end if;
 
-  -- A concurrent movement with the same key either committed while we waited for the user's lock
-  -- (then the insert finds it), or is still in flight for another user (then the insert waits for
-  -- it). Either way the unique index decides, and the loser returns the winner's row.
+  -- A concurrent movement with the same scope, user and key committed while we waited for the
+  -- user's lock: the unique index decides, and the loser returns the winner's row.
   insert into credit_ledger (
-    user_id, delta, balance_after, kind, reason, actor, idempotency_key, request_hash,
+    user_id, delta, balance_after, kind, reason, actor, idempotency_key, idempotency_scope, request_hash,
     source_type, source_id, purchase_session_id
   ) values (
-    p_user_id, p_delta, v_balance + p_delta, p_kind, p_reason, p_actor, p_idempotency_key, v_request_hash,
+    p_user_id, p_delta, v_balance + p_delta, p_kind, p_reason, p_actor, p_idempotency_key,
+    case when p_idempotency_key is not null then p_idempotency_scope end, v_request_hash,
     p_source_type, p_source_id, p_purchase_session_id
   )
-  on conflict (idempotency_key) do nothing
+  on conflict (idempotency_scope, user_id, idempotency_key) do nothing
   returning * into v_row;
   if not found then
-    select * into v_existing from credit_ledger where idempotency_key = p_idempotency_key;
-    return idempotent_replay(v_existing, v_request_hash);
+    return idempotent_replay(keyed_movement(p_idempotency_scope, p_user_id, p_idempotency_key), v_request_hash);
   end if;
 
   update users set credits = v_row.balance_after, last_credit_update = v_row.created_at where id = p_user_id;
@@ -150,7 +171,8 @@ begin
 end
 $$;
 
--- Adds credits; the name the app this replaces calls. Positive kinds only.
+-- Adds credits; the name the app this replaces calls. Positive kinds only. Only Topup's own code
+-- grants (seeds, tests; no transport exposes it), so its keys are in the system scope.
 create or replace function grant_credits(
   p_user_id text,
   p_credits bigint,
@@ -170,11 +192,12 @@ begin
     raise exception using errcode = 'TU400', message = 'grant kind must be purchase, adjustment or dispute_won';
   end if;
   return ledger_entry_json(apply_credit_movement(
-    p_user_id, p_credits, p_kind, p_reason, p_actor, p_idempotency_key, p_source_type, p_source_id, null, false));
+    p_user_id, p_credits, p_kind, p_reason, p_actor, p_idempotency_key, p_source_type, p_source_id, null, false, 'system'));
 end
 $$;
 
 -- Takes credits for usage; never below zero, and refused while a clawback left the balance short.
+-- The key is the caller's own (client_idempotency_scope): it never meets Topup's keys.
 create or replace function spend_credits(
   p_user_id text,
   p_amount bigint,
@@ -191,11 +214,13 @@ begin
     raise exception using errcode = 'TU400', message = 'spending requires an idempotency key';
   end if;
   return ledger_entry_json(apply_credit_movement(
-    p_user_id, -p_amount, 'spend', p_reason, p_actor, p_idempotency_key, 'service', null, null, false));
+    p_user_id, -p_amount, 'spend', p_reason, p_actor, p_idempotency_key, 'service', null, null, false,
+    client_idempotency_scope(p_actor)));
 end
 $$;
 
--- An admin's correction, with a required reason. A negative adjustment may not overdraw.
+-- An admin's correction, with a required reason. A negative adjustment may not overdraw. The key is
+-- the admin's own (client_idempotency_scope).
 create or replace function adjust_credits(
   p_user_id text,
   p_delta bigint,
@@ -212,6 +237,7 @@ begin
     raise exception using errcode = 'TU400', message = 'an adjustment requires an idempotency key';
   end if;
   return ledger_entry_json(apply_credit_movement(
-    p_user_id, p_delta, 'adjustment', btrim(p_reason), p_actor, p_idempotency_key, 'admin', null, null, false));
+    p_user_id, p_delta, 'adjustment', btrim(p_reason), p_actor, p_idempotency_key, 'admin', null, null, false,
+    client_idempotency_scope(p_actor)));
 end
 $$;

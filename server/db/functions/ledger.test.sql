@@ -48,7 +48,7 @@ begin
   end;
 
   -- A clawback may overdraw: the user then owes credits and cannot spend until repaid.
-  perform apply_credit_movement('user_ledger_test', -100, 'refund', 'refund', 'stripe', 'test:clawback:1', 'refund', 're_1', null, true);
+  perform apply_credit_movement('user_ledger_test', -100, 'refund', 'refund', 'stripe', 'test:clawback:1', 'refund', 're_1', null, true, 'system');
   assert (select credits from users where id = 'user_ledger_test') = -30, 'a clawback may take the balance below zero';
   begin
     perform spend_credits('user_ledger_test', 1, 'export', 'service:test', 'test:spend:3');
@@ -84,9 +84,43 @@ begin
   exception when check_violation then null;
   end;
   begin
-    perform apply_credit_movement('user_bound_test', 1, 'adjustment', null, 'system', null, null, null, null, false);
+    perform apply_credit_movement('user_bound_test', 1, 'adjustment', null, 'system', null, null, null, null, false, null);
     assert false, 'a movement past safe_integer_max() must be refused';
   exception when sqlstate 'TU400' then null;
   end;
+end
+$$;
+
+-- Proves client keys and system keys never meet: a spend keyed like a purchase grant and a clawback
+-- leaves both for Topup; two services and two users may use one key; the same caller, user and key
+-- with the same input replays, with another input is TU409.
+do $$
+declare
+  v_spend jsonb;
+  v_replay jsonb;
+begin
+  insert into users (id, credits) values ('user_scope_test', 0), ('user_scope_other', 0);
+  perform grant_credits('user_scope_test', 100, 'adjustment', 'opening', 'system', 'seed:scope');
+  perform grant_credits('user_scope_other', 100, 'adjustment', 'opening', 'system', 'seed:scope');
+  v_spend := spend_credits('user_scope_test', 10, 'usage', 'service:aaaa1111', 'purchase:cs_scope');
+  perform spend_credits('user_scope_test', 10, 'usage', 'service:aaaa1111', 'clawback:cs_scope:1');
+  perform apply_credit_movement('user_scope_test', 30, 'purchase', 'Bought 30 credits', 'stripe',
+    'purchase:cs_scope', 'checkout_session', 'cs_scope', null, false, 'system');
+  perform apply_credit_movement('user_scope_test', -5, 'refund', 'refund', 'stripe',
+    'clawback:cs_scope:1', 'refund', 'pi_scope', null, true, 'system');
+  assert (select credits from users where id = 'user_scope_test') = 105, 'the grant and the clawback both happened';
+  perform spend_credits('user_scope_test', 1, 'usage', 'service:bbbb2222', 'purchase:cs_scope');
+  perform spend_credits('user_scope_other', 1, 'usage', 'service:aaaa1111', 'purchase:cs_scope');
+  perform adjust_credits('user_scope_test', 2, 'goodwill', 'user_admin', 'purchase:cs_scope');
+  v_replay := spend_credits('user_scope_test', 10, 'usage', 'service:aaaa1111', 'purchase:cs_scope');
+  assert v_replay->>'id' = v_spend->>'id', 'the same caller, user, key and input return the original entry';
+  begin
+    perform spend_credits('user_scope_test', 11, 'usage', 'service:aaaa1111', 'purchase:cs_scope');
+    assert false, 'the same caller, user and key with another input must conflict';
+  exception when sqlstate 'TU409' then null;
+  end;
+  assert (select count(*) from credit_ledger where idempotency_key = 'purchase:cs_scope') = 5, 'five distinct (scope, user) pairs';
+  assert (select idempotency_scope from credit_ledger where id = (v_spend->>'id')::bigint) = 'client:service:aaaa1111',
+    'a spend is in its caller''s scope';
 end
 $$;

@@ -6,7 +6,10 @@
 --   sessionId, outcome ('paid' | 'pending' | 'failed' | 'expired'), amountPaidMinor, currency,
 --   paymentIntentId, legacy ({userId, credits, amountMinor}: records a session the database has
 --   never seen), flagReason (flags instead of granting), metadataUserId and metadataCredits (the
---   session's metadata: a recorded purchase whose metadata says otherwise is flagged, not granted).
+--   session's metadata: a recorded purchase whose metadata says otherwise is flagged, not granted),
+--   presentment ({amountMinor, currency, fxRate} or null: the session was paid in another currency
+--   through Stripe Adaptive Pricing; amountPaidMinor and currency are then its currency_conversion's
+--   source amounts, in the recorded currency, and this is what the customer was charged).
 
 -- The nine-argument form of the shipped 0003 and 0007 is replaced by the jsonb settlement.
 drop function if exists settle_checkout_session(text, text, bigint, text, text, jsonb, text, text, bigint);
@@ -27,6 +30,9 @@ language sql stable as $$
     'creditsClawedBack', p.credits_clawed_back,
     'disputeStatus', p.dispute_status,
     'flagReason', p.flag_reason,
+    'presentmentAmountMinor', p.presentment_amount_minor,
+    'presentmentCurrency', p.presentment_currency,
+    'fxRate', p.presentment_fx_rate::text,
     'createdAt', iso_time(p.created_at),
     'paidAt', iso_time(p.paid_at),
     'updatedAt', iso_time(p.updated_at)
@@ -97,7 +103,8 @@ begin
     case
       when p_change < 0 then format('Dispute won: %s credits restored', -p_change)
       when p_dispute_share then format('Payment disputed: %s credits taken back', p_change)
-      else format('Refund of %s %s: %s credits taken back', p_refunded_minor, upper(p_purchase.currency), p_change)
+      else format('Refund of %s %s: %s credits taken back', p_refunded_minor,
+        upper(coalesce(p_purchase.presentment_currency, p_purchase.currency)), p_change)
     end,
     'stripe',
     format('clawback:%s:%s', p_purchase.session_id, p_purchase.clawback_movements + 1),
@@ -131,7 +138,8 @@ begin
     from stripe_payment_states s where s.payment_intent_id = v_purchase.payment_intent_id;
   v_refunded := greatest(coalesce(v_refunded, 0), v_purchase.amount_refunded_minor);
   v_dispute_status := coalesce(v_dispute_status, v_purchase.dispute_status);
-  v_paid := coalesce(v_purchase.amount_paid_minor, v_purchase.amount_minor);
+  -- Stripe reports refunds in the currency charged: the presentment one when it was converted.
+  v_paid := coalesce(v_purchase.presentment_amount_minor, v_purchase.amount_paid_minor, v_purchase.amount_minor);
   v_disputed := v_dispute_status is not null and v_dispute_status <> 'won';
 
   if v_purchase.credits_granted = 0 then
@@ -226,6 +234,29 @@ language sql stable as $$
     when not p_purchase.legacy and (p_settlement->>'amountPaidMinor')::bigint <> p_purchase.amount_minor then
       format('paid %s, expected %s', (p_settlement->>'amountPaidMinor')::bigint, p_purchase.amount_minor)
   end
+$$;
+
+-- Settlement step 3b (paid): what the customer was charged when Stripe converted the session to
+-- their currency (Adaptive Pricing), kept before the grant so that refunds that arrived first are
+-- clawed back in proportion to the amount charged in that currency.
+create or replace function record_presentment(p_purchase credit_purchases, p_settlement jsonb) returns credit_purchases
+language plpgsql as $$
+declare
+  v_presentment jsonb := p_settlement->'presentment';
+  v_purchase credit_purchases := p_purchase;
+begin
+  if jsonb_typeof(v_presentment) = 'object' and (v_presentment->>'amountMinor') ~ '^\d{1,15}$'
+     and lower(v_presentment->>'currency') ~ '^[a-z]{3}$' then
+    update credit_purchases set
+      presentment_amount_minor = (v_presentment->>'amountMinor')::bigint,
+      presentment_currency = lower(v_presentment->>'currency'),
+      presentment_fx_rate = case when (v_presentment->>'fxRate') ~ '^\d{1,12}(\.\d{1,20})?$'
+        then nullif((v_presentment->>'fxRate')::numeric, 0) end
+    where session_id = p_purchase.session_id
+    returning * into v_purchase;
+  end if;
+  return v_purchase;
+end
 $$;
 
 -- Settlement step 4 (mismatch): paid, flagged for an admin, nothing granted.
@@ -335,6 +366,7 @@ begin
   if v_outcome <> 'paid' then
     v_purchase := move_session_status(v_purchase, v_outcome);
   elsif v_purchase.paid_at is null then
+    v_purchase := record_presentment(v_purchase, p_settlement);
     v_mismatch := settlement_mismatch(v_purchase, p_settlement);
     if v_mismatch is not null then
       v_purchase := flag_paid_session(v_purchase, (p_settlement->>'amountPaidMinor')::bigint, v_mismatch);

@@ -97,7 +97,8 @@ end
 $$;
 
 -- Credit flows per day or week in [p_from, p_to), every bucket present (zeros included), in UTC.
--- Clawed back is net of disputes won. Revenue is what was paid for purchases granted in the bucket.
+-- Clawed back is net of disputes won. Revenue is what was paid for purchases granted in the bucket,
+-- one entry per currency: revenue [{currency, amountMinor, creditsSold, purchases}].
 create or replace function credit_stats(p_from timestamptz, p_to timestamptz, p_interval text default 'day') returns jsonb
 language plpgsql stable as $$
 declare
@@ -129,12 +130,21 @@ begin
       where e.created_at >= p_from and e.created_at < p_to
       group by 1
     ),
-    revenue as (
-      select date_trunc(p_interval, p.paid_at at time zone 'UTC') at time zone 'UTC' as start,
-        coalesce(sum(p.amount_paid_minor), 0) as revenue_minor
+    -- Money is never summed across currencies: one entry per bucket and recorded currency (for a
+    -- session Stripe converted, the recorded currency's amount, not the presentment one).
+    revenue_by_currency as (
+      select date_trunc(p_interval, p.paid_at at time zone 'UTC') at time zone 'UTC' as start, p.currency,
+        sum(coalesce(p.amount_paid_minor, p.amount_minor)) as amount_minor, sum(p.credits_granted) as credits_sold,
+        count(*) as purchases
       from credit_purchases p
       where p.credits_granted > 0 and p.paid_at >= p_from and p.paid_at < p_to
-      group by 1
+      group by 1, 2
+    ),
+    revenue as (
+      select r.start, jsonb_agg(jsonb_build_object('currency', r.currency, 'amountMinor', r.amount_minor,
+          'creditsSold', r.credits_sold, 'purchases', r.purchases) order by r.currency) as entries
+      from revenue_by_currency r
+      group by r.start
     )
     select coalesce(jsonb_agg(jsonb_build_object(
         'start', iso_time(b.start),
@@ -142,7 +152,7 @@ begin
         'creditsSpent', coalesce(f.spent, 0),
         'creditsClawedBack', coalesce(f.clawed_back, 0),
         'creditsAdjusted', coalesce(f.adjusted, 0),
-        'revenueMinor', coalesce(r.revenue_minor, 0)
+        'revenue', coalesce(r.entries, '[]'::jsonb)
       ) order by b.start), '[]'::jsonb)
     from buckets b
     left join flows f on f.start = b.start

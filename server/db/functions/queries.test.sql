@@ -55,8 +55,34 @@ begin
   v := settle_checkout_session('{"sessionId": "cs_fast_paths", "outcome": "paid", "amountPaidMinor": 100, "currency": "usd", "paymentIntentId": "pi_fast_paths"}');
   assert (v->'purchase'->>'creditsGranted')::bigint = 100, 'the purchase is granted';
   assert (verify_ledger()->>'problemCount')::int = 0, 'a consistent ledger has no problems';
-  perform apply_credit_movement('user_fast_paths', 100, 'purchase', 'double', 'stripe', 'fast-paths-double', 'checkout_session', 'cs_fast_paths', 'cs_fast_paths', false);
+  perform apply_credit_movement('user_fast_paths', 100, 'purchase', 'double', 'stripe', 'fast-paths-double', 'checkout_session', 'cs_fast_paths', 'cs_fast_paths', false, 'system');
   v := verify_ledger();
   assert (v->>'problemCount')::int = 1 and v->'problems'->0->>'sessionId' = 'cs_fast_paths', format('a double grant is reported: %s', v);
+end
+$$;
+
+-- Proves credit_stats keeps money per currency: a USD, a EUR and a JPY purchase in one bucket are
+-- three revenue entries (never one sum), and a converted session counts in its recorded currency.
+do $$
+declare
+  v jsonb;
+  v_revenue jsonb;
+begin
+  perform ensure_user('user_stats_currencies', null);
+  perform record_checkout_session('cs_stats_usd', 'user_stats_currencies', 500, 500, 'usd');
+  perform record_checkout_session('cs_stats_eur', 'user_stats_currencies', 1000, 950, 'eur');
+  perform record_checkout_session('cs_stats_jpy', 'user_stats_currencies', 100, 150, 'jpy');
+  perform settle_checkout_session('{"sessionId": "cs_stats_usd", "outcome": "paid", "amountPaidMinor": 500, "currency": "usd", "paymentIntentId": "pi_stats_usd"}');
+  perform settle_checkout_session('{"sessionId": "cs_stats_eur", "outcome": "paid", "amountPaidMinor": 950, "currency": "eur", "paymentIntentId": "pi_stats_eur",
+    "presentment": {"amountMinor": 1100, "currency": "usd", "fxRate": "1.157"}}');
+  perform settle_checkout_session('{"sessionId": "cs_stats_jpy", "outcome": "paid", "amountPaidMinor": 150, "currency": "jpy", "paymentIntentId": "pi_stats_jpy"}');
+  v := credit_stats(date_trunc('day', now()), date_trunc('day', now()) + interval '1 day', 'day');
+  v_revenue := v->0->'revenue';
+  assert jsonb_array_length(v_revenue) >= 3, format('one revenue entry per currency: %s', v_revenue);
+  assert (select (e->>'amountMinor')::bigint from jsonb_array_elements(v_revenue) e where e->>'currency' = 'eur') >= 950,
+    format('EUR revenue is the recorded EUR amount, not the USD one charged: %s', v_revenue);
+  assert (select (e->>'amountMinor')::bigint from jsonb_array_elements(v_revenue) e where e->>'currency' = 'jpy') >= 150,
+    format('JPY revenue in whole yen: %s', v_revenue);
+  assert not (v->0 ? 'revenueMinor'), 'no sum across currencies';
 end
 $$;

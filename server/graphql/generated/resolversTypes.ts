@@ -49,8 +49,10 @@ export type CheckoutSession = {
 };
 
 export type CreateCreditTopUpSessionInput = {
-  /** A positive integer between pricing.creditsMin and pricing.creditsMax. */
+  /** A positive integer between pricing(currency).creditsMin and pricing(currency).creditsMax. */
   credits: Scalars['SafeInt']['input'];
+  /** ISO code of one of `currencies` (either case); the default currency when absent. */
+  currency?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A preset pack of credits and what it costs. */
@@ -64,6 +66,9 @@ export type CreditPack = {
 export type CreditStats = {
   __typename?: 'CreditStats';
   buckets: Array<CreditStatsBucket>;
+  /** The default currency first, then every other currency with revenue in the range, lower case. */
+  currencies: Array<Scalars['String']['output']>;
+  /** The default currency (the one of `revenueMinor`). */
   currency: Scalars['String']['output'];
   interval: StatsInterval;
 };
@@ -75,10 +80,26 @@ export type CreditStatsBucket = {
   creditsClawedBack: Scalars['SafeInt']['output'];
   creditsSold: Scalars['SafeInt']['output'];
   creditsSpent: Scalars['SafeInt']['output'];
-  /** Money received for purchases made in the bucket, in minor units. */
+  /** Money received for purchases paid in the bucket, one entry per currency that had any (never summed across currencies). */
+  revenue: Array<CurrencyRevenue>;
+  /**
+   * Money received in the default currency (`CreditStats.currency`) only, in minor units; see `revenue` for every currency.
+   * @deprecated Only the default currency; use revenue (one entry per currency, never summed across currencies).
+   */
   revenueMinor: Scalars['SafeInt']['output'];
   /** Start of the bucket (UTC). */
   start: Scalars['DateTime']['output'];
+};
+
+/** Purchases of one currency in one bucket, in that currency's minor units (the purchase's recorded currency). */
+export type CurrencyRevenue = {
+  __typename?: 'CurrencyRevenue';
+  amountMinor: Scalars['SafeInt']['output'];
+  /** Credits granted by those purchases. */
+  creditsSold: Scalars['SafeInt']['output'];
+  /** ISO code, lower case. */
+  currency: Scalars['String']['output'];
+  purchases: Scalars['SafeInt']['output'];
 };
 
 export type LedgerConnection = {
@@ -184,13 +205,13 @@ export type PriceQuote = {
   currency: Scalars['String']['output'];
 };
 
-/** Prices as the server will charge them: the only source of truth for amounts. */
+/** Prices as the server will charge them, in one currency: the only source of truth for amounts. */
 export type Pricing = {
   __typename?: 'Pricing';
   creditsMax: Scalars['SafeInt']['output'];
-  /** Smallest purchase allowed (Stripe's minimum charge, or TOPUP_CREDITS_MIN). */
+  /** Smallest purchase allowed in this currency (its Stripe minimum charge, or TOPUP_CREDITS_MIN). */
   creditsMin: Scalars['SafeInt']['output'];
-  /** ISO currency code, lower case (usd). */
+  /** ISO currency code, lower case (usd). Each offered currency has its own price, packs and bounds. */
   currency: Scalars['String']['output'];
   /** Digits after the decimal point of the currency (2 for USD, 0 for JPY, 3 for KWD). */
   currencyExponent: Scalars['Int']['output'];
@@ -205,6 +226,8 @@ export type Pricing = {
 export type Purchase = {
   __typename?: 'Purchase';
   amountMinor: Scalars['SafeInt']['output'];
+  /** What Stripe reported as paid, in minor units of `currency` (the recorded one); null until paid. */
+  amountPaidMinor?: Maybe<Scalars['SafeInt']['output']>;
   /** Cumulative amount refunded, in minor units. */
   amountRefundedMinor: Scalars['SafeInt']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -216,7 +239,16 @@ export type Purchase = {
   currency: Scalars['String']['output'];
   /** Set when the amount paid did not match, or the session could not be fulfilled; needs an admin. */
   flagReason?: Maybe<Scalars['String']['output']>;
+  /** Stripe's exchange rate from `currency` to `presentmentCurrency` (decimal string); null without a conversion. */
+  fxRate?: Maybe<Scalars['String']['output']>;
   paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Set when the customer paid in another currency (Stripe Adaptive Pricing): the amount charged, in
+   * minor units of `presentmentCurrency`. Refunds of this purchase are in that currency.
+   */
+  presentmentAmountMinor?: Maybe<Scalars['SafeInt']['output']>;
+  /** The currency the customer was charged in, lower case, when it differs from `currency`; else null. */
+  presentmentCurrency?: Maybe<Scalars['String']['output']>;
   /**
    * Credits an admin may refund now: those granted and not taken back yet, but never more than the
    * owner still has (refunding spent credits would put them in debt). 0 when nothing is refundable.
@@ -243,6 +275,8 @@ export type Query = {
   __typename?: 'Query';
   /** Admin: credits sold, spent, clawed back and revenue per bucket in [from, to). */
   creditStats: CreditStats;
+  /** The currencies credits can be bought in, lower case, the default first. */
+  currencies: Array<Scalars['String']['output']>;
   /** Admin: purchases flagged for review (amount mismatch, unfulfillable legacy sessions). */
   flaggedPurchases: PurchaseConnection;
   /** Admin: every credit movement across users, newest first. */
@@ -251,8 +285,9 @@ export type Query = {
   me: User;
   /** Liveness of the API itself; always true when the server answers. */
   ok: Scalars['Boolean']['output'];
-  /** Server-computed price of any amount within the bounds; BAD_USER_INPUT outside them. */
+  /** Server-computed price of any amount within the bounds of `currency` (default when absent); BAD_USER_INPUT outside them. */
   priceQuote: PriceQuote;
+  /** Prices in `currency` (either case; the default currency when absent). BAD_USER_INPUT for a currency not offered. */
   pricing: Pricing;
   /** The caller's own checkout session (admins: any). Fulfills a paid session the webhook has not reached yet. */
   topUp: TopUp;
@@ -287,6 +322,12 @@ export type QueryLedgerEntriesArgs = {
 
 export type QueryPriceQuoteArgs = {
   credits: Scalars['SafeInt']['input'];
+  currency?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPricingArgs = {
+  currency?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -505,6 +546,7 @@ export type ResolversTypes = {
   CreditPack: ResolverTypeWrapper<CreditPack>;
   CreditStats: ResolverTypeWrapper<CreditStats>;
   CreditStatsBucket: ResolverTypeWrapper<CreditStatsBucket>;
+  CurrencyRevenue: ResolverTypeWrapper<CurrencyRevenue>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -547,6 +589,7 @@ export type ResolversParentTypes = {
   CreditPack: CreditPack;
   CreditStats: CreditStats;
   CreditStatsBucket: CreditStatsBucket;
+  CurrencyRevenue: CurrencyRevenue;
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -589,6 +632,7 @@ export type CreditPackResolvers<ContextType = GraphQLContext, ParentType extends
 
 export type CreditStatsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreditStats'] = ResolversParentTypes['CreditStats']> = {
   buckets?: Resolver<Array<ResolversTypes['CreditStatsBucket']>, ParentType, ContextType>;
+  currencies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   interval?: Resolver<ResolversTypes['StatsInterval'], ParentType, ContextType>;
 };
@@ -598,8 +642,16 @@ export type CreditStatsBucketResolvers<ContextType = GraphQLContext, ParentType 
   creditsClawedBack?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   creditsSold?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   creditsSpent?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  revenue?: Resolver<Array<ResolversTypes['CurrencyRevenue']>, ParentType, ContextType>;
   revenueMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type CurrencyRevenueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CurrencyRevenue'] = ResolversParentTypes['CurrencyRevenue']> = {
+  amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  creditsSold?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purchases?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -661,6 +713,7 @@ export type PricingResolvers<ContextType = GraphQLContext, ParentType extends Re
 
 export type PurchaseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Purchase'] = ResolversParentTypes['Purchase']> = {
   amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  amountPaidMinor?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType>;
   amountRefundedMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   credits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
@@ -668,7 +721,10 @@ export type PurchaseResolvers<ContextType = GraphQLContext, ParentType extends R
   creditsGranted?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   flagReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fxRate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  presentmentAmountMinor?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType>;
+  presentmentCurrency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   refundableCredits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TopUpStatus'], ParentType, ContextType>;
@@ -687,12 +743,13 @@ export type PurchaseEdgeResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   creditStats?: Resolver<ResolversTypes['CreditStats'], ParentType, ContextType, RequireFields<QueryCreditStatsArgs, 'from' | 'interval' | 'to'>>;
+  currencies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   flaggedPurchases?: Resolver<ResolversTypes['PurchaseConnection'], ParentType, ContextType, Partial<QueryFlaggedPurchasesArgs>>;
   ledgerEntries?: Resolver<ResolversTypes['LedgerConnection'], ParentType, ContextType, Partial<QueryLedgerEntriesArgs>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   priceQuote?: Resolver<ResolversTypes['PriceQuote'], ParentType, ContextType, RequireFields<QueryPriceQuoteArgs, 'credits'>>;
-  pricing?: Resolver<ResolversTypes['Pricing'], ParentType, ContextType>;
+  pricing?: Resolver<ResolversTypes['Pricing'], ParentType, ContextType, Partial<QueryPricingArgs>>;
   topUp?: Resolver<ResolversTypes['TopUp'], ParentType, ContextType, RequireFields<QueryTopUpArgs, 'sessionId'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'sort'>>;
@@ -760,6 +817,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CreditPack?: CreditPackResolvers<ContextType>;
   CreditStats?: CreditStatsResolvers<ContextType>;
   CreditStatsBucket?: CreditStatsBucketResolvers<ContextType>;
+  CurrencyRevenue?: CurrencyRevenueResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   LedgerConnection?: LedgerConnectionResolvers<ContextType>;
   LedgerEdge?: LedgerEdgeResolvers<ContextType>;

@@ -11,8 +11,8 @@ import { loadPurchase } from './purchaseLoader.ts';
 /** Pricing, checkout, the success page's `topUp`, refunds, and purchases. Rules live in server/billing. */
 export const billingResolvers: Resolvers = {
   Query: {
-    pricing: (_parent, _args, context) => {
-      const { pricing } = context.services.billing;
+    pricing: (_parent, args, context) => {
+      const pricing = context.services.billing.pricing.inCurrency(args.currency);
       return {
         currency: pricing.currency,
         unitPrice: pricing.unitPrice,
@@ -23,8 +23,9 @@ export const billingResolvers: Resolvers = {
         roundingRule: pricing.roundingRule,
       };
     },
+    currencies: (_parent, _args, context) => context.services.billing.pricing.currencies,
     priceQuote: (_parent, args, context) => {
-      const { pricing } = context.services.billing;
+      const pricing = context.services.billing.pricing.inCurrency(args.currency);
       return { credits: args.credits, amountMinor: pricing.quote(args.credits), currency: pricing.currency };
     },
     topUp: async (_parent, args, context) => {
@@ -58,6 +59,7 @@ export const billingResolvers: Resolvers = {
       return context.services.billing.createTopUpSession({
         user: { userId: viewer.userId, email: viewer.email },
         credits: args.input.credits,
+        currency: args.input.currency ?? null,
       });
     },
     refundTopUp: async (_parent, args, context) => {

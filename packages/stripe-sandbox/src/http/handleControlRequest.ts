@@ -49,7 +49,17 @@ const controlRoutes: readonly ControlRoute[] = [
     method: 'POST',
     pattern: '/sandbox/checkout/sessions/:id/pay',
     handle: ({ context, body, id }) => {
-      const result = payCheckoutSession(context, { sessionId: id, outcome: body.requiredEnum('outcome', paymentOutcomes) });
+      const presentmentCurrency = body.optionalString('presentmentCurrency');
+      const fxRate = body.optionalString('fxRate');
+      if ((presentmentCurrency === null) !== (fxRate === null)) {
+        throw StripeApiError.invalidRequest('presentmentCurrency and fxRate go together', { param: presentmentCurrency === null ? 'presentmentCurrency' : 'fxRate' });
+      }
+      const result = payCheckoutSession(context, {
+        sessionId: id,
+        outcome: body.requiredEnum('outcome', paymentOutcomes),
+        conversion:
+          presentmentCurrency === null || fxRate === null ? null : { presentmentCurrency: presentmentCurrency.slice(0, 8).toLowerCase(), fxRate: fxRate.slice(0, 40) },
+      });
       if (result.outcome === 'declined') return { statusCode: result.error.statusCode, body: result.error.toResponseBody() };
       return ok(result.session);
     },

@@ -16,7 +16,7 @@ export type SandboxEventInput =
     }
   | { type: 'charge.succeeded' | 'charge.refunded'; object: Stripe.Charge }
   | { type: 'refund.created'; object: Stripe.Refund }
-  | { type: 'charge.dispute.created' | 'charge.dispute.closed'; object: Stripe.Dispute };
+  | { type: 'charge.dispute.created' | 'charge.dispute.updated' | 'charge.dispute.closed'; object: Stripe.Dispute };
 
 /**
  * An event shaped like `resources.event` of fixtures3.json. `data.object` must be a snapshot
@@ -57,6 +57,7 @@ export function buildEvent(fields: {
     case 'refund.created':
       return { ...base, type: input.type, data: { object: input.object } };
     case 'charge.dispute.created':
+    case 'charge.dispute.updated':
     case 'charge.dispute.closed':
       return { ...base, type: input.type, data: { object: input.object } };
   }

@@ -24,7 +24,7 @@ const embeddedRefundsMax = 10;
  *
  * Errors (`invalid_request_error`): neither or both of charge and payment_intent; unknown ids
  * (404); no succeeded charge; `charge_already_refunded` when nothing is left; `amount_too_large`
- * when `amount` exceeds what is left; `charge_disputed` while a dispute is open or lost.
+ * when `amount` exceeds what is left; `charge_disputed` while a chargeback is open, lost or appealed.
  */
 export function createRefund(context: SandboxContext, params: RequestParams, cause: EventCause): Stripe.Refund {
   params.rejectUnknown(knownParameterNames);
@@ -96,7 +96,8 @@ function readCharge(context: SandboxContext, params: RequestParams): Stripe.Char
 function checkNotDisputed(context: SandboxContext, charge: Stripe.Charge): void {
   if (!charge.disputed) return;
   const dispute = Object.values(context.state.disputes).find((candidate) => candidate.charge === charge.id);
-  if (dispute === undefined || dispute.status === 'won') return;
+  // An inquiry (warning_*) may still be refunded, and so may a dispute closed in the merchant's favour.
+  if (dispute === undefined || ['won', 'warning_closed', 'prevented', 'warning_needs_response', 'warning_under_review'].includes(dispute.status)) return;
   throw StripeApiError.invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, { code: 'charge_disputed' });
 }
 

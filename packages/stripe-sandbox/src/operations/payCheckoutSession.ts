@@ -5,6 +5,7 @@ import type { SandboxContext } from '../sandboxContext.ts';
 import type { StoredCheckoutSession } from '../sandboxState.ts';
 import { StripeApiError } from '../stripeApiError.ts';
 import { captureSessionPayment } from './captureSessionPayment.ts';
+import { convertSessionCurrency, type SessionConversion } from './convertSessionCurrency.ts';
 import { ensureSessionPaymentIntent } from './ensureSessionPaymentIntent.ts';
 import { findCheckoutSession } from './findCheckoutSession.ts';
 
@@ -28,11 +29,15 @@ export type PayCheckoutSessionResult =
  *   `processing`, the session `complete` but `unpaid`; events `payment_intent.processing`,
  *   `checkout.session.completed`. `settleAsyncPayment` decides the result later.
  *
- * Errors: 404 for an unknown session; `invalid_request_error` when the session is not open.
+ * `conversion`: the customer pays in their own currency (Adaptive Pricing, see
+ * `convertSessionCurrency`); the payment intent, the charge and every amount after it are in it.
+ *
+ * Errors: 404 for an unknown session; `invalid_request_error` when the session is not open or the
+ * conversion is refused.
  */
 export function payCheckoutSession(
   context: SandboxContext,
-  options: { sessionId: string; outcome: PaymentOutcome },
+  options: { sessionId: string; outcome: PaymentOutcome; conversion?: SessionConversion | null },
 ): PayCheckoutSessionResult {
   const stored = findCheckoutSession(context, options.sessionId);
   const session = stored.session;
@@ -42,6 +47,7 @@ export function payCheckoutSession(
       { code: 'checkout_session_not_open' },
     );
   }
+  if (options.conversion) convertSessionCurrency(context, stored, options.conversion);
   const paymentIntent = ensureSessionPaymentIntent(context, stored);
   paymentIntent.payment_method = createId('pm_1');
   switch (options.outcome) {
