@@ -74,25 +74,66 @@ language sql immutable parallel safe as $$
   select hashtextextended('topup:payment:' || p_payment_intent_id, 0)
 $$;
 
+-- Every status of Stripe's Dispute.Status (stripe-node's types) and what it does to the credits:
+--   open, credits clawed back: needs_response, under_review; warning_needs_response,
+--     warning_under_review (an inquiry, no chargeback yet); appeal_needs_response,
+--     appeal_under_review (a lost dispute appealed: the funds stay withdrawn until it is won);
+--   closed, credits clawed back: lost;
+--   closed in the merchant's favour, credits restored: won, warning_closed (the inquiry ended
+--     without a chargeback), prevented (no chargeback; if it came with a refund, charge.refunded
+--     claws that back like any refund).
+-- A status Stripe adds later counts as open: it claws back until a known closing status arrives.
+create or replace function dispute_restores_credits(p_status text) returns boolean
+language sql immutable parallel safe as $$
+  select coalesce(p_status in ('won', 'warning_closed', 'prevented'), false)
+$$;
+
+-- Order of dispute statuses, so that events in any order end at the last one: open, then lost, then
+-- an appeal of the loss, then a close in the merchant's favour (won directly or on appeal). A late
+-- charge.dispute.created (or updated) cannot reopen a dispute that is closed; a loss on appeal keeps
+-- the appeal's status (credits clawed back either way).
 create or replace function dispute_status_rank(p_status text) returns integer
 language sql immutable as $$
   select case
     when p_status is null then 0
-    when p_status in ('won', 'lost') then 2
+    when dispute_restores_credits(p_status) then 4
+    when p_status like 'appeal\_%' then 3
+    when p_status = 'lost' then 2
     else 1
   end
 $$;
 
+-- The credits a purchase should have clawed back, from the cumulative amount refunded and the dispute
+-- status: refunds in proportion to the amount refunded, rounded up (a full refund takes back exactly
+-- what was granted); a dispute that does not restore credits (open or lost) everything granted.
+create or replace function clawback_target(
+  p_credits_granted bigint, p_paid_minor bigint, p_refunded_minor bigint, p_dispute_status text
+) returns bigint
+language sql immutable parallel safe as $$
+  select case
+    when p_credits_granted = 0 then 0
+    when p_dispute_status is not null and not dispute_restores_credits(p_dispute_status) then p_credits_granted
+    when p_paid_minor <= 0 then 0
+    else least(p_credits_granted, ceil(p_credits_granted::numeric * p_refunded_minor / p_paid_minor)::bigint)
+  end
+$$;
+
+-- The form before dispute statuses other than won and lost were named in the restoring line.
+drop function if exists write_clawback_movement(credit_purchases, bigint, boolean, boolean, bigint, text);
+
 -- One ledger row for a change of a purchase's clawback target: a positive change takes credits back
--- (a refund's share, or a dispute's share beyond the refunds), a negative one gives back (a won
--- dispute). p_dispute_share: the change comes from a dispute, not from refunds.
+-- (a refund's share, or a dispute's share beyond the refunds), a negative one gives back (a dispute
+-- closed in the merchant's favour). p_dispute_share: the change comes from a dispute, not from
+-- refunds. p_refund_minor: this refund's amount (refunded since the last refund line), shown in the
+-- currency's own decimals.
 create or replace function write_clawback_movement(
   p_purchase credit_purchases,
   p_change bigint,
   p_disputed boolean,
   p_dispute_share boolean,
-  p_refunded_minor bigint,
-  p_dispute_id text
+  p_refund_minor bigint,
+  p_dispute_id text,
+  p_dispute_status text
 ) returns void
 language plpgsql as $$
 begin
@@ -101,25 +142,26 @@ begin
     -p_change,
     case when p_change < 0 then 'dispute_won' when p_dispute_share then 'dispute' else 'refund' end,
     case
-      when p_change < 0 then format('Dispute won: %s credits restored', -p_change)
+      when p_change < 0 and p_dispute_status = 'won' then format('Dispute won: %s credits restored', -p_change)
+      when p_change < 0 then format('Dispute closed (%s): %s credits restored', coalesce(p_dispute_status, 'none'), -p_change)
       when p_dispute_share then format('Payment disputed: %s credits taken back', p_change)
-      else format('Refund of %s %s: %s credits taken back', p_refunded_minor,
-        upper(coalesce(p_purchase.presentment_currency, p_purchase.currency)), p_change)
+      else format('Refund of %s: %s credits taken back',
+        format_money(p_refund_minor, coalesce(p_purchase.presentment_currency, p_purchase.currency)), p_change)
     end,
     'stripe',
     format('clawback:%s:%s', p_purchase.session_id, p_purchase.clawback_movements + 1),
     case when p_disputed or p_change < 0 then 'dispute' else 'refund' end,
     case when p_disputed or p_change < 0 then p_dispute_id else p_purchase.payment_intent_id end,
     p_purchase.session_id,
-    true
+    true,
+    'system'
   );
 end
 $$;
 
--- Moves credits_clawed_back to what the refund and dispute targets imply, with one ledger row per
--- change. Refunds claw back credits in proportion to the cumulative amount refunded, rounded up, so
--- a full refund takes back exactly what was granted. An open or lost dispute claws back everything
--- granted; a won dispute gives back what the refunds do not cover.
+-- Moves credits_clawed_back to what the refund and dispute targets imply (clawback_target), with one
+-- ledger row per change. A dispute closed in the merchant's favour gives back what the refunds do not
+-- cover.
 create or replace function sync_purchase_clawback(p_session_id text) returns credit_purchases
 language plpgsql as $$
 declare
@@ -140,7 +182,7 @@ begin
   v_dispute_status := coalesce(v_dispute_status, v_purchase.dispute_status);
   -- Stripe reports refunds in the currency charged: the presentment one when it was converted.
   v_paid := coalesce(v_purchase.presentment_amount_minor, v_purchase.amount_paid_minor, v_purchase.amount_minor);
-  v_disputed := v_dispute_status is not null and v_dispute_status <> 'won';
+  v_disputed := v_dispute_status is not null and not dispute_restores_credits(v_dispute_status);
 
   if v_purchase.credits_granted = 0 then
     update credit_purchases
@@ -150,18 +192,20 @@ begin
     return v_purchase;
   end if;
 
-  v_refund_target := case when v_paid <= 0 then 0
-    else least(v_purchase.credits_granted, ceil(v_purchase.credits_granted::numeric * v_refunded / v_paid)::bigint) end;
-  v_target := case when v_disputed then v_purchase.credits_granted else v_refund_target end;
+  v_refund_target := clawback_target(v_purchase.credits_granted, v_paid, v_refunded, null);
+  v_target := clawback_target(v_purchase.credits_granted, v_paid, v_refunded, v_dispute_status);
   v_change := v_target - v_purchase.credits_clawed_back;
   if v_change <> 0 then
-    perform write_clawback_movement(
-      v_purchase, v_change, v_disputed, v_disputed and v_refund_target < v_target, v_refunded, v_dispute_id);
+    perform write_clawback_movement(v_purchase, v_change, v_disputed, v_disputed and v_refund_target < v_target,
+      v_refunded - v_purchase.amount_refunded_in_lines_minor, v_dispute_id, v_dispute_status);
   end if;
 
   update credit_purchases set
     credits_clawed_back = v_target,
     clawback_movements = clawback_movements + (v_change <> 0)::integer,
+    -- A refund line was written: the refunds up to now are shown.
+    amount_refunded_in_lines_minor = case when v_change > 0 and not (v_disputed and v_refund_target < v_target)
+      then v_refunded else amount_refunded_in_lines_minor end,
     amount_refunded_minor = v_refunded,
     dispute_status = v_dispute_status,
     status = case
@@ -286,7 +330,7 @@ begin
   perform apply_credit_movement(
     p_purchase.user_id, p_purchase.credits, 'purchase',
     format('Bought %s credits', p_purchase.credits), 'stripe',
-    'purchase:' || p_purchase.session_id, 'checkout_session', p_purchase.session_id, p_purchase.session_id, false);
+    'purchase:' || p_purchase.session_id, 'checkout_session', p_purchase.session_id, p_purchase.session_id, false, 'system');
   update credit_purchases set status = 'paid', credits_granted = credits, amount_paid_minor = p_amount_paid_minor,
     paid_at = now(), updated_at = now()
   where session_id = p_purchase.session_id

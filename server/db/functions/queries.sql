@@ -161,8 +161,48 @@ begin
 end
 $$;
 
+-- verify_ledger's purchase checks beyond the grant count, one problem each.
+create or replace function purchase_settlement_problems() returns setof jsonb
+language sql stable as $$
+  -- A paid purchase that matched (not flagged) must have its grant: before 0005 a client's spend
+  -- keyed `purchase:<session>` could take the grant's key.
+  select jsonb_build_object('problem', 'paid, unflagged purchase without its grant', 'sessionId', p.session_id,
+    'userId', p.user_id, 'credits', p.credits) as problem
+  from credit_purchases p
+  where p.paid_at is not null and p.flag_reason is null and p.credits_granted = 0
+  union all
+  -- What a purchase clawed back must be what its refund and dispute entries took (before 0005 a
+  -- client's spend keyed `clawback:<session>:<n>` could take a clawback's key), and what its
+  -- recorded refunds and dispute imply.
+  select jsonb_build_object('problem', 'credits clawed back differ from the refund and dispute entries',
+    'sessionId', p.session_id, 'creditsClawedBack', p.credits_clawed_back, 'entries', coalesce(-e.total, 0)) as problem
+  from credit_purchases p
+  left join (select e.purchase_session_id, sum(e.delta) as total from credit_ledger e
+             where e.kind in ('refund', 'dispute', 'dispute_won') group by 1) e on e.purchase_session_id = p.session_id
+  where p.credits_clawed_back <> coalesce(-e.total, 0)
+  union all
+  select jsonb_build_object('problem', 'refunds or a dispute recorded without their clawback', 'sessionId', p.session_id,
+    'creditsGranted', p.credits_granted, 'creditsClawedBack', p.credits_clawed_back,
+    'amountRefundedMinor', greatest(p.amount_refunded_minor, coalesce(s.amount_refunded_minor, 0)),
+    'disputeStatus', coalesce(s.dispute_status, p.dispute_status)) as problem
+  from credit_purchases p
+  left join stripe_payment_states s on s.payment_intent_id = p.payment_intent_id
+  where p.credits_granted > 0 and (
+    coalesce(s.amount_refunded_minor, 0) > p.amount_refunded_minor
+    or (s.dispute_status is not null and s.dispute_status is distinct from p.dispute_status)
+    or (coalesce(s.dispute_status, p.dispute_status) is not null
+        and not dispute_restores_credits(coalesce(s.dispute_status, p.dispute_status))
+        and p.credits_clawed_back <> p.credits_granted)
+    or (p.amount_refunded_minor > 0 and p.credits_clawed_back = 0)
+    or (p.amount_refunded_minor = 0 and coalesce(s.dispute_status, p.dispute_status) is null and p.credits_clawed_back <> 0)
+  )
+$$;
+
 -- The invariant: every user's balance is the sum of their deltas, and every row's balance_after is
--- the running sum up to it. Returns counts and up to 100 problems; empty problems means consistent.
+-- the running sum up to it; every granted purchase has one grant entry, every paid unflagged one is
+-- granted, and every purchase's clawback matches its refund and dispute entries and the refunds and
+-- dispute Stripe reported for its payment. Returns counts and up to 100 problems; empty problems
+-- means consistent.
 create or replace function verify_ledger() returns jsonb
 language sql stable as $$
   with running as (
@@ -192,6 +232,7 @@ language sql stable as $$
     select problem from row_problems
     union all select problem from user_problems
     union all select problem from purchase_problems
+    union all select problem from purchase_settlement_problems() problem
   )
   select jsonb_build_object(
     'usersChecked', (select count(*) from users),
