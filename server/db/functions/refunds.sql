@@ -22,7 +22,7 @@ language sql stable as $$
     'idempotencyKey', format('topup-refund-%s-%s', r.session_id, r.id),
     'credits', r.credits,
     'amountMinor', r.amount_minor,
-    'currency', p.currency,
+    'currency', coalesce(p.presentment_currency, p.currency),
     'paymentIntentId', p.payment_intent_id,
     'actor', r.actor,
     'status', r.status,
@@ -92,7 +92,8 @@ begin
          v_purchase.credits_granted - v_purchase.credits_clawed_back - coalesce(sum(r.credits), 0)
     into v_base, v_remaining
     from refund_requests r where r.session_id = p_session_id and r.status <> 'failed' and refund_request_outstanding(r, v_purchase);
-  v_paid := coalesce(v_purchase.amount_paid_minor, v_purchase.amount_minor);
+  -- Stripe refunds in the currency charged: the presentment one when Adaptive Pricing converted it.
+  v_paid := coalesce(v_purchase.presentment_amount_minor, v_purchase.amount_paid_minor, v_purchase.amount_minor);
   v_amount := case when v_credits = v_remaining then v_paid - v_base
     else floor(v_credits::numeric * v_paid / v_purchase.credits_granted)::bigint end;
   if v_amount <= 0 then
