@@ -61,10 +61,10 @@ describe('BillingPage', () => {
     renderWithApollo(<BillingPage />, [
       mockResult(MeDocument, {}, me()),
       mockResult(PricingDocument, {}, pricing()),
-      mockResult(PriceQuoteDocument, { credits: 71 }, { priceQuote: { __typename: 'PriceQuote', credits: 71, amountMinor: 71, currency: 'usd' } }),
+      mockResult(PriceQuoteDocument, { credits: 71, currency: 'usd' }, { priceQuote: { __typename: 'PriceQuote', credits: 71, amountMinor: 71, currency: 'usd' } }),
       mockResult(
         CreateCreditTopUpSessionDocument,
-        { input: { credits: 71 } },
+        { input: { credits: 71, currency: 'usd' } },
         {
           createCreditTopUpSession: {
             __typename: 'CheckoutSession',
@@ -104,7 +104,7 @@ describe('BillingPage', () => {
     renderWithApollo(<BillingPage />, [
       mockResult(MeDocument, {}, me()),
       mockResult(PricingDocument, {}, pricing()),
-      mockGraphQLError(CreateCreditTopUpSessionDocument, { input: { credits: 500 } }, 'STRIPE_UNAVAILABLE', 'stripe: connection refused'),
+      mockGraphQLError(CreateCreditTopUpSessionDocument, { input: { credits: 500, currency: 'usd' } }, 'STRIPE_UNAVAILABLE', 'stripe: connection refused'),
     ]);
     fireEvent.click(await screen.findByRole('button', { name: 'Buy 500 credits for $5.00' }));
     const alert = await screen.findByRole('alert');

@@ -1,9 +1,12 @@
 import { useQuery } from '@apollo/client/react';
+import { useState } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { formatUnitPrice } from '../format/formatMoney.ts';
 import { PricingDocument } from '../generated/graphql.ts';
 import { BalanceCard } from './BalanceCard.tsx';
+import { chooseCurrency, rememberCurrency, rememberedCurrency } from './chooseCurrency.ts';
+import { CurrencyPicker } from './CurrencyPicker.tsx';
 import { CustomAmountForm } from './CustomAmountForm.tsx';
 import { PackList } from './PackList.tsx';
 import { useBuyCredits } from './useBuyCredits.ts';
@@ -15,9 +18,21 @@ interface BillingPageProps {
 
 /** Balance, the packs and a custom amount, all priced by the server, and the way to checkout. */
 export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
-  const { data, error, refetch } = useQuery(PricingDocument);
-  const purchase = useBuyCredits();
+  // null until the user picks: the server's offered list, the remembered choice and the locale decide.
+  const [picked, setPicked] = useState<string | null>(null);
+  const offered = useQuery(PricingDocument);
+  const currency =
+    picked ??
+    chooseCurrency({ offered: offered.data?.currencies ?? [], remembered: rememberedCurrency(), locales: navigator.languages ?? [navigator.language] });
+  const needsOtherCurrency = currency !== null && offered.data !== undefined && offered.data.pricing.currency !== currency;
+  const inCurrency = useQuery(PricingDocument, { variables: { currency }, skip: !needsOtherCurrency });
+  const { data, error, refetch } = needsOtherCurrency ? inCurrency : offered;
+  const purchase = useBuyCredits(currency);
   const pricing = data?.pricing;
+  const choose = (next: string) => {
+    rememberCurrency(next);
+    setPicked(next);
+  };
 
   return (
     <>
@@ -35,6 +50,9 @@ export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
             <ErrorNotice error={error} onRetry={() => void refetch().catch(() => undefined)} />
           ) : (
             <>
+              {offered.data && currency !== null && (
+                <CurrencyPicker currencies={offered.data.currencies} currency={currency} onChange={choose} disabled={purchase.pendingCredits !== null} />
+              )}
               <PackList pricing={pricing} purchase={purchase} />
               <CustomAmountForm pricing={pricing} purchase={purchase} />
               {purchase.error != null && <ErrorNotice error={purchase.error} />}

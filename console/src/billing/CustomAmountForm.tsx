@@ -32,9 +32,9 @@ export function CustomAmountForm({ pricing, purchase }: CustomAmountFormProps) {
   const credits = parsed.state === 'valid' ? parsed.credits : null;
   const debouncedCredits = useDebouncedValue(credits, quoteDelayMilliseconds);
   const quoteCredits = pricing && debouncedCredits !== null && debouncedCredits === credits ? debouncedCredits : null;
-  const quote = useQuery(PriceQuoteDocument, quoteCredits === null ? skipToken : { variables: { credits: quoteCredits } });
+  const quote = useQuery(PriceQuoteDocument, quoteCredits === null ? skipToken : { variables: { credits: quoteCredits, currency: pricing?.currency ?? null } });
   const quoted = quote.data?.priceQuote;
-  const currentQuote = quoted && quoted.credits === credits ? quoted : undefined;
+  const currentQuote = quoted && quoted.credits === credits && quoted.currency === pricing?.currency ? quoted : undefined;
   const busy = purchase.pendingCredits !== null;
 
   const submit = (event: FormEvent) => {

@@ -14,7 +14,7 @@ export interface BuyCredits {
  * Creates a checkout session for `credits` and sends the browser to it. One purchase at a time:
  * a second click while the first is on its way does nothing. The server decides the price.
  */
-export function useBuyCredits(): BuyCredits {
+export function useBuyCredits(currency: string | null = null): BuyCredits {
   const [createSession] = useMutation(CreateCreditTopUpSessionDocument);
   const [pendingCredits, setPendingCredits] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -38,7 +38,7 @@ export function useBuyCredits(): BuyCredits {
     setPendingCredits(credits);
     setError(null);
     try {
-      const { data } = await createSession({ variables: { input: { credits } } });
+      const { data } = await createSession({ variables: { input: { credits, ...(currency === null ? {} : { currency }) } } });
       const url = data?.createCreditTopUpSession.url;
       if (!url || !isWebUrl(url)) throw new Error('The server returned no checkout address.');
       leaveForCheckout(url);

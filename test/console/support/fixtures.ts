@@ -26,6 +26,7 @@ export function me(overrides: Partial<MeQuery['me']> = {}): MeQuery {
 /** The default configuration: $0.01 a credit, packs of 500, 1000 and 2500, 50 to 1,000,000 credits. */
 export function pricing(overrides: Partial<PricingQuery['pricing']> = {}): PricingQuery {
   return {
+    currencies: ['usd'],
     pricing: {
       __typename: 'Pricing',
       currency: 'usd',
