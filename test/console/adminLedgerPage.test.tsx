@@ -20,10 +20,11 @@ const stats: CreditStatsQuery = {
   creditStats: {
     __typename: 'CreditStats',
     currency: 'usd',
+    currencies: ['usd', 'jpy'],
     interval: 'DAY',
     buckets: [
-      { __typename: 'CreditStatsBucket', start: '2026-11-23T00:00:00.000Z', creditsSold: 500, creditsSpent: 40, creditsClawedBack: 0, creditsAdjusted: 0, revenueMinor: 500 },
-      { __typename: 'CreditStatsBucket', start: '2026-11-24T00:00:00.000Z', creditsSold: 71, creditsSpent: 2, creditsClawedBack: 20, creditsAdjusted: 50, revenueMinor: 71 },
+      { __typename: 'CreditStatsBucket', start: '2026-11-23T00:00:00.000Z', creditsSold: 500, creditsSpent: 40, creditsClawedBack: 0, creditsAdjusted: 0, revenue: [{ __typename: 'CurrencyRevenue', currency: 'usd', amountMinor: 500 }] },
+      { __typename: 'CreditStatsBucket', start: '2026-11-24T00:00:00.000Z', creditsSold: 71, creditsSpent: 2, creditsClawedBack: 20, creditsAdjusted: 50, revenue: [{ __typename: 'CurrencyRevenue', currency: 'jpy', amountMinor: 150 }, { __typename: 'CurrencyRevenue', currency: 'usd', amountMinor: 71 }] },
     ],
   },
 };
@@ -136,7 +137,9 @@ describe('AdminLedgerPage', () => {
     expect(sold.querySelectorAll('rect')).toHaveLength(2);
     expect(screen.getByRole('img', { name: /^Credits spent, .*total 42 credits/ })).toBeTruthy();
     expect(screen.getByRole('img', { name: /^Credits clawed back, .*total 20 credits/ })).toBeTruthy();
-    expect(screen.getByRole('img', { name: /^Revenue, .*total \$5\.71/ })).toBeTruthy();
+    // One revenue chart per currency, never a sum of cents and yen.
+    expect(screen.getByRole('img', { name: /^Revenue \(USD\), .*total \$5\.71/ })).toBeTruthy();
+    expect(screen.getByRole('img', { name: /^Revenue \(JPY\), .*total ¥150/ })).toBeTruthy();
     expect(screen.getByText('Show the numbers')).toBeTruthy();
     expect(await screen.findByText('The ledger is empty')).toBeTruthy();
   });

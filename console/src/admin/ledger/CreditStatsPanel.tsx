@@ -42,7 +42,13 @@ export function CreditStatsPanel() {
   const stats = (data ?? previousData)?.creditStats;
   const buckets = stats?.buckets ?? [];
   const credits = (value: number) => `${formatCredits(value)} credits`;
-  const money = (value: number) => formatMoney({ amountMinor: value, currency: stats?.currency ?? 'usd' });
+  // Revenue is one chart per currency: minor units of different currencies are never added up.
+  const currencies = stats?.currencies ?? [];
+  const moneyIn = (currency: string) => (value: number) => formatMoney({ amountMinor: value, currency });
+  const revenueIn = (bucket: (typeof buckets)[number], currency: string) =>
+    bucket.revenue.find((entry) => entry.currency === currency)?.amountMinor ?? 0;
+  const revenueText = (bucket: (typeof buckets)[number]) =>
+    bucket.revenue.length === 0 ? moneyIn(stats?.currency ?? 'usd')(0) : bucket.revenue.map((entry) => moneyIn(entry.currency)(entry.amountMinor)).join(' · ');
   const series = (pick: (bucket: (typeof buckets)[number]) => number) => buckets.map((bucket) => ({ start: bucket.start, value: pick(bucket) }));
 
   return (
@@ -73,7 +79,16 @@ export function CreditStatsPanel() {
               formatValue={credits}
               formatLabel={formatDay}
             />
-            <BarChart title="Revenue" tone="revenue" points={series((bucket) => bucket.revenueMinor)} formatValue={money} formatLabel={formatDay} />
+            {currencies.map((currency) => (
+              <BarChart
+                key={currency}
+                title={`Revenue (${currency.toUpperCase()})`}
+                tone="revenue"
+                points={series((bucket) => revenueIn(bucket, currency))}
+                formatValue={moneyIn(currency)}
+                formatLabel={formatDay}
+              />
+            ))}
           </>
         ) : (
           !error && [0, 1, 2, 3].map((index) => <div key={index} className="chart chart--placeholder skeleton" aria-hidden="true" />)
@@ -103,7 +118,7 @@ export function CreditStatsPanel() {
                     <td className="numeric" data-label="Spent">{formatCredits(bucket.creditsSpent)}</td>
                     <td className="numeric" data-label="Clawed back">{formatCredits(bucket.creditsClawedBack)}</td>
                     <td className="numeric" data-label="Adjusted">{formatCredits(bucket.creditsAdjusted)}</td>
-                    <td className="numeric" data-label="Revenue">{money(bucket.revenueMinor)}</td>
+                    <td className="numeric" data-label="Revenue">{revenueText(bucket)}</td>
                   </tr>
                 ))}
               </tbody>
