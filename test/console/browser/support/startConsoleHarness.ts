@@ -41,13 +41,14 @@ export interface ConsoleHarness {
  * comes from an explicit environment, never from the machine's: no Clerk, no real Stripe, no
  * external database.
  */
-export async function startConsoleHarness(): Promise<ConsoleHarness> {
+export async function startConsoleHarness(options: { environment?: Record<string, string>; locale?: string } = {}): Promise<ConsoleHarness> {
   mkdirSync(screenshotsDirectory, { recursive: true });
   await buildConsole();
   const serverLogPath = path.join(artifactsDirectory, 'browser-server.log');
   const { startTestTopup } = await import('../../../support/startTestTopup.ts');
   const server = await startTestTopup({
     seedReferenceUser: true,
+    ...(options.environment ? { environment: options.environment } : {}),
     sandboxRetryDelaysMilliseconds: [100, 250, 500, 1000, 2000],
     writeLog: (line) => appendFileSync(serverLogPath, line + '\n'),
   });
@@ -60,7 +61,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     headless: true,
     args: chromiumArguments,
     viewport: { width: 1280, height: 860 },
-    locale: 'en-US',
+    locale: options.locale ?? 'en-US',
     timezoneId: 'UTC',
     acceptDownloads: true,
   });
