@@ -58,7 +58,7 @@ const migrationLockKey = 720_431_337;
 /**
  * The seven migrations the first runner applied (commit 347edd6), by name, with their sha256 and the
  * schema migrations that hold their tables now (their functions live in `functions/`). The snapshots
- * are in `test/db/fixtures/v1-migrations/`, and `test/db/legacyUpgrade.test.ts` checks these sums.
+ * are in `test/db/fixtures/v1-migrations.json`, and `test/db/legacyUpgrade.test.ts` checks these sums.
  */
 export const legacyMigrations: Record<string, { checksum: string; schema: string[] }> = {
   '0001_users': { checksum: 'd40a05a6cb567a534dd9516a1316cca8128e4cfc95778ab0cb664a4a0959165e', schema: ['0001_users'] },

@@ -14,15 +14,15 @@ import { createSqlStorage } from '../../server/db/sqlStorage.ts';
 /** Schema migrations written after the first layout shipped (0005 on): an adopted database applies them as new. */
 const schemaAfterV1 = readSchemaMigrations().map((migration) => migration.name).filter((name) => name > '0004_stripe_events');
 
-const v1Directory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'v1-migrations');
-const v1Migrations = fs
-  .readdirSync(v1Directory)
-  .filter((file) => file.endsWith('.sql'))
-  .sort()
-  .map((file) => {
-    const sql = fs.readFileSync(path.join(v1Directory, file), 'utf8');
-    return { name: file.replace(/\.sql$/, ''), sql, checksum: crypto.createHash('sha256').update(sql).digest('hex') };
-  });
+/**
+ * The shipped migrations of the first layout, byte for byte, as test data (one JSON file, so the
+ * frozen copies are not mistaken for code the repository maintains); their checksums must equal the
+ * ones `migrate` recognizes.
+ */
+const v1Fixture = JSON.parse(
+  fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'v1-migrations.json'), 'utf8'),
+) as { migrations: Array<{ name: string; sql: string }> };
+const v1Migrations = v1Fixture.migrations.map(({ name, sql }) => ({ name, sql, checksum: crypto.createHash('sha256').update(sql).digest('hex') }));
 
 /** An empty database of `kind`, closed and dropped by the returned function. */
 async function emptyDatabase(kind: StorageKind): Promise<{ database: SqlDatabase; close(): Promise<void> }> {
