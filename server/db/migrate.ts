@@ -204,10 +204,13 @@ export async function runMigrationTests(database: SqlDatabase, directories: Migr
     .map((topic) => path.join(directories.functionsDirectory ?? functionsDirectory, `${topic}.test.sql`))
     .filter((file) => fs.existsSync(file));
   const files = [...schemaTests, ...functionTests];
+  // `pg_temp.assert_refused` and its kind, for the test files (see the file): temporary, rolled back with each test.
+  const testingHelpers = fs.readFileSync(path.join(here, 'testing.sql'), 'utf8');
   for (const file of files) {
     const sql = fs.readFileSync(file, 'utf8');
     await database
       .transaction(async (transaction) => {
+        await transaction.exec(testingHelpers);
         await transaction.exec(sql);
         throw new RollbackSignal();
       })

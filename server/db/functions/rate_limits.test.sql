@@ -27,15 +27,7 @@ $$;
 -- Bad arguments are input errors.
 do $$
 begin
-  begin
-    perform take_rate_limit('', 1, 60);
-    assert false, 'an empty key must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
-  begin
-    perform take_rate_limit('k', 0, 60);
-    assert false, 'a zero limit must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
+  perform pg_temp.assert_refused($sql$select take_rate_limit('', 1, 60)$sql$, 'TU400', 'an empty key must be refused');
+  perform pg_temp.assert_refused($sql$select take_rate_limit('k', 0, 60)$sql$, 'TU400', 'a zero limit must be refused');
 end
 $$;

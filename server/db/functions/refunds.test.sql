@@ -15,21 +15,13 @@ begin
   assert (v_first->>'amountMinor')::bigint = 150 and not (v_first->>'replay')::boolean, v_first::text;
   v_again := reserve_refund('cs_refund_test', 30, 'user_other_admin');
   assert v_again->>'idempotencyKey' = v_first->>'idempotencyKey' and (v_again->>'replay')::boolean, 'a double-click replays';
-  begin
-    perform reserve_refund('cs_refund_test', 11, 'user_admin');
-    assert false, '30 of 40 unspent are reserved: 11 more must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
+  perform pg_temp.assert_refused($sql$select reserve_refund('cs_refund_test', 11, 'user_admin')$sql$, 'TU400', '30 of 40 unspent are reserved: 11 more must be refused');
   perform finish_refund_request((v_first->>'requestId')::bigint, null);
   v_again := reserve_refund('cs_refund_test', 40, 'user_admin');
   assert (v_again->>'amountMinor')::bigint = 200, 'a refused refund frees its credits';
   perform finish_refund_request((v_again->>'requestId')::bigint, 're_test');
   perform record_payment_state('pi_refund_test', 200);
   assert (select credits from users where id = 'user_refund_test') = 0, 'the refund event clawed back 40';
-  begin
-    perform reserve_refund('cs_refund_test', null, 'user_admin');
-    assert false, 'nothing is unspent any more';
-  exception when sqlstate 'TU400' then null;
-  end;
+  perform pg_temp.assert_refused($sql$select reserve_refund('cs_refund_test', null, 'user_admin')$sql$, 'TU400', 'nothing is unspent any more');
 end
 $$;

@@ -13,22 +13,14 @@ begin
   v := ensure_user('user_test_a', null);
   assert v->>'email' = 'new@example.com', 'a missing email keeps the known one';
   assert (select count(*) from users where id = 'user_test_a') = 1, 'one row per user';
-  begin
-    perform ensure_user('bad id with spaces', null);
-    assert false, 'a malformed id must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
+  perform pg_temp.assert_refused($sql$select ensure_user('bad id with spaces', null)$sql$, 'TU400', 'a malformed id must be refused');
   assert find_user('user_test_nobody') is null, 'find_user of an unknown user is null';
   v := find_user('user_test_a');
   assert v->>'id' = 'user_test_a' and v->>'email' = 'new@example.com', 'find_user returns the user';
   v := set_stripe_customer('user_test_a', 'cus_first');
   v := set_stripe_customer('user_test_a', 'cus_second');
   assert v->>'stripeCustomerId' = 'cus_first', 'the first customer id stored wins';
-  begin
-    perform set_stripe_customer('user_test_nobody', 'cus_x');
-    assert false, 'an unknown user must be refused';
-  exception when sqlstate 'TU404' then null;
-  end;
+  perform pg_temp.assert_refused($sql$select set_stripe_customer('user_test_nobody', 'cus_x')$sql$, 'TU404', 'an unknown user must be refused');
 end
 $$;
 

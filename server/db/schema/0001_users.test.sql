@@ -4,20 +4,8 @@ do $$
 begin
   insert into users (id, email) values ('user_schema_test', 'schema@example.com');
   assert (select credits from users where id = 'user_schema_test') = 0, 'a new user starts at 0 credits';
-  begin
-    insert into users (id) values ('bad id with spaces');
-    assert false, 'a malformed id must be refused';
-  exception when check_violation then null;
-  end;
-  begin
-    insert into users (id, email) values ('user_schema_test_2', 'not an address');
-    assert false, 'an email without @ must be refused';
-  exception when check_violation then null;
-  end;
-  begin
-    update users set credits = 9007199254740992 where id = 'user_schema_test';
-    assert false, 'a balance beyond the safe integer range must be refused';
-  exception when check_violation then null;
-  end;
+  perform pg_temp.assert_refused($sql$insert into users (id) values ('bad id with spaces')$sql$, '23514', 'a malformed id must be refused');
+  perform pg_temp.assert_refused($sql$insert into users (id, email) values ('user_schema_test_2', 'not an address')$sql$, '23514', 'an email without @ must be refused');
+  perform pg_temp.assert_refused($sql$update users set credits = 9007199254740992 where id = 'user_schema_test'$sql$, '23514', 'a balance beyond the safe integer range must be refused');
 end
 $$;

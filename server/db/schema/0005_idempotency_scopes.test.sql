@@ -6,23 +6,8 @@ begin
   insert into credit_ledger (user_id, delta, balance_after, kind, actor, idempotency_key, idempotency_scope, request_hash)
   values ('user_schema_scope_test', 5, 5, 'adjustment', 'system', 'purchase:cs_x', 'system', 'h1'),
          ('user_schema_scope_test', -1, 4, 'spend', 'service:1234abcd', 'purchase:cs_x', 'client:service:1234abcd', 'h2');
-  begin
-    insert into credit_ledger (user_id, delta, balance_after, kind, actor, idempotency_key, idempotency_scope, request_hash)
-    values ('user_schema_scope_test', -1, 3, 'spend', 'service:1234abcd', 'purchase:cs_x', 'client:service:1234abcd', 'h3');
-    assert false, 'the same scope, user and key must be refused';
-  exception when unique_violation then null;
-  end;
-  begin
-    insert into credit_ledger (user_id, delta, balance_after, kind, actor, idempotency_key, request_hash)
-    values ('user_schema_scope_test', -1, 3, 'spend', 'service:1234abcd', 'k', 'h4');
-    assert false, 'a key without a scope must be refused';
-  exception when check_violation then null;
-  end;
-  begin
-    insert into credit_ledger (user_id, delta, balance_after, kind, actor, idempotency_key, idempotency_scope, request_hash)
-    values ('user_schema_scope_test', -1, 3, 'spend', 'service:1234abcd', 'k', 'mine', 'h5');
-    assert false, 'a scope of another form must be refused';
-  exception when check_violation then null;
-  end;
+  perform pg_temp.assert_refused($sql$insert into credit_ledger (user_id, delta, balance_after, kind, actor, idempotency_key, idempotency_scope, request_hash) values ('user_schema_scope_test', -1, 3, 'spend', 'service:1234abcd', 'purchase:cs_x', 'client:service:1234abcd', 'h3')$sql$, '23505', 'the same scope, user and key must be refused');
+  perform pg_temp.assert_refused($sql$insert into credit_ledger (user_id, delta, balance_after, kind, actor, idempotency_key, request_hash) values ('user_schema_scope_test', -1, 3, 'spend', 'service:1234abcd', 'k', 'h4')$sql$, '23514', 'a key without a scope must be refused');
+  perform pg_temp.assert_refused($sql$insert into credit_ledger (user_id, delta, balance_after, kind, actor, idempotency_key, idempotency_scope, request_hash) values ('user_schema_scope_test', -1, 3, 'spend', 'service:1234abcd', 'k', 'mine', 'h5')$sql$, '23514', 'a scope of another form must be refused');
 end
 $$;
