@@ -2,6 +2,7 @@ import express from 'express';
 import { verifyWebhook } from '@clerk/backend/webhooks';
 import type { Ledger } from '../ledger/createLedger.ts';
 import type { Logger } from '../log.ts';
+import { rawBodyErrorHandler } from './rawBodyErrorHandler.ts';
 import { isTopupError } from '../errors.ts';
 
 /** The part of Clerk's user object this route reads (`user.created`, `user.updated`). */
@@ -58,10 +59,7 @@ export function createClerkWebhookRoute(options: { ledger: Ledger; log: Logger; 
       response.status(500).json({ error: 'processing failed; retry later' });
     }
   });
-  router.use('/api/clerk/webhooks', ((error, _request, response, _next) => {
-    const status = (error as { status?: number }).status ?? 400;
-    response.status(status >= 400 && status < 500 ? status : 400).json({ error: (error as Error).message });
-  }) as express.ErrorRequestHandler);
+  router.use('/api/clerk/webhooks', rawBodyErrorHandler);
   return router;
 }
 

@@ -2,6 +2,7 @@ import express from 'express';
 import type Stripe from 'stripe';
 import type { Billing } from '../billing/createBilling.ts';
 import type { Logger } from '../log.ts';
+import { rawBodyErrorHandler } from './rawBodyErrorHandler.ts';
 import { isTopupError } from '../errors.ts';
 
 /**
@@ -76,10 +77,6 @@ export function createStripeWebhookRoute(options: {
       }
     },
   );
-  // Bodies over the limit and unreadable bodies: a clear 4xx, never a stack trace.
-  router.use('/api/stripe/webhooks', ((error, _request, response, _next) => {
-    const status = (error as { status?: number }).status ?? 500;
-    response.status(status >= 400 && status < 500 ? status : 400).json({ error: (error as Error).message });
-  }) as express.ErrorRequestHandler);
+  router.use('/api/stripe/webhooks', rawBodyErrorHandler);
   return router;
 }

@@ -30,10 +30,8 @@ begin
   on conflict (id) do update set email = coalesce(excluded.email, users.email)
     where p_email is not null and users.email is distinct from excluded.email and users.deleted_at is null
   returning * into v_user;
-  if not found then
-    select * into v_user from users where id = p_user_id;
-  end if;
-  return user_json(v_user);
+  -- Nothing to change: the row as it is.
+  return case when found then user_json(v_user) else find_user(p_user_id) end;
 end
 $$;
 
@@ -96,9 +94,7 @@ begin
       and (users.profile_updated_at is null or excluded.profile_updated_at is null
            or excluded.profile_updated_at >= users.profile_updated_at)
   returning * into v_user;
-  if not found then
-    select * into v_user from users where id = p_user_id;
-  end if;
-  return user_json(v_user);
+  -- Nothing to change: the row as it is.
+  return case when found then user_json(v_user) else find_user(p_user_id) end;
 end
 $$;
