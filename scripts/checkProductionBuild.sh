@@ -60,7 +60,12 @@ status="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: appli
 status="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/graphql?query=%7B__schema%7BqueryType%7Bname%7D%7D%7D" -H 'apollo-require-preflight: 1')"
 [ "$status" = 400 ] || fail "introspection answered $status in production"
 
-kill -TERM "$server_pid"
+# npm does not pass SIGTERM on to its script (it exits 143 itself), so a host stops the server
+# process: the node process npm started. It must drain and exit 0, and npm with it.
+node_pid="$(pgrep -f "server/main.ts" -P "$(pgrep -P "$server_pid" | head -1)" || pgrep -f "^node --import tsx server/main.ts" | head -1)"
+[ -n "$node_pid" ] || fail "could not find the server's node process"
+kill -TERM "$node_pid"
 wait "$server_pid" || fail "start:prod did not exit cleanly on SIGTERM"
 server_pid=""
+grep -q '"shutting down"' "$work/server.log" || fail "the server did not log its shutdown"
 echo "production build check OK: npm ci --omit=dev, start:prod ready on :$port, console served with CSP and HSTS, no source maps, no dev sign-in, clean shutdown"
