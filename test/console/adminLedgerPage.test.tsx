@@ -2,14 +2,15 @@
 /**
  * Proves the admin ledger: entries with filters sent to the API (user, kind, actor), the CSV export
  * of exactly the filtered set paged through 100 at a time with progress, written as RFC 4180 text
- * (quotes, commas, formula-looking reasons neutralised), and the four charts from `creditStats`
+ * (quotes, commas, formula-looking reasons neutralised) with each purchase's recorded and charged
+ * currency, under a file name that says which filter it holds, and the four charts from `creditStats`
  * with their text summaries.
  */
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import AdminLedgerPage, { adminLedgerPageSize } from '../../console/src/admin/ledger/AdminLedgerPage.tsx';
 import { exportLedgerCsv } from '../../console/src/admin/ledger/exportLedgerCsv.ts';
-import { ledgerCsvHeader, ledgerCsvLine } from '../../console/src/admin/ledger/ledgerCsv.ts';
+import { ledgerCsvFileName, ledgerCsvHeader, ledgerCsvLine } from '../../console/src/admin/ledger/ledgerCsv.ts';
 import { CreditStatsDocument, LedgerEntriesDocument } from '../../console/src/generated/graphql.ts';
 import type { CreditStatsQuery, LedgerEntriesQuery, LedgerEntryFieldsFragment } from '../../console/src/generated/graphql.ts';
 import { mockResult } from './support/apolloMocks.ts';
@@ -59,7 +60,29 @@ describe('ledger CSV', () => {
     const line = ledgerCsvLine(
       ledgerEntry({ id: 'e1', delta: -20, balanceAfter: 79, kind: 'ADJUSTMENT', reason: '=HYPERLINK("x"), then "more"', actor: 'user_admin', purchase: null }),
     );
-    expect(line).toBe(`2026-11-24T01:22:07.123Z,e1,user_32mSltWx9KkUkJe3sN2Bkym2w45,ADJUSTMENT,-20,79,"'=HYPERLINK(""x""), then ""more""",user_admin,\r\n`);
+    expect(line).toBe(`2026-11-24T01:22:07.123Z,e1,user_32mSltWx9KkUkJe3sN2Bkym2w45,ADJUSTMENT,-20,79,"'=HYPERLINK(""x""), then ""more""",user_admin,,,,,\r\n`);
+  });
+
+  it("gives a purchase's entry its recorded currency and amount, and what was charged when Adaptive Pricing converted it", () => {
+    const header = ledgerCsvHeader.trimEnd().split(',');
+    expect(header.slice(-5)).toEqual(['session_id', 'currency', 'amount_minor', 'charged_currency', 'charged_amount_minor']);
+    const record = (line: string) => Object.fromEntries(line.trimEnd().split(',').map((cell, index) => [header[index], cell]));
+
+    expect(record(ledgerCsvLine(ledgerEntry()))).toMatchObject({ session_id: 'cs_test_71', currency: 'usd', amount_minor: '71', charged_currency: '', charged_amount_minor: '' });
+    const converted = ledgerEntry({
+      purchase: { __typename: 'Purchase', sessionId: 'cs_test_eur', currency: 'usd', amountMinor: 1000, presentmentCurrency: 'eur', presentmentAmountMinor: 920 },
+    });
+    const line = ledgerCsvLine(converted);
+    expect(line.endsWith(',cs_test_eur,usd,1000,eur,920\r\n')).toBe(true);
+    expect(record(line)).toMatchObject({ currency: 'usd', amount_minor: '1000', charged_currency: 'eur', charged_amount_minor: '920' });
+  });
+
+  it('names each export after its filter and the day', () => {
+    const day = new Date('2026-12-01T10:00:00.000Z');
+    expect(ledgerCsvFileName({}, day)).toBe('topup-ledger-2026-12-01.csv');
+    expect(ledgerCsvFileName({ userId: 'user_1', kinds: ['PURCHASE', 'REFUND'], actor: 'stripe' }, day)).toBe('topup-ledger-user-user_1-purchase+refund-by-stripe-2026-12-01.csv');
+    // Whatever an admin types stays a plain file name: no path separators, no dots, no spaces.
+    expect(ledgerCsvFileName({ userId: '../a b/c.d' }, day)).toBe('topup-ledger-user-___a_b_c_d-2026-12-01.csv');
   });
 
   it('pages through the whole set, reporting progress, and stops when aborted', async () => {
@@ -97,7 +120,10 @@ describe('AdminLedgerPage', () => {
       }),
       revokeObjectURL: vi.fn(),
     });
-    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const downloaded: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      downloaded.push(this.download);
+    });
     const adjustment = ledgerEntry({ id: 'adj', kind: 'ADJUSTMENT', delta: 50, balanceAfter: 149, reason: 'Support ticket 42', actor: 'user_admin', purchase: null });
     const filtered = { userId: 'user_32mSltWx9KkUkJe3sN2Bkym2w45', kinds: ['ADJUSTMENT' as const] };
 
@@ -122,6 +148,7 @@ describe('AdminLedgerPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
     expect(await screen.findByText('Exported 2 entries.')).toBeTruthy();
     expect(click).toHaveBeenCalledTimes(1);
+    expect(downloaded).toEqual([`topup-ledger-user-user_32mSltWx9KkUkJe3sN2Bkym2w45-adjustment-${new Date().toISOString().slice(0, 10)}.csv`]);
     const csv = await readBlob(created[0] as Blob);
     expect(csv).toContain('Support ticket 42');
     expect(csv).toContain('Older');

@@ -67,7 +67,17 @@ describe('AdminFlagsPage', () => {
         { first: flaggedPageSize },
         {
           flaggedPurchases: connection(
-            [purchase({ sessionId: 'cs_legacy', flagReason: 'Paid $0.50 for 71 credits (needs $0.71)', creditsGranted: 0 })],
+            [
+              purchase({ sessionId: 'cs_legacy', flagReason: 'Paid $0.50 for 71 credits (needs $0.71)', creditsGranted: 0 }),
+              purchase({
+                sessionId: 'cs_converted',
+                amountMinor: 1000,
+                presentmentCurrency: 'eur',
+                presentmentAmountMinor: 920,
+                flagReason: 'Charged in eur, recorded in usd',
+                creditsGranted: 0,
+              }),
+            ],
             { hasNextPage: false, endCursor: null },
             'PurchaseConnection',
           ),
@@ -75,8 +85,13 @@ describe('AdminFlagsPage', () => {
       ),
       mockResult(UsersInDebtDocument, { first: debtPageSize }, debtors),
     ]);
-    const flagged = await screen.findByTestId('flagged-row');
+    const [flagged, converted] = (await screen.findAllByTestId('flagged-row')) as [HTMLElement, HTMLElement];
     expect(within(flagged).getByText('Paid $0.50 for 71 credits (needs $0.71)')).toBeTruthy();
+    // Charged in the recorded currency: nothing else to show. Converted by Adaptive Pricing: the
+    // amount and currency charged stand beside the recorded amount.
+    expect(cellOf(flagged, 'Charged').textContent).toBe('—');
+    expect(cellOf(converted, 'Amount').textContent).toBe('$10.00');
+    expect(cellOf(converted, 'Charged').textContent).toBe('€9.20');
     const debtorRows = await screen.findAllByTestId('debtor-row');
     expect(debtorRows).toHaveLength(1);
     expect(within(debtorRows[0] as HTMLElement).getByText('40 credits')).toBeTruthy();
@@ -93,3 +108,9 @@ describe('AdminFlagsPage', () => {
     expect(await screen.findByText('No one is in debt')).toBeTruthy();
   });
 });
+
+function cellOf(row: HTMLElement, label: string): HTMLElement {
+  const cell = row.querySelector<HTMLElement>(`td[data-label="${label}"]`);
+  if (!cell) throw new Error(`No "${label}" cell in the row.`);
+  return cell;
+}

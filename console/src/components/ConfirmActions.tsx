@@ -7,19 +7,19 @@ interface ConfirmActionsProps {
   busyLabel: string;
   /** `danger` for what cannot be undone. */
   tone: 'primary' | 'danger';
-  /** Whether the submission is on its way: both buttons wait for it. */
-  busy: boolean;
-  /** Why the last send failed, shown above the buttons; `null` when it did not. */
-  sendError: unknown;
-  onConfirm: () => void;
-  onBack: () => void;
+  /**
+   * The two-step form (`useConfirmForm`): whether the submission is on its way (both buttons wait
+   * for it), why the last send failed (shown above the buttons), and its confirm and back steps.
+   */
+  form: { sending: boolean; sendError: unknown; confirm: () => void; back: () => void };
 }
 
 /**
  * The second step of a two-step form: why the last send failed, if it did, then "Confirm" and
  * "Back". Both are disabled while the submission is on its way.
  */
-export function ConfirmActions({ label, busyLabel, tone, busy, sendError, onConfirm, onBack }: ConfirmActionsProps) {
+export function ConfirmActions({ label, busyLabel, tone, form }: ConfirmActionsProps) {
+  const { sending: busy, sendError, confirm: onConfirm, back: onBack } = form;
   return (
     <>
       {sendError != null && <ErrorNotice error={sendError} />}

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { Field } from '../components/Field.tsx';
 import { startOfLocalDay } from '../format/formatDate.ts';
 import type { LedgerKind } from '../generated/graphql.ts';
 import { isLedgerKind, ledgerKindLabels, ledgerKinds } from './ledgerKinds.ts';
@@ -23,8 +24,7 @@ export function LedgerFilterFields({ values, onChange }: LedgerFilterFieldsProps
   const rangeInvalid = values.from !== '' && values.to !== '' && values.from > values.to;
   return (
     <>
-      <div className="field">
-        <label htmlFor={`${id}-kind`}>Kind</label>
+      <Field id={`${id}-kind`} label="Kind">
         <select
           id={`${id}-kind`}
           value={values.kind}
@@ -37,13 +37,11 @@ export function LedgerFilterFields({ values, onChange }: LedgerFilterFieldsProps
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-from`}>From</label>
+      </Field>
+      <Field id={`${id}-from`} label="From">
         <input id={`${id}-from`} type="date" value={values.from} onChange={(event) => onChange({ ...values, from: event.target.value })} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-to`}>To</label>
+      </Field>
+      <Field id={`${id}-to`} label="To">
         <input
           id={`${id}-to`}
           type="date"
@@ -56,7 +54,7 @@ export function LedgerFilterFields({ values, onChange }: LedgerFilterFieldsProps
         <p className="field__error" id={`${id}-range`} aria-live="polite">
           {rangeInvalid ? 'The end date is before the start date.' : ''}
         </p>
-      </div>
+      </Field>
     </>
   );
 }

@@ -156,14 +156,17 @@ describeInBrowser('the console in Chromium', () => {
     const downloadPromise = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const download = await downloadPromise;
+    // The file name says what was exported: the kind and actor filters, and the day.
+    expect(download.suggestedFilename()).toMatch(/^topup-ledger-adjustment-by-[A-Za-z0-9_+-]+-\d{4}-\d{2}-\d{2}\.csv$/);
     const csvPath = path.join(artifactsDirectory, 'ledger-export.csv');
     await download.saveAs(csvPath);
     await page.getByText('Exported 1 entry.').waitFor();
     const csv = readFileSync(csvPath, 'utf8');
     const records = csv.trim().split('\r\n');
-    expect(records[0]).toBe('created_at,entry_id,user_id,kind,delta,balance_after,reason,actor,session_id');
+    expect(records[0]).toBe('created_at,entry_id,user_id,kind,delta,balance_after,reason,actor,session_id,currency,amount_minor,charged_currency,charged_amount_minor');
     expect(records).toHaveLength(2);
-    expect(records[1]).toContain(`${referenceUserId},ADJUSTMENT,25,624,${adjustmentReason},${adminUserId},`);
+    // An adjustment has no purchase: its session and currency cells are empty.
+    expect(records[1]).toContain(`${referenceUserId},ADJUSTMENT,25,624,${adjustmentReason},${adminUserId},,,,,`);
 
     await page.getByRole('link', { name: 'Flags' }).click();
     await page.getByText('Nothing flagged').waitFor();

@@ -72,7 +72,7 @@ export function ledgerEntry(overrides: Partial<LedgerEntryFieldsFragment> = {}):
     reason: 'Bought 71 credits',
     actor: 'stripe',
     createdAt: '2026-11-24T01:22:07.123Z',
-    purchase: { __typename: 'Purchase', sessionId: 'cs_test_71' },
+    purchase: { __typename: 'Purchase', sessionId: 'cs_test_71', currency: 'usd', amountMinor: 71, presentmentCurrency: null, presentmentAmountMinor: null },
     ...overrides,
   };
 }
@@ -86,6 +86,8 @@ export function purchase(overrides: Partial<PurchaseFieldsFragment> = {}): Purch
     credits: 71,
     amountMinor: 71,
     currency: 'usd',
+    presentmentAmountMinor: null,
+    presentmentCurrency: null,
     creditsGranted: 71,
     amountRefundedMinor: 0,
     creditsClawedBack: 0,

@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useId, useState } from 'react';
-import { EmptyState } from '../../components/EmptyState.tsx';
+import { Field } from '../../components/Field.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
 import { pagedListQueryOptions } from '../../components/pagedListQueryOptions.ts';
 import type { AdminLedgerFilter } from '../../generated/graphql.ts';
@@ -8,7 +8,7 @@ import { LedgerEntriesDocument } from '../../generated/graphql.ts';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue.ts';
 import { emptyLedgerFilter, isFilterActive, LedgerFilterFields, toLedgerFilter } from '../../ledger/LedgerFilterFields.tsx';
 import type { LedgerFilterValues } from '../../ledger/LedgerFilterFields.tsx';
-import { LedgerList } from '../../ledger/LedgerList.tsx';
+import { FilteredLedger } from '../../ledger/FilteredLedger.tsx';
 import { useLocation } from '../../router/router.tsx';
 import { CreditStatsPanel } from './CreditStatsPanel.tsx';
 import { CsvExportButton } from './CsvExportButton.tsx';
@@ -29,7 +29,6 @@ export default function AdminLedgerPage() {
     ...(typed.actor ? { actor: typed.actor } : {}),
   };
   const query = useQuery(LedgerEntriesDocument, { ...pagedListQueryOptions, variables: { filter, first: adminLedgerPageSize } });
-  const connection = (query.data ?? query.previousData)?.ledgerEntries;
   const filtered = isFilterActive(filterValues) || typed.userId !== '' || typed.actor !== '';
 
   return (
@@ -41,14 +40,24 @@ export default function AdminLedgerPage() {
           <h2 id={`${id}-entries`}>Entries</h2>
           <CsvExportButton filter={filter} />
         </div>
-        <form className="filters" aria-label="Filter the ledger" onSubmit={(event) => event.preventDefault()}>
-          <div className="field">
-            <label htmlFor={`${id}-user`}>User id</label>
+        <FilteredLedger
+          formLabel="Filter the ledger"
+          filtered={filtered}
+          onClearFilters={() => {
+            setFilterValues(emptyLedgerFilter);
+            setUserId('');
+            setActor('');
+          }}
+          query={query}
+          connection={(query.data ?? query.previousData)?.ledgerEntries}
+          list={{ placeholderRows: 8, loadingLabel: 'Loading ledger…', caption: 'Ledger entries across users, newest first', showUser: true, showActor: true }}
+          empty={{ title: 'The ledger is empty', filteredHint: 'Try a wider date range, another kind, or check the user id.' }}
+        >
+          <Field id={`${id}-user`} label="User id">
             <input id={`${id}-user`} value={userId} onChange={(event) => setUserId(event.target.value)} autoComplete="off" spellCheck={false} />
-          </div>
+          </Field>
           <LedgerFilterFields values={filterValues} onChange={setFilterValues} />
-          <div className="field">
-            <label htmlFor={`${id}-actor`}>Actor</label>
+          <Field id={`${id}-actor`} label="Actor">
             <input
               id={`${id}-actor`}
               value={actor}
@@ -57,37 +66,8 @@ export default function AdminLedgerPage() {
               autoComplete="off"
               spellCheck={false}
             />
-          </div>
-          {filtered && (
-            <button
-              type="button"
-              className="button button--quiet"
-              onClick={() => {
-                setFilterValues(emptyLedgerFilter);
-                setUserId('');
-                setActor('');
-              }}
-            >
-              Clear filters
-            </button>
-          )}
-        </form>
-
-        <LedgerList
-          query={query}
-          connection={connection}
-          stale={!query.data}
-          placeholderRows={8}
-          loadingLabel="Loading ledger…"
-          caption="Ledger entries across users, newest first"
-          showUser
-          showActor
-          empty={
-            <EmptyState title={filtered ? 'No entries match these filters' : 'The ledger is empty'}>
-              {filtered && <p>Try a wider date range, another kind, or check the user id.</p>}
-            </EmptyState>
-          }
-        />
+          </Field>
+        </FilteredLedger>
       </section>
     </>
   );

@@ -5,6 +5,7 @@ import { formatCountOf } from '../../format/formatCount.ts';
 import { LedgerEntriesDocument } from '../../generated/graphql.ts';
 import type { AdminLedgerFilter } from '../../generated/graphql.ts';
 import { downloadBlob, exportLedgerCsv } from './exportLedgerCsv.ts';
+import { ledgerCsvFileName } from './ledgerCsv.ts';
 
 const entryNoun = { one: 'entry', other: 'entries' };
 
@@ -36,7 +37,7 @@ export function CsvExportButton({ filter }: { filter: AdminLedgerFilter }) {
           return data.ledgerEntries;
         },
       });
-      downloadBlob(blob, `topup-ledger-${new Date().toISOString().slice(0, 10)}.csv`);
+      downloadBlob(blob, ledgerCsvFileName(filter, new Date()));
       setState({ phase: 'done', entries });
     } catch (error) {
       setState(controller.signal.aborted ? { phase: 'idle' } : { phase: 'failed', error });

@@ -1,9 +1,17 @@
-import type { LedgerEntryFieldsFragment } from '../../generated/graphql.ts';
+import type { AdminLedgerFilter, LedgerEntryFieldsFragment } from '../../generated/graphql.ts';
 
-export const ledgerCsvHeader = 'created_at,entry_id,user_id,kind,delta,balance_after,reason,actor,session_id\r\n';
+/**
+ * The columns of the ledger export. An entry of a purchase also carries the purchase's recorded
+ * `currency` and `amount_minor`, and, when Stripe Adaptive Pricing charged the customer in another
+ * currency, that `charged_currency` and `charged_amount_minor`; amounts are integers in minor units.
+ */
+export const ledgerCsvHeader =
+  'created_at,entry_id,user_id,kind,delta,balance_after,reason,actor,session_id,currency,amount_minor,charged_currency,charged_amount_minor\r\n';
 
 /** One ledger entry as a CSV record (RFC 4180: CRLF, quoted when needed). */
 export function ledgerCsvLine(entry: LedgerEntryFieldsFragment): string {
+  const purchase = entry.purchase;
+  const converted = purchase?.presentmentCurrency != null && purchase.presentmentAmountMinor != null;
   return (
     [
       entry.createdAt,
@@ -14,11 +22,39 @@ export function ledgerCsvLine(entry: LedgerEntryFieldsFragment): string {
       String(entry.balanceAfter),
       textCell(entry.reason ?? ''),
       textCell(entry.actor),
-      entry.purchase?.sessionId ?? '',
+      purchase?.sessionId ?? '',
+      textCell(purchase?.currency ?? ''),
+      purchase ? String(purchase.amountMinor) : '',
+      converted ? textCell(purchase.presentmentCurrency ?? '') : '',
+      converted ? String(purchase.presentmentAmountMinor) : '',
     ]
       .map(quoteCell)
       .join(',') + '\r\n'
   );
+}
+
+/**
+ * The export's file name says what it holds: the filter's user, kinds and actor, and the day it
+ * was exported (`topup-ledger-user_1-purchase+refund-2026-12-01.csv`), each part cut to what a
+ * file name may safely hold.
+ */
+export function ledgerCsvFileName(filter: AdminLedgerFilter, exportedAt: Date): string {
+  const parts = [
+    'topup-ledger',
+    filter.userId != null && filter.userId !== '' ? `user-${String(filter.userId)}` : null,
+    filter.kinds?.length ? filter.kinds.map((kind) => kind.toLowerCase()).join('+') : null,
+    filter.actor ? `by-${filter.actor}` : null,
+    exportedAt.toISOString().slice(0, 10),
+  ];
+  return `${parts
+    .filter((part): part is string => part !== null)
+    .map(fileNamePart)
+    .join('-')}.csv`;
+}
+
+/** Letters, digits, `_`, `+` and `-` only, at most 64 of them: ids and kinds pass unchanged. */
+function fileNamePart(part: string): string {
+  return part.replace(/[^A-Za-z0-9_+-]/g, '_').slice(0, 64);
 }
 
 /**

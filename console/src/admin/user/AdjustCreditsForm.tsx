@@ -125,15 +125,7 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
               <dt>Reason</dt>
               <dd>{checked.reason}</dd>
             </dl>
-            <ConfirmActions
-              label="Confirm adjustment"
-              busyLabel="Saving…"
-              tone="primary"
-              busy={form.sending}
-              sendError={form.sendError}
-              onConfirm={form.confirm}
-              onBack={form.back}
-            />
+            <ConfirmActions label="Confirm adjustment" busyLabel="Saving…" tone="primary" form={form} />
           </div>
         )
       )}

@@ -70,15 +70,7 @@ export function RefundForm({ sessionId, userId, creditsMax, onClose }: RefundFor
         <p>
           Stripe returns the matching amount to the customer. This cannot be undone. Session <span className="id">{sessionId}</span>.
         </p>
-        <ConfirmActions
-          label="Confirm refund"
-          busyLabel="Refunding…"
-          tone="danger"
-          busy={form.sending}
-          sendError={form.sendError}
-          onConfirm={form.confirm}
-          onBack={form.back}
-        />
+        <ConfirmActions label="Confirm refund" busyLabel="Refunding…" tone="danger" form={form} />
       </div>
     );
   }

@@ -1,11 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { Fragment, useState } from 'react';
-import { CardSection } from '../../components/CardSection.tsx';
-import { connectionNodes } from '../../components/connectionNodes.ts';
-import { DataTable } from '../../components/DataTable.tsx';
-import { EmptyState } from '../../components/EmptyState.tsx';
-import { LoadingRows } from '../../components/LoadingRows.tsx';
-import { PagedList } from '../../components/PagedList.tsx';
+import { PagedTableCard } from '../../components/PagedTableCard.tsx';
 import { pagedListQueryOptions } from '../../components/pagedListQueryOptions.ts';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatMoney } from '../../format/formatMoney.ts';
@@ -26,59 +21,56 @@ const columns = [{ label: 'Date' }, ...purchaseStatusAndAmountColumns, { label: 
 export function UserPurchases({ userId }: { userId: string }) {
   const [refunding, setRefunding] = useState<string | null>(null);
   const query = useQuery(AdminUserPurchasesDocument, { ...pagedListQueryOptions, variables: { id: userId, first: purchasesPageSize } });
-  const connection = query.data?.user?.purchases;
-  const purchases = connectionNodes(connection);
 
   return (
-    <CardSection title="Purchases">
-      <PagedList
-        query={query}
-        connection={connection}
-        shownCount={purchases.length}
-        noun={{ one: 'purchase', other: 'purchases' }}
-        placeholder={<LoadingRows rows={3} label="Loading purchases…" />}
-        empty={<EmptyState title="No purchases yet" />}
-      >
-        <DataTable caption="Purchases, newest first" columns={columns}>
-          {purchases.map((purchase) => (
-            <Fragment key={purchase.sessionId}>
-              <tr data-testid="purchase-row">
-                <PurchaseDateCell purchase={purchase} />
-                <PurchaseStatusAndAmountCells purchase={purchase} markFlagged />
-                <td data-label="Refunded" className="numeric">
-                  {purchase.amountRefundedMinor > 0
-                    ? `${formatMoney({ amountMinor: purchase.amountRefundedMinor, currency: purchase.currency })} (${formatCredits(purchase.creditsClawedBack)} credits)`
-                    : '—'}
-                </td>
-                <td data-label="Actions">
-                  {purchase.refundableCredits > 0 && refunding !== purchase.sessionId && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      onClick={() => setRefunding(purchase.sessionId)}
-                      aria-label={`Refund purchase ${purchase.sessionId}`}
-                    >
-                      Refund…
-                    </button>
-                  )}
+    <PagedTableCard
+      title="Purchases"
+      query={query}
+      connection={query.data?.user?.purchases}
+      noun={{ one: 'purchase', other: 'purchases' }}
+      empty={{ title: 'No purchases yet' }}
+      caption="Purchases, newest first"
+      columns={columns}
+    >
+      {(purchases) =>
+        purchases.map((purchase) => (
+          <Fragment key={purchase.sessionId}>
+            <tr data-testid="purchase-row">
+              <PurchaseDateCell purchase={purchase} />
+              <PurchaseStatusAndAmountCells purchase={purchase} markFlagged />
+              <td data-label="Refunded" className="numeric">
+                {purchase.amountRefundedMinor > 0
+                  ? `${formatMoney({ amountMinor: purchase.amountRefundedMinor, currency: purchase.currency })} (${formatCredits(purchase.creditsClawedBack)} credits)`
+                  : '—'}
+              </td>
+              <td data-label="Actions">
+                {purchase.refundableCredits > 0 && refunding !== purchase.sessionId && (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() => setRefunding(purchase.sessionId)}
+                    aria-label={`Refund purchase ${purchase.sessionId}`}
+                  >
+                    Refund…
+                  </button>
+                )}
+              </td>
+            </tr>
+            {refunding === purchase.sessionId && (
+              <tr className="row-detail">
+                <td colSpan={columns.length}>
+                  <RefundForm
+                    sessionId={purchase.sessionId}
+                    userId={userId}
+                    creditsMax={purchase.refundableCredits}
+                    onClose={() => setRefunding(null)}
+                  />
                 </td>
               </tr>
-              {refunding === purchase.sessionId && (
-                <tr className="row-detail">
-                  <td colSpan={columns.length}>
-                    <RefundForm
-                      sessionId={purchase.sessionId}
-                      userId={userId}
-                      creditsMax={purchase.refundableCredits}
-                      onClose={() => setRefunding(null)}
-                    />
-                  </td>
-                </tr>
-              )}
-            </Fragment>
-          ))}
-        </DataTable>
-      </PagedList>
-    </CardSection>
+            )}
+          </Fragment>
+        ))
+      }
+    </PagedTableCard>
   );
 }

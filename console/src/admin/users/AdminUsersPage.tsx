@@ -13,7 +13,7 @@ import { formatDateTime } from '../../format/formatDate.ts';
 import type { UserSort } from '../../generated/graphql.ts';
 import { AdminUsersDocument } from '../../generated/graphql.ts';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue.ts';
-import { UserLink } from './UserLink.tsx';
+import { UserCell } from './UserCell.tsx';
 import { userSorts } from '../../../../server/vocabulary.ts';
 
 export const adminUsersPageSize = 25;
@@ -79,9 +79,7 @@ export default function AdminUsersPage() {
         >
           {users.map((user) => (
             <tr key={user.id} data-testid="user-row">
-              <td data-label="User">
-                <UserLink userId={user.id} />
-              </td>
+              <UserCell userId={user.id} />
               <td data-label="Email">{user.email ?? <span className="muted">—</span>}</td>
               <td data-label="Balance" className={user.credits < 0 ? 'numeric delta--negative' : 'numeric'}>
                 {formatCredits(user.credits)}
