@@ -12,6 +12,14 @@ export interface ListObject<T> {
   url: string;
 }
 
+export interface PaginateListOptions<T> {
+  itemsNewestFirst: readonly T[];
+  matches: (item: T) => boolean;
+  params: RequestParams;
+  url: string;
+  resourceName: string;
+}
+
 /**
  * One page of a Stripe list, newest first, with Stripe's cursor semantics: `limit` (1..100,
  * default 10), `starting_after` (the page after that object), `ending_before` (the page before
@@ -21,13 +29,7 @@ export interface ListObject<T> {
  * Errors: `invalid_request_error` for a bad `limit`, both cursors at once, or an unknown cursor
  * id (404 `resource_missing`).
  */
-export function paginateList<T extends { id: string }>(options: {
-  itemsNewestFirst: readonly T[];
-  matches: (item: T) => boolean;
-  params: RequestParams;
-  url: string;
-  resourceName: string;
-}): ListObject<T> {
+export function paginateList<T extends { id: string }>(options: PaginateListOptions<T>): ListObject<T> {
   const { itemsNewestFirst, matches, params } = options;
   const limit = params.optionalInteger('limit', { min: 1, max: pageSizeMax }) ?? pageSizeDefault;
   const startingAfter = params.optionalString('starting_after', { lengthMax: 255 });

@@ -14,18 +14,19 @@ export const automaticEventCause: EventCause = { id: null, idempotency_key: null
 /**
  * Stores an event whose `data.object` is a snapshot of the object as it is now, and queues its
  * delivery to the webhook endpoint. `orderingKey` groups events that should arrive in order
- * (those of one checkout session).
+ * (those of one checkout session). `cause` is the API request that caused it; without one, the
+ * event happened by itself (`automaticEventCause`: a payment settling, a dispute opening).
  */
 export function recordEvent(
   context: SandboxContext,
-  options: { input: SandboxEventInput; orderingKey: string; cause: EventCause },
+  options: { input: SandboxEventInput; orderingKey: string; cause?: EventCause },
 ): Stripe.Event {
   const snapshot = structuredClone(options.input);
   const event = buildEvent({
     id: createId('evt_1'),
     created: unixSeconds(context.now()),
     apiVersion: context.apiVersion,
-    request: { ...options.cause },
+    request: { ...(options.cause ?? automaticEventCause) },
     input: snapshot,
   });
   pruneOldEvents(context);

@@ -12,7 +12,7 @@ import { automaticEventCause } from '../recordEvent.ts';
 import { RequestParams } from '../requestParams.ts';
 import type { SandboxContext } from '../sandboxContext.ts';
 import { StripeApiError } from '../stripeApiError.ts';
-import { matchRoute, type Route } from './matchRoute.ts';
+import { matchRoute, route, type Route } from './matchRoute.ts';
 import { readRequestBody } from './readRequestBody.ts';
 import { sendJson } from './sendResponse.ts';
 
@@ -45,96 +45,60 @@ const ok = (body: unknown): { statusCode: number; body: unknown } => ({ statusCo
  * Each returns the resulting object as JSON; errors use Stripe's error format.
  */
 const controlRoutes: readonly ControlRoute[] = [
-  {
-    method: 'POST',
-    pattern: '/sandbox/checkout/sessions/:id/pay',
-    handle: ({ context, body, id }) => {
-      const presentmentCurrency = body.optionalString('presentmentCurrency');
-      const fxRate = body.optionalString('fxRate');
-      if ((presentmentCurrency === null) !== (fxRate === null)) {
-        throw StripeApiError.invalidRequest('presentmentCurrency and fxRate go together', { param: presentmentCurrency === null ? 'presentmentCurrency' : 'fxRate' });
-      }
-      const result = payCheckoutSession(context, {
-        sessionId: id,
-        outcome: body.requiredEnum('outcome', paymentOutcomes),
-        conversion:
-          presentmentCurrency === null || fxRate === null ? null : { presentmentCurrency: presentmentCurrency.slice(0, 8).toLowerCase(), fxRate: fxRate.slice(0, 40) },
-      });
-      if (result.outcome === 'declined') return { statusCode: result.error.statusCode, body: result.error.toResponseBody() };
-      return ok(result.session);
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/sandbox/checkout/sessions/:id/async',
-    handle: ({ context, body, id }) => ok(settleAsyncPayment(context, { sessionId: id, result: body.requiredEnum('result', asyncPaymentResults) })),
-  },
-  {
-    method: 'POST',
-    pattern: '/sandbox/checkout/sessions/:id/expire',
-    handle: ({ context, id }) => {
-      const stored = findCheckoutSession(context, id);
-      expireCheckoutSession(context, stored, automaticEventCause);
-      return ok(stored.session);
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/sandbox/payment_intents/:id/dispute',
-    handle: ({ context, body, id }) => ok(setDisputeStatus(context, { paymentIntentId: id, status: body.requiredEnum('status', disputeStatusChanges) })),
-  },
-  {
-    method: 'POST',
-    pattern: '/sandbox/events/:id/resend',
-    handle: ({ context, id }) => {
-      const event = findRecord(context.state.events, 'event', id);
-      context.deliveryQueue.enqueue({ eventId: event.id, eventType: event.type, orderingKey: `resend:${event.id}` });
-      return ok(event);
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/sandbox/faults',
-    handle: ({ faults, body }) => {
-      faults.add({
-        statusCode: body.requiredEnum('status', faultStatusCodes),
-        remainingCount: body.requiredInteger('count', { min: 1, max: faultCountMax }),
-        pathPrefix: body.optionalString('paths'),
-      });
-      return ok({ object: 'list', data: faults.list() });
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/sandbox/faults/clear',
-    handle: ({ faults }) => {
-      faults.clear();
-      return ok({ object: 'list', data: faults.list() });
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/sandbox/faults',
-    handle: ({ faults }) => ok({ object: 'list', data: faults.list() }),
-  },
-  {
-    method: 'GET',
-    pattern: '/sandbox/deliveries',
-    handle: ({ context, query }) => {
-      query.rejectUnknown(['ending_before', 'event', 'limit', 'starting_after', 'status']);
-      const eventId = query.optionalString('event');
-      const status = query.optionalEnum('status', ['pending', 'succeeded', 'failed'] as const);
-      return ok(
-        paginateList({
-          itemsNewestFirst: Object.values(context.state.deliveries).reverse(),
-          matches: (delivery) => (eventId === null || delivery.eventId === eventId) && (status === null || delivery.status === status),
-          params: query,
-          url: '/sandbox/deliveries',
-          resourceName: 'delivery',
-        }),
-      );
-    },
-  },
+  route('POST', '/sandbox/checkout/sessions/:id/pay', ({ context, body, id }) => {
+    const presentmentCurrency = body.optionalString('presentmentCurrency');
+    const fxRate = body.optionalString('fxRate');
+    if ((presentmentCurrency === null) !== (fxRate === null)) {
+      throw StripeApiError.invalidRequest('presentmentCurrency and fxRate go together', { param: presentmentCurrency === null ? 'presentmentCurrency' : 'fxRate' });
+    }
+    const result = payCheckoutSession(context, {
+      sessionId: id,
+      outcome: body.requiredEnum('outcome', paymentOutcomes),
+      conversion:
+        presentmentCurrency === null || fxRate === null ? null : { presentmentCurrency: presentmentCurrency.slice(0, 8).toLowerCase(), fxRate: fxRate.slice(0, 40) },
+    });
+    if (result.outcome === 'declined') return { statusCode: result.error.statusCode, body: result.error.toResponseBody() };
+    return ok(result.session);
+  }),
+  route('POST', '/sandbox/checkout/sessions/:id/async', ({ context, body, id }) => ok(settleAsyncPayment(context, { sessionId: id, result: body.requiredEnum('result', asyncPaymentResults) }))),
+  route('POST', '/sandbox/checkout/sessions/:id/expire', ({ context, id }) => {
+    const stored = findCheckoutSession(context, id);
+    expireCheckoutSession(context, stored, automaticEventCause);
+    return ok(stored.session);
+  }),
+  route('POST', '/sandbox/payment_intents/:id/dispute', ({ context, body, id }) => ok(setDisputeStatus(context, { paymentIntentId: id, status: body.requiredEnum('status', disputeStatusChanges) }))),
+  route('POST', '/sandbox/events/:id/resend', ({ context, id }) => {
+    const event = findRecord(context.state.events, 'event', id);
+    context.deliveryQueue.enqueue({ eventId: event.id, eventType: event.type, orderingKey: `resend:${event.id}` });
+    return ok(event);
+  }),
+  route('POST', '/sandbox/faults', ({ faults, body }) => {
+    faults.add({
+      statusCode: body.requiredEnum('status', faultStatusCodes),
+      remainingCount: body.requiredInteger('count', { min: 1, max: faultCountMax }),
+      pathPrefix: body.optionalString('paths'),
+    });
+    return ok({ object: 'list', data: faults.list() });
+  }),
+  route('POST', '/sandbox/faults/clear', ({ faults }) => {
+    faults.clear();
+    return ok({ object: 'list', data: faults.list() });
+  }),
+  route('GET', '/sandbox/faults', ({ faults }) => ok({ object: 'list', data: faults.list() })),
+  route('GET', '/sandbox/deliveries', ({ context, query }) => {
+    query.rejectUnknown(['ending_before', 'event', 'limit', 'starting_after', 'status']);
+    const eventId = query.optionalString('event');
+    const status = query.optionalEnum('status', ['pending', 'succeeded', 'failed'] as const);
+    return ok(
+      paginateList({
+        itemsNewestFirst: Object.values(context.state.deliveries).reverse(),
+        matches: (delivery) => (eventId === null || delivery.eventId === eventId) && (status === null || delivery.status === status),
+        params: query,
+        url: '/sandbox/deliveries',
+        resourceName: 'delivery',
+      }),
+    );
+  }),
 ];
 
 export async function handleControlRequest(

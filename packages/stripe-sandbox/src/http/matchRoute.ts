@@ -35,3 +35,8 @@ function safeDecode(segment: string): string {
     return '';
   }
 }
+
+/** One row of a route table: `route('GET', '/v1/charges/:id', handle)`. */
+export function route<Handle>(method: Route['method'], pattern: string, handle: Handle): Route & { handle: Handle } {
+  return { method, pattern, handle };
+}

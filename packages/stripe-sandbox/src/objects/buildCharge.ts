@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { PaymentFields } from './moneyObjectFields.ts';
 
 /** Stripe's test card 4242 4242 4242 4242, the card every sandbox payment uses. */
 const testCardDetails: Stripe.Charge.PaymentMethodDetails.Card = {
@@ -33,20 +34,15 @@ const testCardDetails: Stripe.Charge.PaymentMethodDetails.Card = {
  * fixtures3.json. Refunds and disputes later update `amount_refunded`, `refunded`, `refunds`
  * and `disputed` on the stored object.
  */
-export function buildCharge(fields: {
-  id: string;
-  created: number;
-  amountMinor: number;
-  currency: string;
-  customer: string | null;
-  description: string | null;
-  metadata: Record<string, string>;
-  paymentIntent: string;
-  paymentMethod: string;
-  balanceTransaction: string;
-  billingEmail: string | null;
-  receiptUrl: string | null;
-}): Stripe.Charge {
+export function buildCharge(
+  fields: PaymentFields & {
+    paymentIntent: string;
+    paymentMethod: string;
+    balanceTransaction: string;
+    billingEmail: string | null;
+    receiptUrl: string | null;
+  },
+): Stripe.Charge {
   return {
     id: fields.id,
     object: 'charge',

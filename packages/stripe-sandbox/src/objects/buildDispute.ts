@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { ChargeReversalFields } from './moneyObjectFields.ts';
 
 const secondsPerDay = 24 * 60 * 60;
 /** Card networks give the merchant about a week to answer; Stripe shows it as `due_by`. */
@@ -8,14 +9,7 @@ const evidenceDueAfterDays = 7;
  * A fraud chargeback on a card charge, shaped like `resources.dispute` of fixtures3.json,
  * in `needs_response`; closing it sets `won` or `lost` on the stored object.
  */
-export function buildDispute(fields: {
-  id: string;
-  created: number;
-  amountMinor: number;
-  currency: string;
-  charge: string;
-  paymentIntent: string | null;
-}): Stripe.Dispute {
+export function buildDispute(fields: ChargeReversalFields): Stripe.Dispute {
   return {
     id: fields.id,
     object: 'dispute',

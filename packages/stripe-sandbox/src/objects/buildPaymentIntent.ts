@@ -1,21 +1,12 @@
 import type Stripe from 'stripe';
+import type { PaymentFields } from './moneyObjectFields.ts';
 
 /**
  * A payment intent created by a checkout session at confirmation, shaped like
  * `resources.payment_intent` of fixtures3.json. It starts in `requires_payment_method`; the
  * payment operations move it through `processing` and `succeeded`.
  */
-export function buildPaymentIntent(fields: {
-  id: string;
-  clientSecret: string;
-  created: number;
-  amountMinor: number;
-  currency: string;
-  customer: string | null;
-  description: string | null;
-  metadata: Record<string, string>;
-  paymentMethodTypes: string[];
-}): Stripe.PaymentIntent {
+export function buildPaymentIntent(fields: PaymentFields & { clientSecret: string; paymentMethodTypes: string[] }): Stripe.PaymentIntent {
   return {
     id: fields.id,
     object: 'payment_intent',

@@ -1,19 +1,16 @@
 import type Stripe from 'stripe';
+import type { ChargeReversalFields } from './moneyObjectFields.ts';
 
 /** A succeeded card refund, shaped like `resources.refund` of fixtures3.json. */
-export function buildRefund(fields: {
-  id: string;
-  created: number;
-  amountMinor: number;
-  currency: string;
-  charge: string;
-  paymentIntent: string | null;
-  customer: string | null;
-  paymentMethod: string | null;
-  balanceTransaction: string;
-  metadata: Record<string, string>;
-  reason: Stripe.Refund.Reason | null;
-}): Stripe.Refund {
+export function buildRefund(
+  fields: ChargeReversalFields & {
+    customer: string | null;
+    paymentMethod: string | null;
+    balanceTransaction: string;
+    metadata: Record<string, string>;
+    reason: Stripe.Refund.Reason | null;
+  },
+): Stripe.Refund {
   return {
     id: fields.id,
     object: 'refund',

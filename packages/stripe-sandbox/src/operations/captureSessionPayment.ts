@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { createId } from '../createId.ts';
 import { buildCharge } from '../objects/buildCharge.ts';
-import { automaticEventCause, recordEvent } from '../recordEvent.ts';
+import { recordEvent } from '../recordEvent.ts';
 import { unixSeconds, type SandboxContext } from '../sandboxContext.ts';
 import type { StoredCheckoutSession } from '../sandboxState.ts';
 
@@ -39,7 +39,7 @@ export function captureSessionPayment(
   paymentIntent.last_payment_error = null;
   context.markChanged();
   const orderingKey = stored.session.id;
-  recordEvent(context, { input: { type: 'payment_intent.succeeded', object: paymentIntent }, orderingKey, cause: automaticEventCause });
-  recordEvent(context, { input: { type: 'charge.succeeded', object: charge }, orderingKey, cause: automaticEventCause });
+  recordEvent(context, { input: { type: 'payment_intent.succeeded', object: paymentIntent }, orderingKey });
+  recordEvent(context, { input: { type: 'charge.succeeded', object: charge }, orderingKey });
   return charge;
 }

@@ -4,8 +4,9 @@ import { formatAmountMinor } from '../currencyRules.ts';
 import { buildRefund } from '../objects/buildRefund.ts';
 import { recordEvent, type EventCause } from '../recordEvent.ts';
 import type { RequestParams } from '../requestParams.ts';
-import { unixSeconds, type SandboxContext } from '../sandboxContext.ts';
+import type { SandboxContext } from '../sandboxContext.ts';
 import { StripeApiError } from '../stripeApiError.ts';
+import { chargeReversalFields } from './chargeReversalFields.ts';
 import { findRecord } from './findRecord.ts';
 
 const knownParameterNames = [
@@ -43,12 +44,7 @@ export function createRefund(context: SandboxContext, params: RequestParams, cau
   }
   const paymentIntentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : null;
   const refund = buildRefund({
-    id: createId('re_3'),
-    created: unixSeconds(context.now()),
-    amountMinor,
-    currency: charge.currency,
-    charge: charge.id,
-    paymentIntent: paymentIntentId,
+    ...chargeReversalFields(context, { idPrefix: 're_3', charge, amountMinor, paymentIntent: paymentIntentId }),
     customer: typeof charge.customer === 'string' ? charge.customer : null,
     paymentMethod: charge.payment_method,
     balanceTransaction: createId('txn_3'),

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { createId } from '../createId.ts';
-import { automaticEventCause, recordEvent } from '../recordEvent.ts';
+import { recordEvent } from '../recordEvent.ts';
 import type { SandboxContext } from '../sandboxContext.ts';
 import type { StoredCheckoutSession } from '../sandboxState.ts';
 import { StripeApiError } from '../stripeApiError.ts';
@@ -62,11 +62,7 @@ export function payCheckoutSession(
       paymentIntent.status = 'processing';
       paymentIntent.last_payment_error = null;
       context.markChanged();
-      recordEvent(context, {
-        input: { type: 'payment_intent.processing', object: paymentIntent },
-        orderingKey: session.id,
-        cause: automaticEventCause,
-      });
+      recordEvent(context, { input: { type: 'payment_intent.processing', object: paymentIntent }, orderingKey: session.id });
       completeSession(context, stored, 'unpaid');
       return { outcome: 'completed', session };
     }
@@ -84,11 +80,7 @@ function declinePayment(context: SandboxContext, stored: StoredCheckoutSession, 
     type: 'card_error',
   };
   context.markChanged();
-  recordEvent(context, {
-    input: { type: 'payment_intent.payment_failed', object: paymentIntent },
-    orderingKey: stored.session.id,
-    cause: automaticEventCause,
-  });
+  recordEvent(context, { input: { type: 'payment_intent.payment_failed', object: paymentIntent }, orderingKey: stored.session.id });
   return new StripeApiError({
     statusCode: 402,
     type: 'card_error',
@@ -115,11 +107,7 @@ function completeSession(context: SandboxContext, stored: StoredCheckoutSession,
     tax_ids: [],
   };
   context.markChanged();
-  recordEvent(context, {
-    input: { type: 'checkout.session.completed', object: session },
-    orderingKey: session.id,
-    cause: automaticEventCause,
-  });
+  recordEvent(context, { input: { type: 'checkout.session.completed', object: session }, orderingKey: session.id });
 }
 
 /** The email the customer typed on the page: the prefilled one, else the customer's, else a test one. */

@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
-import { createId } from '../createId.ts';
 import { buildDispute } from '../objects/buildDispute.ts';
-import { automaticEventCause, recordEvent } from '../recordEvent.ts';
-import { unixSeconds, type SandboxContext } from '../sandboxContext.ts';
+import { recordEvent } from '../recordEvent.ts';
+import type { SandboxContext } from '../sandboxContext.ts';
 import { StripeApiError } from '../stripeApiError.ts';
+import { chargeReversalFields } from './chargeReversalFields.ts';
 import { findRecord } from './findRecord.ts';
 
 /** Every status of Stripe's `Dispute.Status` (stripe-node's types). */
@@ -61,11 +61,7 @@ export function setDisputeStatus(
 function moveDispute(context: SandboxContext, paymentIntent: Stripe.PaymentIntent, dispute: Stripe.Dispute, status: DisputeStatusChange): void {
   dispute.status = status;
   context.markChanged();
-  recordEvent(context, {
-    input: { type: closedStatuses.has(status) ? 'charge.dispute.closed' : 'charge.dispute.updated', object: dispute },
-    orderingKey: paymentIntent.id,
-    cause: automaticEventCause,
-  });
+  recordEvent(context, { input: { type: closedStatuses.has(status) ? 'charge.dispute.closed' : 'charge.dispute.updated', object: dispute }, orderingKey: paymentIntent.id });
 }
 
 function succeededCharge(context: SandboxContext, paymentIntent: Stripe.PaymentIntent): Stripe.Charge {
@@ -89,22 +85,11 @@ function openDispute(
   if (amountMinor <= 0) {
     throw StripeApiError.invalidRequest(`Charge ${charge.id} is fully refunded and cannot be disputed.`, { code: 'charge_already_refunded' });
   }
-  const dispute = buildDispute({
-    id: createId('dp_1'),
-    created: unixSeconds(context.now()),
-    amountMinor,
-    currency: charge.currency,
-    charge: charge.id,
-    paymentIntent: paymentIntent.id,
-  });
+  const dispute = buildDispute(chargeReversalFields(context, { idPrefix: 'dp_1', charge, amountMinor, paymentIntent: paymentIntent.id }));
   dispute.status = status;
   context.state.disputes[dispute.id] = dispute;
   charge.disputed = true;
   context.markChanged();
-  recordEvent(context, {
-    input: { type: 'charge.dispute.created', object: dispute },
-    orderingKey: paymentIntent.id,
-    cause: automaticEventCause,
-  });
+  recordEvent(context, { input: { type: 'charge.dispute.created', object: dispute }, orderingKey: paymentIntent.id });
   return dispute;
 }
