@@ -1,12 +1,11 @@
 import express, { Router } from 'express';
 import type { DevSigningKey } from '../auth/loadDevSigningKey.ts';
 import { signDevToken } from '../auth/signDevToken.ts';
-import { userIdPattern } from '../auth/viewerFromClaims.ts';
+import { emailPattern, userIdPattern } from '../auth/viewerFromClaims.ts';
 import { sendJsonError } from './sendJsonError.ts';
 import { errorCodes, isTopupError } from '../errors.ts';
 import type { RateLimiter } from '../rateLimits/createRateLimiter.ts';
 
-const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 
 /**
  * `POST /api/dev/token` `{"userId": "user_...", "email"?: "...", "role"?: "user" | "admin"}` ->

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
 import { checkoutSession, eventPayload, postStripeWebhook, stripeEvent } from '../support/stripeEvents.ts';
+import { createClerkInstance, type ClerkInstance } from '../auth/support/clerkTokens.ts';
 
 /**
  * The second round's hostile probes (bad input where users really run Topup), as a catalogue: each
@@ -147,5 +148,32 @@ describe('production probes: bad input never becomes a 5xx and changes nothing',
     }
     expect(answer.text).not.toMatch(/invalid byte sequence|violates|syntax error at|out of range for type|SQLSTATE/);
     expect(await state()).toBe(before);
+  });
+});
+
+describe('production probes: token claims Topup cannot store', () => {
+  let server: TestTopup;
+  let clerk: ClerkInstance;
+
+  beforeAll(async () => {
+    clerk = await createClerkInstance();
+    server = await startTestTopup({ environment: { CLERK_JWT_KEY: clerk.publicKeyPem } });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it.each([
+    ['a NUL in the email claim', `ada\u0000@example.com`],
+    ['a 1,000-character email claim (over the 320 an address may have)', `${'a'.repeat(1_000)}@example.com`],
+    ['an email claim that is not an address', 'not an email'],
+  ])('%s: the token still signs in, and the email is not stored', async (_name, email) => {
+    // Proves a verified Clerk token whose email claim cannot be stored answers normally (no 5xx, no INTERNAL_SERVER_ERROR) and stores no email.
+    const token = await clerk.sessionToken({ userId: 'user_ClaimProbe1', claims: { email } });
+    const result = await server.graphql<{ me: { id: string; email: string | null } }>('{ me { id email } }', { token });
+    expect(result.status).toBe(200);
+    expect(result.text).not.toContain('INTERNAL_SERVER_ERROR');
+    expect(result.body.data?.me).toEqual({ id: 'user_ClaimProbe1', email: null });
   });
 });
