@@ -78,7 +78,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
   if (retryDelaysMilliseconds.length > retryCountMax || retryDelaysMilliseconds.some((delay) => !(delay >= 0))) {
     throw new Error(`startStripeSandbox: retryDelaysMilliseconds must be at most ${retryCountMax} non-negative delays`);
   }
-  await mkdir(options.dataDirectory, { recursive: true });
+  await mkdir(options.dataDirectory, { recursive: true, mode: 0o700 });
   const stateFile = new StateFile({ path: join(options.dataDirectory, 'stripe-sandbox.json'), log });
   const state: SandboxState =
     (await stateFile.load()) ??

@@ -101,7 +101,8 @@ export class StateFile {
 
   private async writeAtomically(text: string): Promise<void> {
     const temporaryPath = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temporaryPath, text, 'utf8');
+    // The state holds the webhook signing secret and the API key: readable by this account only.
+    await writeFile(temporaryPath, text, { encoding: 'utf8', mode: 0o600 });
     await rename(temporaryPath, this.path);
   }
 }
