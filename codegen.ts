@@ -36,6 +36,9 @@ const config: CodegenConfig = {
         mappers: {
           User: '../../ledger/ledgerTypes.ts#UserRow',
           LedgerEntry: '../../ledger/ledgerTypes.ts#LedgerEntryRow',
+          CreditLot: '../../ledger/ledgerTypes.ts#CreditLotRow',
+          CreditHold: '../../ledger/ledgerTypes.ts#CreditHoldRow',
+          SpendResult: '../../ledger/ledgerTypes.ts#SpendResultRow',
           Purchase: '../../billing/purchaseTypes.ts#PurchaseRow',
         },
       },

@@ -1,6 +1,6 @@
-import autocannon from 'autocannon';
 import { startCpuMeter, type CpuSnapshot } from './support/cpuAccounting.ts';
 import { devToken } from './support/graphqlClient.ts';
+import { postLoad } from './support/postLoad.ts';
 
 export interface MeLoadResult {
   seconds: number;
@@ -30,30 +30,15 @@ export async function runMeLoad(options: { url: string; tokens: string[]; connec
   const meter = startCpuMeter({ serverPid: options.serverPid });
   let next = 0;
   const headersByToken = options.tokens.map((token) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` }));
-  const result = await autocannon({
+  const { result, ...summary } = await postLoad({
     url: options.url,
+    path: '/graphql',
     connections: options.connections,
-    duration: options.seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/graphql',
-        setupRequest: (request) => {
-          next += 1;
-          return { ...request, method: 'POST', path: '/graphql', headers: headersByToken[next % headersByToken.length]!, body: meQueryBody };
-        },
-      },
-    ],
+    seconds: options.seconds,
+    nextRequest: () => {
+      next += 1;
+      return { headers: headersByToken[next % headersByToken.length]!, body: meQueryBody };
+    },
   });
-  return {
-    seconds: result.duration,
-    requestsPerSecond: result['2xx'] / result.duration,
-    latencyP50Milliseconds: result.latency.p50,
-    latencyP99Milliseconds: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    requests: result['2xx'],
-    cpuSeconds: meter.stop(),
-  };
+  return { seconds: result.duration, requestsPerSecond: result['2xx'] / result.duration, ...summary, requests: result['2xx'], cpuSeconds: meter.stop() };
 }

@@ -84,6 +84,11 @@ export interface Config {
   bodySizeMaxBytes: number;
   /** How often the server reconciles with Stripe (fulfils what webhooks missed); 0 turns it off. */
   reconcileIntervalSeconds: number;
+  /**
+   * How often every instance sweeps expired lots into EXPIRY entries and marks expired holds (they
+   * stop counting at their instant regardless; the sweep only writes it down). 0 turns it off.
+   */
+  expirySweepSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +173,7 @@ export function loadConfig(environment: Environment = process.env): Config {
       min: 0,
       max: 86_400,
     }),
+    expirySweepSeconds: parseInteger(read('EXPIRY_SWEEP_SECONDS') ?? '60', 'EXPIRY_SWEEP_SECONDS', { min: 0, max: 3600 }),
   };
   const clerkConfigured = config.clerk.jwtKey !== null || config.clerk.secretKey !== null;
   // Live money never meets development sign-in (which signs anyone in as anyone), in any mode.

@@ -11,6 +11,8 @@ export const errorCodes = {
   notFound: 'NOT_FOUND',
   insufficientCredits: 'INSUFFICIENT_CREDITS',
   idempotencyConflict: 'IDEMPOTENCY_CONFLICT',
+  /** A capture or release of a hold that is captured, released or expired (`status` in the details). */
+  holdNotActive: 'HOLD_NOT_ACTIVE',
   stripeUnavailable: 'STRIPE_UNAVAILABLE',
   /** Too many requests of a kind (rate limits) or Stripe calls in one request; `retryAfterSeconds` says when to try again. */
   rateLimited: 'RATE_LIMITED',

@@ -9,8 +9,16 @@
  */
 
 /** `credit_ledger.kind`: what moved the credits. */
-export const ledgerKinds = ['purchase', 'refund', 'dispute', 'dispute_won', 'adjustment', 'spend'] as const;
+export const ledgerKinds = ['purchase', 'refund', 'dispute', 'dispute_won', 'adjustment', 'spend', 'promotion', 'expiry'] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
+
+/** `credit_lots.kind`: what a lot was granted as (positive adjustments make `promotion` lots that never expire). */
+export const lotKinds = ['purchase', 'promotion'] as const;
+export type LotKind = (typeof lotKinds)[number];
+
+/** `credit_holds.status`: the lifecycle of one reservation of credits. */
+export const holdStatuses = ['active', 'captured', 'released', 'expired'] as const;
+export type HoldStatus = (typeof holdStatuses)[number];
 
 /** `credit_purchases.status`: the lifecycle of one checkout session for credits. */
 export const purchaseStatuses = ['open', 'paid', 'pending', 'failed', 'expired', 'refunded', 'partially_refunded', 'disputed'] as const;
@@ -34,6 +42,8 @@ export type Role = (typeof roles)[number];
  */
 export const graphQLEnumWords = {
   LedgerKind: ledgerKinds,
+  LotKind: lotKinds,
+  HoldStatus: holdStatuses,
   TopUpStatus: purchaseStatuses,
   UserSort: userSorts,
   StatsInterval: statsIntervals,
@@ -58,6 +68,8 @@ export function graphQLEnumValues<Word extends string>(words: readonly Word[]): 
 export function allGraphQLEnumValues(): { [Enum in keyof typeof graphQLEnumWords]: GraphQLEnumValues<(typeof graphQLEnumWords)[Enum][number]> } {
   return {
     LedgerKind: graphQLEnumValues(ledgerKinds),
+    LotKind: graphQLEnumValues(lotKinds),
+    HoldStatus: graphQLEnumValues(holdStatuses),
     TopUpStatus: graphQLEnumValues(purchaseStatuses),
     UserSort: graphQLEnumValues(userSorts),
     StatsInterval: graphQLEnumValues(statsIntervals),

@@ -1,6 +1,6 @@
-import autocannon, { type AutocannonRequest } from 'autocannon';
 import type { SignedDelivery } from './checkoutEvents.ts';
 import type { CpuSnapshot } from './cpuAccounting.ts';
+import { postLoad } from './postLoad.ts';
 
 export interface WebhookLoadResult {
   deliveries: number;
@@ -34,44 +34,22 @@ export async function postWebhooks(options: {
   const acknowledged = new Array<boolean>(options.purchaseCount).fill(false);
   let cursor = 0;
   const started = performance.now();
-  const result = await autocannon({
+  const { result, ...summary } = await postLoad({
     url: options.url,
+    path: '/api/stripe/webhooks',
     connections: options.connections,
-    duration: options.seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/stripe/webhooks',
-        setupRequest: (request: AutocannonRequest, context: Record<string, unknown>) => {
-          // Past the end (the plan was too short for the time): repeat deliveries, as duplicates.
-          const index = cursor % deliveries.length;
-          cursor += 1;
-          const delivery = deliveries[index]!;
-          context.purchaseIndex = delivery.purchaseIndex;
-          return {
-            ...request,
-            method: 'POST',
-            path: '/api/stripe/webhooks',
-            headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': delivery.signature },
-            body: delivery.body,
-          };
-        },
-        onResponse: (status: number, _body: string, context: Record<string, unknown>) => {
-          if (status >= 200 && status < 300) acknowledged[context.purchaseIndex as number] = true;
-        },
-      } as never,
-    ],
+    seconds: options.seconds,
+    nextRequest: (context) => {
+      // Past the end (the plan was too short for the time): repeat deliveries, as duplicates.
+      const delivery = deliveries[cursor % deliveries.length]!;
+      cursor += 1;
+      context.purchaseIndex = delivery.purchaseIndex;
+      return { headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': delivery.signature }, body: delivery.body };
+    },
+    onResponse: (status, context) => {
+      if (status >= 200 && status < 300) acknowledged[context.purchaseIndex as number] = true;
+    },
   });
   const seconds = (performance.now() - started) / 1000;
-  return {
-    deliveries: result.requests.total,
-    seconds,
-    eventsPerSecond: result['2xx'] / seconds,
-    latencyP50Milliseconds: result.latency.p50,
-    latencyP99Milliseconds: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    acknowledged,
-  };
+  return { deliveries: result.requests.total, seconds, eventsPerSecond: result['2xx'] / seconds, ...summary, acknowledged };
 }

@@ -1,3 +1,4 @@
+import { scheduleExpirySweep } from '../ledger/scheduleExpirySweep.ts';
 import net from 'node:net';
 import type { Config } from '../config.ts';
 import type { Storage } from '../db/storage.ts';
@@ -99,6 +100,9 @@ export async function startTopup(options: {
     closers.push(() => http.close());
     if (config.reconcileIntervalSeconds > 0) {
       closers.push(scheduleReconcile({ billing, log, intervalSeconds: config.reconcileIntervalSeconds }));
+    }
+    if (config.expirySweepSeconds > 0) {
+      closers.push(scheduleExpirySweep({ ledger, log, intervalSeconds: config.expirySweepSeconds }));
     }
     const url = `http://127.0.0.1:${http.port}`;
     log.log('info', 'topup listening', { url, database: storage.kind, publicUrl: config.publicUrl, stripe: stripeSandbox ? 'sandbox' : 'stripe' });

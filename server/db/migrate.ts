@@ -40,8 +40,10 @@ export const privilegesFile = path.join(here, 'privileges.sql');
 export const functionFileOrder = [
   'time',
   'pagination',
+  'lots',
   'users',
   'ledger',
+  'holds',
   'money',
   'purchases',
   'refunds',

@@ -10,6 +10,7 @@ export const sqlStates = {
   notFound: 'TU404',
   insufficientCredits: 'TU402',
   idempotencyConflict: 'TU409',
+  holdNotActive: 'TU410',
 } as const;
 
 const codeBySqlState: Record<string, ErrorCode> = {
@@ -17,6 +18,7 @@ const codeBySqlState: Record<string, ErrorCode> = {
   [sqlStates.notFound]: errorCodes.notFound,
   [sqlStates.insufficientCredits]: errorCodes.insufficientCredits,
   [sqlStates.idempotencyConflict]: errorCodes.idempotencyConflict,
+  [sqlStates.holdNotActive]: errorCodes.holdNotActive,
   // A parameter PostgreSQL could not convert (a fraction for a bigint, a malformed timestamp, a
   // number out of range): the caller's input was bad, whatever layer let it through.
   '22P02': errorCodes.badUserInput,
@@ -32,6 +34,11 @@ const codeBySqlState: Record<string, ErrorCode> = {
 
 /** The SQLSTATEs above that PostgreSQL raises itself: its message names types and values, so it is not shown. */
 const postgresOwnStates = new Set(['22P02', '22003', '22007', '22008', '22021', '22P05', '22001']);
+
+/** The code of a known SQLSTATE (a batch item's failure), or BAD_USER_INPUT for a data error without one of its own. */
+export function sqlStateErrorCode(sqlState: string): ErrorCode {
+  return codeBySqlState[sqlState] ?? errorCodes.badUserInput;
+}
 
 /** The parts of a database error that every adapter can provide. */
 export interface SqlErrorFields {

@@ -9,6 +9,10 @@ import { listLedgerEntries, type LedgerFilter } from './listLedgerEntries.ts';
 import { listUsers, type UserSort } from './listUsers.ts';
 import { spendCredits } from './spendCredits.ts';
 import { verifyLedger, type LedgerVerification } from './verifyLedger.ts';
+import { grantPromotionalCredits, listLots, sweepExpiredCredits, type ExpirySweep } from './creditLots.ts';
+import { captureCredits, listHolds, releaseCredits, reserveCredits } from './creditHolds.ts';
+import { spendCreditsBatch } from './spendCreditsBatch.ts';
+import type { CreditHoldRow, CreditLotRow, SpendResultRow } from './ledgerTypes.ts';
 
 /**
  * The ledger as the transports see it: users, balances and credit movements, with the storage bound
@@ -31,6 +35,15 @@ export interface Ledger {
   grant(options: Parameters<typeof grantCredits>[1]): Promise<LedgerEntryRow>;
   adjust(options: Parameters<typeof adjustCredits>[1]): Promise<LedgerEntryRow>;
   spend(options: Parameters<typeof spendCredits>[1]): Promise<LedgerEntryRow>;
+  grantPromotional(options: Parameters<typeof grantPromotionalCredits>[1]): Promise<LedgerEntryRow>;
+  spendBatch(options: Parameters<typeof spendCreditsBatch>[1]): Promise<SpendResultRow[]>;
+  lots(options: Parameters<typeof listLots>[1]): Promise<CreditLotRow[]>;
+  reserve(options: Parameters<typeof reserveCredits>[1]): Promise<CreditHoldRow>;
+  capture(options: Parameters<typeof captureCredits>[1]): Promise<CreditHoldRow>;
+  release(options: Parameters<typeof releaseCredits>[1]): Promise<CreditHoldRow>;
+  holds(options: Parameters<typeof listHolds>[1]): Promise<CreditHoldRow[]>;
+  /** One sweep of expired lots and holds (the job every instance runs, `scheduleExpirySweep`). */
+  sweepExpired(options: { limit: number }): Promise<ExpirySweep>;
   stats(options: { from: string; to: string; interval: 'day' | 'week' }): Promise<CreditStatsRow[]>;
   verify(): Promise<LedgerVerification>;
 }
@@ -56,6 +69,14 @@ export function createLedger(storage: Storage): Ledger {
     grant: (options) => grantCredits(storage, options),
     adjust: (options) => adjustCredits(storage, options),
     spend: (options) => spendCredits(storage, options),
+    grantPromotional: (options) => grantPromotionalCredits(storage, options),
+    spendBatch: (options) => spendCreditsBatch(storage, options),
+    lots: (options) => listLots(storage, options),
+    reserve: (options) => reserveCredits(storage, options),
+    capture: (options) => captureCredits(storage, options),
+    release: (options) => releaseCredits(storage, options),
+    holds: (options) => listHolds(storage, options),
+    sweepExpired: (options) => sweepExpiredCredits(storage, options),
     stats: (options) => creditStats(storage, options),
     verify: () => verifyLedger(storage),
   };

@@ -4,7 +4,7 @@
  * values outside JavaScript's safe integer range, so a number never loses precision here.
  */
 
-import type { LedgerKind } from '../vocabulary.ts';
+import type { HoldStatus, LedgerKind, LotKind } from '../vocabulary.ts';
 
 // The kinds are words of the one vocabulary (`server/vocabulary.ts`); re-exported for the ledger's code.
 export { ledgerKinds } from '../vocabulary.ts';
@@ -29,11 +29,45 @@ export interface LedgerEntryRow {
   createdAt: string;
 }
 
+/** One row of `credit_lots`: a grant and what is left of it (`remaining` is 0 once expired). */
+export interface CreditLotRow {
+  id: string;
+  userId: string;
+  kind: LotKind;
+  credits: number;
+  remaining: number;
+  expiresAt: string | null;
+  createdAt: string;
+  purchaseSessionId: string | null;
+}
+
+/** One row of `credit_holds`, its status as of the read (an active hold past its expiry is `expired`). */
+export interface CreditHoldRow {
+  id: string;
+  userId: string;
+  amount: number;
+  status: HoldStatus;
+  reason: string | null;
+  expiresAt: string;
+  capturedCredits: number | null;
+  createdAt: string;
+}
+
+/** One item of a batch spend: the entry, or the error it would have had alone. */
+export interface SpendResultRow {
+  idempotencyKey: string;
+  entry: LedgerEntryRow | null;
+  error: { code: string; message: string } | null;
+}
+
 /** One row of `users`. */
 export interface UserRow {
   id: string;
   email: string | null;
+  /** The balance as of the read: credits past their expiry never count, swept or not. */
   credits: number;
+  /** Credits reserved by active, unexpired holds. */
+  heldCredits: number;
   lastCreditUpdate: string | null;
   stripeCustomerId: string | null;
   createdAt: string;

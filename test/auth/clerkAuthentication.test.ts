@@ -78,11 +78,7 @@ describe('Clerk session tokens', () => {
 
   it('turns dev auth off: no token endpoint, and a dev-shaped token is refused', async () => {
     // Proves that configuring Clerk closes the dev sign-in: POST /api/dev/token is 404 and an ES256 "topup-dev" token does not verify.
-    const response = await fetch(`${server.url}/api/dev/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'user_Dev1', role: 'admin' }),
-    });
+    const response = await server.requestDevToken({ userId: 'user_Dev1', role: 'admin' });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
       error: { code: 'NOT_FOUND', message: 'Dev auth is off: Clerk is configured or NODE_ENV is production' },

@@ -20,6 +20,16 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
     await server?.close();
   });
 
+  /** Runs `run` while the sandbox's webhooks go to a port nobody listens on (lost), then points them back at the server. */
+  async function withWebhooksLost(run: () => Promise<void>): Promise<void> {
+    server.topup.stripeSandbox!.setWebhookUrl('http://127.0.0.1:9/unreachable');
+    try {
+      await run();
+    } finally {
+      server.topup.stripeSandbox!.setWebhookUrl(`${server.topup.config.publicUrl}/api/stripe/webhooks`);
+    }
+  }
+
   async function buy(token: string, credits: number): Promise<Session> {
     const result = await server.graphql<{ createCreditTopUpSession: Session }>(createSession, { token: token, variables: { credits } });
     expect(result.body.errors).toBeUndefined();
@@ -149,14 +159,11 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
     // Proves topUp retrieves and fulfils a paid session whose webhook is lost; another user gets FORBIDDEN; bad ids are refused.
     const token = await server.devToken({ userId: 'user_nowebhook' });
     const session = await buy(token, 71);
-    server.topup.stripeSandbox!.setWebhookUrl('http://127.0.0.1:9/unreachable');
-    try {
+    await withWebhooksLost(async () => {
       await server.sandbox(`/sandbox/checkout/sessions/${session.sessionId}/pay`, { outcome: 'paid' });
       const state = await server.graphql<{ topUp: { status: string; creditsGranted: number; balance: number } }>(topUpQuery, { token: token, variables: { id: session.sessionId } });
       expect(state.body.data!.topUp).toMatchObject({ status: 'PAID', creditsGranted: 71, balance: 71 });
-    } finally {
-      server.topup.stripeSandbox!.setWebhookUrl(`${server.topup.config.publicUrl}/api/stripe/webhooks`);
-    }
+    });
     const intruder = await server.devToken({ userId: 'user_intruder' });
     const probe = await server.graphql(topUpQuery, { token: intruder, variables: { id: session.sessionId } });
     expect(probe.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -206,16 +213,13 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
     // Proves recovery: webhooks black-holed, session paid, reconcile grants; two more concurrent runs change nothing.
     const token = await server.devToken({ userId: 'user_reconciled' });
     const session = await buy(token, 500);
-    server.topup.stripeSandbox!.setWebhookUrl('http://127.0.0.1:9/unreachable');
-    try {
+    await withWebhooksLost(async () => {
       await server.sandbox(`/sandbox/checkout/sessions/${session.sessionId}/pay`, { outcome: 'paid' });
       const report = await server.topup.billing.reconcile({ lookbackSeconds: 3600 });
       expect(report.failures).toBe(0);
       const again = await Promise.all([server.topup.billing.reconcile({ lookbackSeconds: 3600 }), server.topup.billing.reconcile({ lookbackSeconds: 3600 })]);
       expect(again.every((run) => run.failures === 0)).toBe(true);
-    } finally {
-      server.topup.stripeSandbox!.setWebhookUrl(`${server.topup.config.publicUrl}/api/stripe/webhooks`);
-    }
+    });
     const rows = await server.database!.query<{ count: string | number }>(
       "select count(*) as count from credit_ledger where purchase_session_id = $1 and kind = 'purchase'", [session.sessionId],
     );

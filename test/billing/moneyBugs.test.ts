@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTopup, testAdminUserId, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
+import { paidPurchase } from '../support/paidPurchase.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
 
 /**
@@ -19,20 +20,6 @@ describe.each(storageKindsUnderTest())('money bugs of the security review on %s'
   afterAll(async () => {
     await server?.close();
   });
-
-  async function paidPurchase(userId: string, credits: number): Promise<{ sessionId: string; paymentIntentId: string }> {
-    const token = await server.devToken({ userId });
-    const created = await server.graphql<{ createCreditTopUpSession: { sessionId: string } }>(
-      'mutation ($credits: SafeInt!) { createCreditTopUpSession(input: { credits: $credits }) { sessionId } }',
-      { token, variables: { credits } },
-    );
-    expect(created.body.errors).toBeUndefined();
-    const sessionId = created.body.data!.createCreditTopUpSession.sessionId;
-    await server.sandbox(`/sandbox/checkout/sessions/${sessionId}/pay`, { outcome: 'paid' });
-    await server.webhooksDelivered();
-    const session = await server.topup.stripe.checkout.sessions.retrieve(sessionId);
-    return { sessionId, paymentIntentId: String(session.payment_intent) };
-  }
 
   async function spend(userId: string, amount: number, idempotencyKey: string, token = testServiceKey) {
     return server.graphql<{ spendCredits: { id: string; balanceAfter: number } }>(
@@ -111,7 +98,7 @@ describe.each(storageKindsUnderTest())('money bugs of the security review on %s'
   it('writes each refund line with its own amount in the currency\'s decimals', async () => {
     // Proves the refund line shows this refund (the change since the last refund line), not the cumulative total, and as 0.40 USD, not 40 USD.
     const userId = 'user_refundlines';
-    const { sessionId } = await paidPurchase(userId, 250);
+    const { sessionId } = await paidPurchase(server, userId, 250);
     await refund(sessionId, 40);
     await refund(sessionId, 110);
     expect((await purchaseEntries(sessionId)).map((entry) => entry.reason)).toEqual([
@@ -138,7 +125,7 @@ describe.each(storageKindsUnderTest())('money bugs of the security review on %s'
   it.each(clawedBackByStatus)('dispute %s through the sandbox: clawed back %s', async (status, clawedBack) => {
     // Proves every dispute status, as the sandbox announces it, leaves the credits taken back (open, lost, appealed) or given back (won, warning_closed, prevented).
     const userId = `user_dispute${status.replaceAll('_', '')}`;
-    const { sessionId, paymentIntentId } = await paidPurchase(userId, 70);
+    const { sessionId, paymentIntentId } = await paidPurchase(server, userId, 70);
     await server.sandbox(`/sandbox/payment_intents/${paymentIntentId}/dispute`, { status });
     await server.webhooksDelivered();
     expect(await balanceOf(userId)).toBe(clawedBack ? 0 : 70);
@@ -155,7 +142,7 @@ describe.each(storageKindsUnderTest())('money bugs of the security review on %s'
     // Proves order independence for the new closing statuses: the open event replayed after the close changes nothing.
     for (const status of ['warning_closed', 'prevented']) {
       const userId = `user_latecreated${status.replaceAll('_', '')}`;
-      const { paymentIntentId } = await paidPurchase(userId, 60);
+      const { paymentIntentId } = await paidPurchase(server, userId, 60);
       await server.sandbox(`/sandbox/payment_intents/${paymentIntentId}/dispute`, { status });
       await server.webhooksDelivered();
       const states = await server.database!.query<{ dispute_id: string }>('select dispute_id from stripe_payment_states where payment_intent_id = $1', [paymentIntentId]);

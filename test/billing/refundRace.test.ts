@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refundTopUp } from '../../server/billing/refundTopUp.ts';
 import { isTopupError } from '../../server/errors.ts';
 import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
+import { paidPurchase } from '../support/paidPurchase.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
 
 /**
@@ -19,24 +20,10 @@ describe.each(storageKindsUnderTest())('concurrent refunds of one purchase on %s
     await server?.close();
   });
 
-  async function paidPurchase(userId: string, credits: number): Promise<{ sessionId: string; paymentIntentId: string }> {
-    const token = await server.devToken({ userId });
-    const created = await server.graphql<{ createCreditTopUpSession: { sessionId: string } }>(
-      'mutation ($credits: SafeInt!) { createCreditTopUpSession(input: { credits: $credits }) { sessionId } }',
-      { token, variables: { credits } },
-    );
-    expect(created.body.errors).toBeUndefined();
-    const sessionId = created.body.data!.createCreditTopUpSession.sessionId;
-    await server.sandbox(`/sandbox/checkout/sessions/${sessionId}/pay`, { outcome: 'paid' });
-    await server.webhooksDelivered();
-    const session = await server.topup.stripe.checkout.sessions.retrieve(sessionId);
-    return { sessionId, paymentIntentId: String(session.payment_intent) };
-  }
-
   it('refunds at most the unspent credits when 20 refunds of different amounts race', async () => {
     // Proves the race is gone: 500 credits bought for 500 cents, 300 spent; 20 concurrent refunds of 100..195 credits: Stripe refunds at most 200 cents.
     const userId = 'user_refundrace';
-    const { sessionId, paymentIntentId } = await paidPurchase(userId, 500);
+    const { sessionId, paymentIntentId } = await paidPurchase(server, userId, 500);
     const spent = await server.graphql(
       'mutation { spendCredits(input: { userId: "user_refundrace", amount: 300, reason: "usage", idempotencyKey: "race-spend" }) { balanceAfter } }',
       { token: testServiceKey },
@@ -69,7 +56,7 @@ describe.each(storageKindsUnderTest())('concurrent refunds of one purchase on %s
   it("makes one refund of a double-click, and a new one after Stripe's event", async () => {
     // Proves the Stripe key is derived from the reservation: two identical calls at once give one refund id; the next refund after the event gets its own.
     const userId = 'user_doubleclick';
-    const { sessionId, paymentIntentId } = await paidPurchase(userId, 100);
+    const { sessionId, paymentIntentId } = await paidPurchase(server, userId, 100);
     const [first, second] = await Promise.all([
       refundTopUp({ storage: server.storage, stripe: server.topup.stripe, sessionId, credits: 30, actor: 'user_admin' }),
       refundTopUp({ storage: server.storage, stripe: server.topup.stripe, sessionId, credits: 30, actor: 'user_adminother' }),

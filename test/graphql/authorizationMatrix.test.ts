@@ -92,6 +92,16 @@ const operations: Operation[] = [
     }),
   },
   {
+    name: 'me.lots and holds',
+    query: '{ me { credits heldCredits availableCredits lots(includeSpent: true) { remaining } holds { userId } } }',
+    expected: users(async (data, { callerId, balanceOf }) => {
+      expect(data.me.credits).toBe(await balanceOf(callerId));
+      expect(sum(data.me.lots.map((lot: { remaining: number }) => lot.remaining))).toBe(Math.max(0, data.me.credits));
+      expect(data.me.availableCredits).toBe(Math.max(0, data.me.credits - data.me.heldCredits));
+      expect(data.me.holds.every((hold: { userId: string }) => hold.userId === callerId)).toBe(true);
+    }),
+  },
+  {
     name: 'users',
     query: '{ users(first: 100, sort: CREDITS_DESC) { edges { node { id credits } } pageInfo { hasNextPage } } }',
     expected: admins(async (data, { balanceOf }) => {
@@ -172,6 +182,40 @@ const operations: Operation[] = [
     query: 'mutation ($input: SpendCreditsInput!) { spendCredits(input: $input) { userId delta actor } }',
     variables: ({ caller }) => ({ input: { userId: userA, amount: 1, reason: 'matrix', idempotencyKey: `matrix-spend-${caller}` } }),
     expected: adminsAndService((data, { callerId }) => expect(data).toEqual({ spendCredits: { userId: userA, delta: -1, actor: callerId } })),
+  },
+  {
+    name: 'spendCreditsBatch',
+    query: 'mutation ($input: SpendCreditsBatchInput!) { spendCreditsBatch(input: $input) { idempotencyKey entry { userId delta actor } error { code } } }',
+    variables: ({ caller }) => ({ input: { items: [{ userId: userA, amount: 1, idempotencyKey: `matrix-batch-${caller}` }] } }),
+    expected: adminsAndService((data, { caller, callerId }) =>
+      expect(data.spendCreditsBatch).toEqual([{ idempotencyKey: `matrix-batch-${caller}`, entry: { userId: userA, delta: -1, actor: callerId }, error: null }]),
+    ),
+  },
+  {
+    name: 'grantPromotionalCredits',
+    query: 'mutation ($input: GrantPromotionalCreditsInput!) { grantPromotionalCredits(input: $input) { userId delta kind actor } }',
+    variables: ({ caller }) => ({ input: { userId: userA, credits: 2, reason: 'matrix', idempotencyKey: `matrix-promotion-${caller}` } }),
+    expected: adminsAndService((data, { callerId }) =>
+      expect(data.grantPromotionalCredits).toEqual({ userId: userA, delta: 2, kind: 'PROMOTION', actor: callerId }),
+    ),
+  },
+  {
+    name: 'reserveCredits',
+    query: 'mutation ($input: ReserveCreditsInput!) { reserveCredits(input: $input) { userId amount status capturedCredits } }',
+    variables: ({ caller }) => ({ input: { userId: userA, amount: 1, idempotencyKey: `matrix-hold-${caller}` } }),
+    expected: adminsAndService((data) => expect(data.reserveCredits).toEqual({ userId: userA, amount: 1, status: 'ACTIVE', capturedCredits: null })),
+  },
+  {
+    name: 'user(A) lots and holds',
+    query: `query ($id: ID!) { user(id: $id) { heldCredits availableCredits credits lots { kind remaining } holds(status: ACTIVE) { userId status } } }`,
+    variables: () => ({ id: userA }),
+    expected: admins(async (data, { balanceOf }) => {
+      const user = data.user;
+      expect(user.credits).toBe(await balanceOf(userA));
+      expect(user.availableCredits).toBe(user.credits - user.heldCredits);
+      expect(sum(user.lots.map((lot: { remaining: number }) => lot.remaining))).toBe(user.credits);
+      expect(user.holds.every((hold: { userId: string; status: string }) => hold.userId === userA && hold.status === 'ACTIVE')).toBe(true);
+    }),
   },
   {
     name: 'refundTopUp of A’s session',
@@ -255,8 +299,9 @@ describe.each(storageKindsUnderTest())('authorization matrix on %s', (kind) => {
     for (const edge of asB.body.data!.me.ledger.edges) expect(idsOfA.has(edge.node.id)).toBe(false);
 
     // Only the permitted calls of the matrix moved A's credits: the opening 100, the purchase, the
-    // admin's +1, the admin's and the service's spends of 1, and the admin's refund of 1 (applied by
-    // Stripe's charge.refunded); every refused call left no trace.
+    // admin's +1, the admin's and the service's spends of 1 (alone and in a batch), their promotional
+    // grants of 2, and the admin's refund of 1 (applied by Stripe's charge.refunded); holds move no
+    // credits; every refused call left no trace.
     const summary = entriesOfA.map((entry) => `${entry.kind}:${entry.delta}:${entry.actor}`).sort();
     expect(summary).toEqual(
       [
@@ -265,10 +310,14 @@ describe.each(storageKindsUnderTest())('authorization matrix on %s', (kind) => {
         `ADJUSTMENT:1:${adminId}`,
         `SPEND:-1:${adminId}`,
         `SPEND:-1:${serviceActor}`,
+        `SPEND:-1:${adminId}`,
+        `SPEND:-1:${serviceActor}`,
+        `PROMOTION:2:${adminId}`,
+        `PROMOTION:2:${serviceActor}`,
         'REFUND:-1:stripe',
       ].sort(),
     );
-    expect(asA.body.data!.me.credits).toBe(598);
+    expect(asA.body.data!.me.credits).toBe(600);
   });
 
   it('shows B none of A’s purchases', async () => {
@@ -286,12 +335,12 @@ describe.each(storageKindsUnderTest())('authorization matrix on %s', (kind) => {
   });
 
   it('lets an admin read any user and their ledger, and tells each caller who they are', async () => {
-    // Proves the admin path and the viewer field: the admin sees all six of A's entries through user(id); roles come from the verified credential.
+    // Proves the admin path and the viewer field: the admin sees all ten of A's entries through user(id); roles come from the verified credential.
     const asAdmin = await server.graphql<{ user: { id: string; ledger: { edges: Array<{ node: { userId: string } }> } } }>(
       'query ($id: ID!) { user(id: $id) { id ledger(first: 100) { edges { node { userId } } } } }',
       { token: tokens.admin, variables: { id: userA } },
     );
-    expect(asAdmin.body.data?.user.ledger.edges.map((edge) => edge.node.userId)).toEqual(Array(6).fill(userA));
+    expect(asAdmin.body.data?.user.ledger.edges.map((edge) => edge.node.userId)).toEqual(Array(10).fill(userA));
     const missing = await server.graphql('{ user(id: "user_Nobody9") { id } }', { token: tokens.admin });
     expect(missing.body).toEqual({ data: { user: null } });
 

@@ -36,11 +36,7 @@ describe('production mode', () => {
 
   it('has no dev token endpoint and no GraphQL landing page', async () => {
     // Proves that nothing meant for a laptop is served: /api/dev/token is 404 and a browser GET of /graphql gets no sandbox page.
-    const mint = await fetch(`${server.url}/api/dev/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'user_Intruder1', role: 'admin' }),
-    });
+    const mint = await server.requestDevToken({ userId: 'user_Intruder1', role: 'admin' });
     expect(mint.status).toBe(404);
     const landing = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await landing.text()).not.toMatch(/<html/i);

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../bench/support/freePort.ts';
 
 /** Where Debian puts it; CI adds /usr/sbin to PATH, a developer's shell may not. */
 export function pgbouncerBinary(): string | null {
@@ -92,15 +92,4 @@ async function waitUntilAccepting(url: string, died: () => boolean): Promise<voi
       await client.end().catch(() => undefined);
     }
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

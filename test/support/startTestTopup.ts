@@ -75,6 +75,8 @@ export interface TestTopup {
   graphql<Data = Record<string, unknown>>(query: string, request?: GraphQLRequest): Promise<GraphQLResult<Data>>;
   /** A dev token from the real `POST /api/dev/token` (dev auth servers only). */
   devToken(options: { userId: string; email?: string; role?: 'user' | 'admin' }): Promise<string>;
+  /** The raw answer of `POST /api/dev/token` to this JSON body, for tests of when it is refused. */
+  requestDevToken(body: Record<string, unknown>): Promise<Response>;
   /** POSTs JSON to a sandbox control endpoint (`/sandbox/...`); throws on any answer but a 2xx (or `expectedStatus`). */
   sandbox<Result = Record<string, unknown>>(pathname: string, body?: Record<string, unknown>, options?: { expectedStatus?: number }): Promise<Result>;
   /** Resolves when the sandbox has no webhook in flight or pending, retries included. */
@@ -132,6 +134,8 @@ export async function startTestTopup(options: StartTestTopupOptions = {}): Promi
   }
   const url = topup.url;
 
+  const requestDevToken = (body: Record<string, unknown>): Promise<Response> =>
+    fetch(`${url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return {
     url,
     topup,
@@ -154,12 +158,9 @@ export async function startTestTopup(options: StartTestTopupOptions = {}): Promi
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: parseBody<GraphQLResult<Data>['body']>(text), text };
     },
+    requestDevToken,
     async devToken(tokenOptions) {
-      const response = await fetch(`${url}/api/dev/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(tokenOptions),
-      });
+      const response = await requestDevToken(tokenOptions);
       if (response.status !== 200) throw new Error(`dev token: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { token: string }).token;
     },

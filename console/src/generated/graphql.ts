@@ -47,11 +47,15 @@ export type LedgerKind =
   | 'DISPUTE'
   /** Credits restored because a dispute was won. */
   | 'DISPUTE_WON'
+  /** Credits of a lot that reached its expiresAt unspent; negative, actor `system`. */
+  | 'EXPIRY'
+  /** Credits granted by an admin or a service, optionally expiring (a PROMOTION lot). */
+  | 'PROMOTION'
   /** Credits bought with a paid checkout session. */
   | 'PURCHASE'
   /** Credits clawed back because the payment was (partly) refunded. */
   | 'REFUND'
-  /** Credits used by the app. */
+  /** Credits used by the app (also a captured hold). */
   | 'SPEND';
 
 export type RefundTopUpInput = {

@@ -94,12 +94,61 @@ language sql immutable parallel safe as $$
   select 'client:' || p_actor
 $$;
 
+-- The eleven-argument form before credit lots (schema/0014_credit_lots.sql).
+drop function if exists apply_credit_movement(text, bigint, text, text, text, text, text, text, text, boolean, text);
+
+-- Locks the user's row (TU404 when there is none), expires the lots that are due at p_now (EXPIRY
+-- entries) and returns the balance after them: what a movement or a hold may then rely on.
+create or replace function lock_user_balance(p_user_id text, p_now timestamptz) returns bigint
+language plpgsql as $$
+declare
+  v_balance bigint;
+begin
+  select credits into v_balance from users where id = p_user_id for update;
+  if not found then
+    raise exception using errcode = 'TU404', message = format('user %s not found', p_user_id);
+  end if;
+  return expire_due_lots(p_user_id, v_balance, p_now);
+end
+$$;
+
+-- Refuses (TU402) to take -p_delta credits past what the user may spend: the balance less the
+-- credits active holds reserve (never below zero).
+create or replace function assert_credits_available(p_user_id text, p_balance bigint, p_delta bigint, p_now timestamptz)
+returns void
+language plpgsql as $$
+declare
+  v_available bigint := greatest(0, p_balance - held_credits(p_user_id, p_now));
+begin
+  if v_available + p_delta < 0 then
+    raise exception using
+      errcode = 'TU402',
+      message = format('insufficient credits: %s available, %s requested', v_available, -p_delta),
+      detail = jsonb_build_object('balance', p_balance, 'available', v_available, 'requested', -p_delta)::text;
+  end if;
+end
+$$;
+
+-- The request hash of a movement: its formula must never change, or replays of rows already written
+-- would conflict.
+create or replace function credit_movement_hash(
+  p_user_id text, p_delta bigint, p_kind text, p_reason text, p_actor text, p_source_type text, p_source_id text,
+  p_purchase_session_id text
+) returns text
+language sql immutable as $$
+  select encode(sha256(convert_to(
+    jsonb_build_array(p_user_id, p_delta, p_kind, p_reason, p_actor, p_source_type, p_source_id, p_purchase_session_id)::text,
+    'UTF8')), 'hex')
+$$;
+
 -- The one function that changes a balance. Raises TU400 (bad input), TU404 (no such user),
--- TU402 (would overdraw, unless p_allow_overdraw), TU409 (key reused with another input).
--- The request hash (sha256 of the movement's input) is stored with keyed rows: its formula must
--- never change, or replays of rows already written would conflict. A key is unique within
--- (p_idempotency_scope, user): 'system' for Topup's own keys, client_idempotency_scope(actor) for a
--- caller's, so a client can never take a key a purchase or a clawback will need.
+-- TU402 (would take more than the available credits, unless p_allow_overdraw), TU409 (key reused
+-- with another input). Under the user's row lock it first expires the user's lots that are due
+-- (EXPIRY entries), so a movement never uses an expired credit; a positive movement then makes a lot
+-- (expiring at p_lot_expires_at), a negative one draws from lots (functions/lots.sql). A key is
+-- unique within (p_idempotency_scope, user): 'system' for Topup's own keys,
+-- client_idempotency_scope(actor) for a caller's, so a client can never take a key a purchase or a
+-- clawback will need.
 create or replace function apply_credit_movement(
   p_user_id text,
   p_delta bigint,
@@ -111,22 +160,23 @@ create or replace function apply_credit_movement(
   p_source_id text,
   p_purchase_session_id text,
   p_allow_overdraw boolean,
-  p_idempotency_scope text
+  p_idempotency_scope text,
+  p_lot_expires_at timestamptz default null
 ) returns credit_ledger
 language plpgsql as $$
 declare
   v_request_hash text;
   v_existing credit_ledger;
   v_balance bigint;
+  v_now timestamptz;
   v_row credit_ledger;
 begin
   perform assert_credit_movement_input(p_delta, p_reason, p_actor, p_idempotency_key);
   -- A programmer error, not input: every keyed call names its scope.
   assert p_idempotency_key is null or p_idempotency_scope = 'system' or p_idempotency_scope = client_idempotency_scope(p_actor),
     'a keyed movement needs the system scope or its caller''s';
-  v_request_hash := case when p_idempotency_key is null then null else encode(sha256(convert_to(
-    jsonb_build_array(p_user_id, p_delta, p_kind, p_reason, p_actor, p_source_type, p_source_id, p_purchase_session_id)::text,
-    'UTF8')), 'hex') end;
+  v_request_hash := case when p_idempotency_key is null then null else
+    credit_movement_hash(p_user_id, p_delta, p_kind, p_reason, p_actor, p_source_type, p_source_id, p_purchase_session_id) end;
 
   -- Fast path for replays: no lock taken.
   if p_idempotency_key is not null then
@@ -136,29 +186,24 @@ begin
     end if;
   end if;
 
-  select credits into v_balance from users where id = p_user_id for update;
-  if not found then
-    raise exception using errcode = 'TU404', message = format('user %s not found', p_user_id);
-  end if;
+  v_now := ledger_now();
+  v_balance := lock_user_balance(p_user_id, v_now);
   if abs(v_balance + p_delta) > safe_integer_max() then
     raise exception using errcode = 'TU400', message = 'the balance would leave the safe integer range';
   end if;
-  if p_delta < 0 and not p_allow_overdraw and v_balance + p_delta < 0 then
-    raise exception using
-      errcode = 'TU402',
-      message = format('insufficient credits: the balance is %s, %s requested', v_balance, -p_delta),
-      detail = jsonb_build_object('balance', v_balance, 'requested', -p_delta)::text;
+  if p_delta < 0 and not p_allow_overdraw then
+    perform assert_credits_available(p_user_id, v_balance, p_delta, v_now);
   end if;
 
   -- A concurrent movement with the same scope, user and key committed while we waited for the
   -- user's lock: the unique index decides, and the loser returns the winner's row.
   insert into credit_ledger (
     user_id, delta, balance_after, kind, reason, actor, idempotency_key, idempotency_scope, request_hash,
-    source_type, source_id, purchase_session_id
+    source_type, source_id, purchase_session_id, created_at
   ) values (
     p_user_id, p_delta, v_balance + p_delta, p_kind, p_reason, p_actor, p_idempotency_key,
     case when p_idempotency_key is not null then p_idempotency_scope end, v_request_hash,
-    p_source_type, p_source_id, p_purchase_session_id
+    p_source_type, p_source_id, p_purchase_session_id, v_now
   )
   on conflict (idempotency_scope, user_id, idempotency_key) do nothing
   returning * into v_row;
@@ -167,6 +212,7 @@ begin
   end if;
 
   update users set credits = v_row.balance_after, last_credit_update = v_row.created_at where id = p_user_id;
+  perform case when p_delta > 0 then add_lot(v_row, v_balance, p_lot_expires_at) else draw_from_lots(v_row, v_now) end;
   return v_row;
 end
 $$;
@@ -188,8 +234,8 @@ begin
   if p_credits is null or p_credits <= 0 then
     raise exception using errcode = 'TU400', message = 'credits to grant must be a positive integer';
   end if;
-  if p_kind is null or p_kind not in ('purchase', 'adjustment', 'dispute_won') then
-    raise exception using errcode = 'TU400', message = 'grant kind must be purchase, adjustment or dispute_won';
+  if p_kind is null or p_kind not in ('purchase', 'adjustment', 'dispute_won', 'promotion') then
+    raise exception using errcode = 'TU400', message = 'grant kind must be purchase, adjustment, dispute_won or promotion';
   end if;
   return ledger_entry_json(apply_credit_movement(
     p_user_id, p_credits, p_kind, p_reason, p_actor, p_idempotency_key, p_source_type, p_source_id, null, false, 'system'));
@@ -216,6 +262,77 @@ begin
   return ledger_entry_json(apply_credit_movement(
     p_user_id, -p_amount, 'spend', p_reason, p_actor, p_idempotency_key, 'service', null, null, false,
     client_idempotency_scope(p_actor)));
+end
+$$;
+
+-- Promotional credits from an admin or a service: a 'promotion' entry and lot, expiring at
+-- p_expires_at (null: never; otherwise it must be in the future). The key is the caller's own.
+create or replace function grant_promotional_credits(
+  p_user_id text,
+  p_credits bigint,
+  p_reason text,
+  p_expires_at timestamptz,
+  p_actor text,
+  p_idempotency_key text
+) returns jsonb
+language plpgsql as $$
+begin
+  if p_credits is null or p_credits <= 0 then
+    raise exception using errcode = 'TU400', message = 'credits to grant must be a positive integer';
+  end if;
+  if p_reason is null or length(btrim(p_reason)) = 0 then
+    raise exception using errcode = 'TU400', message = 'a promotional grant needs a reason';
+  end if;
+  if p_idempotency_key is null then
+    raise exception using errcode = 'TU400', message = 'a promotional grant requires an idempotency key';
+  end if;
+  -- The expiry is part of the input a replay must repeat: it goes into the hashed source id.
+  return ledger_entry_json(apply_credit_movement(
+    p_user_id, p_credits, 'promotion', btrim(p_reason), p_actor, p_idempotency_key, 'promotion',
+    coalesce(iso_time(p_expires_at), 'never'), null, false, client_idempotency_scope(p_actor),
+    assert_future_expiry(p_expires_at, p_user_id, p_idempotency_key, client_idempotency_scope(p_actor))));
+end
+$$;
+
+-- p_expires_at when it is null or in the future, or a replay of the movement keyed p_key (whose
+-- expiry may have passed since); TU400 otherwise.
+create or replace function assert_future_expiry(p_expires_at timestamptz, p_user_id text, p_key text, p_scope text)
+returns timestamptz
+language plpgsql as $$
+begin
+  if p_expires_at is not null and p_expires_at <= ledger_now()
+     and (keyed_movement(p_scope, p_user_id, p_key)).id is null then
+    raise exception using errcode = 'TU400', message = 'expiresAt must be in the future';
+  end if;
+  return p_expires_at;
+end
+$$;
+
+-- Many spends in one call ({items: [...]}, at most 1000), in order, each as its own spend_credits: an item that fails
+-- (TU400, TU402, TU404, TU409) is rolled back alone and answered with its SQLSTATE and message, and
+-- the others go on. Items for one user run one after another under its lock, so they never overdraw.
+-- Returns [{idempotencyKey, entry} | {idempotencyKey, error: {sqlState, message}}] in input order.
+create or replace function spend_credits_batch(p_batch jsonb, p_actor text) returns jsonb
+language plpgsql as $$
+declare
+  v_items jsonb := p_batch->'items';
+  v_item jsonb;
+  v_results jsonb := '[]'::jsonb;
+  v_entry jsonb;
+begin
+  if jsonb_typeof(v_items) is distinct from 'array' or jsonb_array_length(v_items) > 1000 then
+    raise exception using errcode = 'TU400', message = 'a batch is an array of at most 1000 items';
+  end if;
+  for v_item in select value from jsonb_array_elements(v_items) with ordinality order by ordinality loop
+    begin
+      v_entry := spend_credits(v_item->>'userId', (v_item->>'amount')::bigint, v_item->>'reason', p_actor, v_item->>'idempotencyKey');
+      v_results := v_results || jsonb_build_array(jsonb_build_object('idempotencyKey', v_item->>'idempotencyKey', 'entry', v_entry));
+    exception when sqlstate 'TU400' or sqlstate 'TU402' or sqlstate 'TU404' or sqlstate 'TU409' or data_exception then
+      v_results := v_results || jsonb_build_array(jsonb_build_object('idempotencyKey', v_item->>'idempotencyKey',
+        'error', jsonb_build_object('sqlState', sqlstate, 'message', sqlerrm)));
+    end;
+  end loop;
+  return v_results;
 end
 $$;
 

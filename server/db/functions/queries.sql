@@ -198,6 +198,31 @@ language sql stable as $$
   )
 $$;
 
+-- verify_ledger's lot checks, one problem each: the lots of every user add up to the balance
+-- (what is not swept yet included; a negative balance has no credits in lots), every lot's remaining
+-- is what was granted less its draws (and what repaid debt or was spent before lots existed), and the
+-- draws of a spend, an expiry or a negative adjustment are its delta (a clawback's at most its delta).
+create or replace function lot_problems() returns setof jsonb
+language sql stable as $$
+  select jsonb_build_object('problem', 'lots do not add up to the balance', 'userId', u.id,
+    'credits', u.credits, 'lots', coalesce(l.total, 0)) as problem
+  from users u left join (select user_id, sum(remaining) as total from credit_lots group by user_id) l on l.user_id = u.id
+  where coalesce(l.total, 0) <> greatest(u.credits, 0)
+  union all
+  select jsonb_build_object('problem', 'lot remaining differs from its grant less its draws', 'lotId', l.id::text,
+    'remaining', l.remaining, 'expected', l.credits - l.debt_repaid - l.drawn_before_lots - coalesce(d.total, 0)) as problem
+  from credit_lots l left join (select lot_id, sum(credits) as total from credit_lot_draws group by lot_id) d on d.lot_id = l.id
+  where l.remaining < 0 or l.remaining <> l.credits - l.debt_repaid - l.drawn_before_lots - coalesce(d.total, 0)
+  union all
+  select jsonb_build_object('problem', 'draws differ from the entry''s delta', 'entryId', e.id::text,
+    'delta', e.delta, 'drawn', coalesce(d.total, 0)) as problem
+  from credit_ledger e left join (select entry_id, sum(credits) as total from credit_lot_draws group by entry_id) d on d.entry_id = e.id
+  -- Entries written before lots existed have no draws; every expiry has, and a clawback's may fall
+  -- short of its delta by the debt it made.
+  where (d.total is not null or e.kind = 'expiry')
+    and (coalesce(d.total, 0) > -e.delta or (e.kind in ('spend', 'expiry', 'adjustment') and coalesce(d.total, 0) <> -e.delta))
+$$;
+
 -- The invariant: every user's balance is the sum of their deltas, and every row's balance_after is
 -- the running sum up to it; every granted purchase has one grant entry, every paid unflagged one is
 -- granted, and every purchase's clawback matches its refund and dispute entries and the refunds and
@@ -233,6 +258,7 @@ language sql stable as $$
     union all select problem from user_problems
     union all select problem from purchase_problems
     union all select problem from purchase_settlement_problems() problem
+    union all select problem from lot_problems() problem
   )
   select jsonb_build_object(
     'usersChecked', (select count(*) from users),

@@ -5,7 +5,9 @@ language sql stable as $$
   select jsonb_build_object(
     'id', u.id,
     'email', u.email,
-    'credits', u.credits,
+    -- As of this instant: credits past their expiry never count, whether the sweep took them or not.
+    'credits', u.credits - expired_unswept_credits(u.id, ledger_now()),
+    'heldCredits', held_credits(u.id, ledger_now()),
     'lastCreditUpdate', iso_time(u.last_credit_update),
     'stripeCustomerId', u.stripe_customer_id,
     'createdAt', iso_time(u.created_at),

@@ -1,8 +1,20 @@
 import type { Resolvers } from '../generated/resolversTypes.ts';
+import type { GraphQLContext } from '../context.ts';
 import { requireRole } from '../requireRole.ts';
+import { holdSecondsDefault } from '../../ledger/creditHolds.ts';
+import { loadPurchase } from './purchaseLoader.ts';
 import { toConnection } from './toConnection.ts';
 
-/** The ledger across users (admins), manual adjustments (admins) and spending (services, admins). */
+/** Who moves the credits of a service or admin call: the service's name, or the admin's user id. */
+function movingActor(context: GraphQLContext): string {
+  const viewer = requireRole(context, ['service', 'admin']);
+  return viewer.serviceName ?? viewer.userId;
+}
+
+/**
+ * The ledger across users (admins), manual adjustments (admins), and spending, holds and
+ * promotional grants (services, admins).
+ */
 export const ledgerResolvers: Resolvers = {
   Query: {
     ledgerEntries: async (_parent, args, context) => {
@@ -40,5 +52,47 @@ export const ledgerResolvers: Resolvers = {
         idempotencyKey: input.idempotencyKey,
       });
     },
+    grantPromotionalCredits: (_parent, { input }, context) =>
+      context.services.ledger.grantPromotional({
+        userId: input.userId,
+        credits: input.credits,
+        reason: input.reason,
+        expiresAt: input.expiresAt ?? null,
+        actor: movingActor(context),
+        idempotencyKey: input.idempotencyKey,
+      }),
+    reserveCredits: (_parent, { input }, context) =>
+      context.services.ledger.reserve({
+        userId: input.userId,
+        amount: input.amount,
+        reason: input.reason ?? null,
+        actor: movingActor(context),
+        idempotencyKey: input.idempotencyKey,
+        expiresInSeconds: input.expiresInSeconds ?? holdSecondsDefault,
+      }),
+    captureCredits: (_parent, { input }, context) =>
+      context.services.ledger.capture({
+        holdId: input.holdId,
+        amount: input.amount,
+        actor: movingActor(context),
+        idempotencyKey: input.idempotencyKey,
+      }),
+    releaseCredits: (_parent, { input }, context) => {
+      movingActor(context);
+      return context.services.ledger.release({ holdId: input.holdId });
+    },
+    spendCreditsBatch: (_parent, { input }, context) =>
+      context.services.ledger.spendBatch({
+        actor: movingActor(context),
+        items: input.items.map((item) => ({
+          userId: item.userId,
+          amount: item.amount,
+          reason: item.reason ?? null,
+          idempotencyKey: item.idempotencyKey,
+        })),
+      }),
+  },
+  CreditLot: {
+    purchase: (lot, _args, context) => (lot.purchaseSessionId === null ? null : loadPurchase(context, lot.purchaseSessionId)),
   },
 };

@@ -33,6 +33,16 @@ export const userResolvers: Resolvers = {
   },
   User: {
     debt: (user) => Math.max(0, -user.credits),
+    // Holds never make it negative: credits expired or clawed back under a hold leave 0 available.
+    availableCredits: (user) => Math.max(0, user.credits - user.heldCredits),
+    lots: (user, args, context) => {
+      requireAccessToUser(context, user.id);
+      return context.services.ledger.lots({ userId: user.id, includeSpent: args.includeSpent ?? false });
+    },
+    holds: (user, args, context) => {
+      requireAccessToUser(context, user.id);
+      return context.services.ledger.holds({ userId: user.id, status: args.status ?? null });
+    },
     ledger: async (user, args, context) => {
       requireAccessToUser(context, user.id);
       const page = await context.services.ledger.listEntries({

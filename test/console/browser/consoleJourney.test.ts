@@ -156,8 +156,8 @@ describeInBrowser('the console in Chromium', () => {
     const downloadPromise = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const download = await downloadPromise;
-    // The file name says what was exported: the kind and actor filters, and the day.
-    expect(download.suggestedFilename()).toMatch(/^topup-ledger-adjustment-by-[A-Za-z0-9_+-]+-\d{4}-\d{2}-\d{2}\.csv$/);
+    // The file name says what was exported: the user (the page was opened from theirs), kind and actor filters, and the day.
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^topup-ledger-user-${referenceUserId}-adjustment-by-${adminUserId}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
     const csvPath = path.join(artifactsDirectory, 'ledger-export.csv');
     await download.saveAs(csvPath);
     await page.getByText('Exported 1 entry.').waitFor();

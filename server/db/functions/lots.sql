@@ -1,0 +1,150 @@
+-- Credit lots (schema/0014_credit_lots.sql): the ledger's clock, the consumption order, draws,
+-- expiry and the reads that never count an expired credit. apply_credit_movement
+-- (functions/ledger.sql) is the only caller of the writers here, under the user's row lock.
+--
+-- Consumption order: soonest expires_at first (never-expiring lots last), then 'promotion' before
+-- 'purchase', then oldest first. A negative movement tied to a purchase (a refund or dispute
+-- clawback) draws from that purchase's own lot first. Expired means expires_at <= ledger_now().
+
+-- The one clock of lots and holds: the database's clock_timestamp(), plus a skew that only tests
+-- write (schema/0016_ledger_clock_skew.sql; production has no row).
+create or replace function ledger_now() returns timestamptz
+language sql volatile as $$
+  select clock_timestamp() + coalesce((select skew from ledger_clock_skew), interval '0')
+$$;
+
+-- Credits still in lots whose expiry has passed at p_now but that no EXPIRY entry has taken yet:
+-- the stored balance minus these is the balance as of p_now.
+create or replace function expired_unswept_credits(p_user_id text, p_now timestamptz) returns bigint
+language sql stable as $$
+  select coalesce(sum(remaining), 0)::bigint from credit_lots
+  where user_id = p_user_id and remaining > 0 and expires_at <= p_now
+$$;
+
+-- Credits reserved by the user's holds that are active at p_now.
+create or replace function held_credits(p_user_id text, p_now timestamptz) returns bigint
+language sql stable as $$
+  select coalesce(sum(amount), 0)::bigint from credit_holds
+  where user_id = p_user_id and status = 'active' and expires_at > p_now
+$$;
+
+create or replace function lot_json(l credit_lots, p_now timestamptz) returns jsonb
+language sql stable as $$
+  select jsonb_build_object(
+    'id', l.id::text,
+    'userId', l.user_id,
+    'kind', l.kind,
+    'credits', l.credits,
+    'remaining', case when l.expires_at <= p_now then 0 else l.remaining end,
+    'expiresAt', iso_time(l.expires_at),
+    'createdAt', iso_time(l.created_at),
+    'purchaseSessionId', l.purchase_session_id
+  )
+$$;
+
+-- The user's lots in consumption order; only those with credits left at this instant unless
+-- p_include_spent.
+create or replace function list_lots(p_user_id text, p_include_spent boolean default false) returns jsonb
+language sql volatile as $$
+  with clock as (select ledger_now() as now)
+  select coalesce(jsonb_agg(lot_json(l, clock.now) order by l.expires_at nulls last, l.kind, l.id), '[]'::jsonb)
+  from credit_lots l, clock
+  where l.user_id = p_user_id
+    and (p_include_spent or (l.remaining > 0 and (l.expires_at is null or l.expires_at > clock.now)))
+$$;
+
+-- A positive movement's lot. While the balance before it was negative, the grant repays that debt
+-- first, and only the rest enters the lot.
+create or replace function add_lot(p_entry credit_ledger, p_balance_before bigint, p_expires_at timestamptz) returns void
+language sql as $$
+  insert into credit_lots (user_id, kind, credits, remaining, expires_at, entry_id, purchase_session_id, debt_repaid, created_at)
+  select p_entry.user_id,
+    case when p_entry.kind in ('purchase', 'dispute_won') then 'purchase' else 'promotion' end,
+    p_entry.delta, p_entry.delta - r.repaid, p_expires_at, p_entry.id, p_entry.purchase_session_id, r.repaid, p_entry.created_at
+  from (select least(p_entry.delta, greatest(0, -p_balance_before)) as repaid) r
+$$;
+
+-- A negative movement takes -delta from the lots live at p_now, in consumption order (its own
+-- purchase's lot first), recording each draw. What the lots cannot cover is debt (a clawback that
+-- overdraws); a movement that may not overdraw was refused before this.
+create or replace function draw_from_lots(p_entry credit_ledger, p_now timestamptz) returns void
+language plpgsql as $$
+declare
+  v_left bigint := -p_entry.delta;
+  v_lot credit_lots;
+  v_take bigint;
+begin
+  for v_lot in
+    select * from credit_lots
+    where user_id = p_entry.user_id and remaining > 0 and (expires_at is null or expires_at > p_now)
+    order by (p_entry.purchase_session_id is not null and purchase_session_id is not distinct from p_entry.purchase_session_id) desc,
+      expires_at nulls last, kind, id
+    for update
+  loop
+    exit when v_left = 0;
+    v_take := least(v_left, v_lot.remaining);
+    update credit_lots set remaining = remaining - v_take where id = v_lot.id;
+    insert into credit_lot_draws (entry_id, lot_id, credits) values (p_entry.id, v_lot.id, v_take);
+    v_left := v_left - v_take;
+  end loop;
+end
+$$;
+
+-- Writes one EXPIRY entry (actor 'system') for each of the user's lots whose expiry has passed at
+-- p_now with credits left, and returns the balance after them. The caller holds the user's row lock.
+create or replace function expire_due_lots(p_user_id text, p_balance bigint, p_now timestamptz) returns bigint
+language plpgsql as $$
+declare
+  v_lot credit_lots;
+  v_entry_id bigint;
+  v_balance bigint := p_balance;
+begin
+  for v_lot in
+    select * from credit_lots where user_id = p_user_id and remaining > 0 and expires_at <= p_now
+    order by expires_at, id for update
+  loop
+    v_balance := v_balance - v_lot.remaining;
+    insert into credit_ledger (user_id, delta, balance_after, kind, reason, actor, source_type, source_id, created_at)
+    values (p_user_id, -v_lot.remaining, v_balance, 'expiry',
+      format('%s credits expired (lot %s, %s)', v_lot.remaining, v_lot.id, iso_time(v_lot.expires_at)),
+      'system', 'lot', v_lot.id::text, p_now)
+    returning id into v_entry_id;
+    insert into credit_lot_draws (entry_id, lot_id, credits) values (v_entry_id, v_lot.id, v_lot.remaining);
+    update credit_lots set remaining = 0, expiry_entry_id = v_entry_id where id = v_lot.id;
+  end loop;
+  if v_balance <> p_balance then
+    update users set credits = v_balance, last_credit_update = p_now where id = p_user_id;
+  end if;
+  return v_balance;
+end
+$$;
+
+-- The sweep every instance runs (EXPIRY_SWEEP_SECONDS): marks holds past their expiry 'expired' and
+-- writes the EXPIRY entries of up to p_limit users. Rows are claimed with FOR UPDATE SKIP LOCKED, so
+-- instances share the work, and a user whose row is locked (a movement in progress, which expires
+-- that user's lots itself) is skipped.
+create or replace function sweep_expired_credits(p_limit integer default 100) returns jsonb
+language plpgsql as $$
+declare
+  v_now timestamptz := ledger_now();
+  v_holds integer;
+  v_user users;
+  v_users integer := 0;
+begin
+  with due as (
+    select id from credit_holds where status = 'active' and expires_at <= v_now
+    order by expires_at limit p_limit for update skip locked
+  )
+  update credit_holds h set status = 'expired', finished_at = v_now from due where h.id = due.id;
+  get diagnostics v_holds = row_count;
+  for v_user in
+    select u.* from users u
+    where u.id in (select l.user_id from credit_lots l where l.remaining > 0 and l.expires_at <= v_now limit p_limit)
+    for update of u skip locked
+  loop
+    perform expire_due_lots(v_user.id, v_user.credits, v_now);
+    v_users := v_users + 1;
+  end loop;
+  return jsonb_build_object('holdsExpired', v_holds, 'usersExpired', v_users);
+end
+$$;

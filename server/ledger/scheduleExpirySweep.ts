@@ -1,0 +1,36 @@
+import type { Logger } from '../log.ts';
+import type { Ledger } from './createLedger.ts';
+
+/** Users and holds one sweep handles at most; a sweep that hit it runs again at once (bounded). */
+const sweepLimit = 200;
+const sweepsPerTickMax = 10;
+
+/**
+ * Every instance runs this every `intervalSeconds` (EXPIRY_SWEEP_SECONDS): expired lots become
+ * EXPIRY entries and expired holds are marked. Instances share the rows (`FOR UPDATE SKIP LOCKED`),
+ * and never two sweeps at once here. Balances never count expired credits meanwhile; the sweep only
+ * writes down what already happened. Returns the function that stops it.
+ */
+export function scheduleExpirySweep(options: { ledger: Ledger; log: Logger; intervalSeconds: number }): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const sweep = async () => {
+    for (let round = 0; round < sweepsPerTickMax; round++) {
+      const report = await options.ledger.sweepExpired({ limit: sweepLimit });
+      if (report.holdsExpired > 0 || report.usersExpired > 0) options.log.log('info', 'expiry sweep', { ...report });
+      if (report.holdsExpired < sweepLimit && report.usersExpired < sweepLimit) return;
+    }
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = sweep()
+      .catch((error: unknown) => options.log.log('warn', 'expiry sweep failed', { error }))
+      .finally(() => {
+        running = null;
+      });
+  }, options.intervalSeconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
