@@ -1,3 +1,5 @@
+import { readStoredValue } from '../storage/readStoredValue.ts';
+
 /**
  * The development token, kept in localStorage so it survives the trip to the hosted checkout and
  * back (a fresh page load on the success URL). Only ever used without Clerk.
@@ -5,11 +7,7 @@
 const storageKey = 'topup.devToken';
 
 export function readDevToken(): string | null {
-  try {
-    return window.localStorage.getItem(storageKey);
-  } catch {
-    return null;
-  }
+  return readStoredValue(storageKey);
 }
 
 export function storeDevToken(token: string): void {

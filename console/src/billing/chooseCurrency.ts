@@ -1,3 +1,5 @@
+import { readStoredValue } from '../storage/readStoredValue.ts';
+
 /**
  * Which of the offered currencies the billing page starts with: the user's remembered choice, else
  * the one of the browser's locale region, else the server's default (the first offered). Only
@@ -38,11 +40,7 @@ export function chooseCurrency(options: { offered: string[]; remembered: string 
 }
 
 export function rememberedCurrency(): string | null {
-  try {
-    return window.localStorage.getItem(storageKey);
-  } catch {
-    return null;
-  }
+  return readStoredValue(storageKey);
 }
 
 export function rememberCurrency(currency: string): void {

@@ -94,6 +94,17 @@ function CheckingOutcome({ topUp }: { topUp: TopUp | null }) {
   );
 }
 
+/** The checkouts that took no money: what happened, and "Try again". */
+const unpaidOutcomes: Record<'FAILED' | 'EXPIRED' | 'OPEN', { tone: OutcomeProps['tone']; title: string; text: string }> = {
+  FAILED: { tone: 'error', title: 'Payment failed', text: 'The payment did not go through, so no credits were added and you were not charged.' },
+  EXPIRED: { tone: 'warning', title: 'Checkout expired', text: 'This checkout expired before it was paid. You were not charged.' },
+  OPEN: {
+    tone: 'warning',
+    title: 'Not paid yet',
+    text: 'This checkout has not been paid. If you left the payment page before finishing, start again from billing.',
+  },
+};
+
 function SettledOutcome({ topUp }: { topUp: TopUp }) {
   const balance = <p data-testid="new-balance">Your balance is now {formatCredits(topUp.balance)} credits.</p>;
   switch (topUp.status) {
@@ -110,26 +121,16 @@ function SettledOutcome({ topUp }: { topUp: TopUp }) {
         </Outcome>
       );
     case 'FAILED':
-      return (
-        <Outcome tone="error" title="Payment failed">
-          <p>The payment did not go through, so no credits were added and you were not charged.</p>
-          <NextSteps tryAgain />
-        </Outcome>
-      );
     case 'EXPIRED':
+    case 'OPEN': {
+      const { tone, title, text } = unpaidOutcomes[topUp.status];
       return (
-        <Outcome tone="warning" title="Checkout expired">
-          <p>This checkout expired before it was paid. You were not charged.</p>
+        <Outcome tone={tone} title={title}>
+          <p>{text}</p>
           <NextSteps tryAgain />
         </Outcome>
       );
-    case 'OPEN':
-      return (
-        <Outcome tone="warning" title="Not paid yet">
-          <p>This checkout has not been paid. If you left the payment page before finishing, start again from billing.</p>
-          <NextSteps tryAgain />
-        </Outcome>
-      );
+    }
     case 'REFUNDED':
       return (
         <Outcome tone="warning" title="Payment refunded">
