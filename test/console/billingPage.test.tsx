@@ -7,9 +7,9 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BillingPage } from '../../console/src/billing/BillingPage.tsx';
-import { CreateCreditTopUpSessionDocument, MeDocument, PriceQuoteDocument, PricingDocument } from '../../console/src/generated/graphql.ts';
+import { CreateCreditTopUpSessionDocument, MeDocument, MyLotsDocument, PriceQuoteDocument, PricingDocument } from '../../console/src/generated/graphql.ts';
 import { mockGraphQLError, mockNetworkError, mockResult } from './support/apolloMocks.ts';
-import { me, pricing } from './support/fixtures.ts';
+import { me, myLots, pricing } from './support/fixtures.ts';
 import { renderWithApollo } from './support/renderWithApollo.tsx';
 
 const leaveForCheckout = vi.hoisted(() => vi.fn());
@@ -26,6 +26,7 @@ afterEach(() => {
 describe('BillingPage', () => {
   it('shows placeholders while loading, then the balance and the packs with server prices', async () => {
     renderWithApollo(<BillingPage />, [
+      mockResult(MyLotsDocument, {}, myLots()),
       mockResult(MeDocument, {}, me(), { delay: 20 }),
       mockResult(PricingDocument, {}, pricing(), { delay: 20 }),
     ]);
@@ -41,13 +42,18 @@ describe('BillingPage', () => {
   });
 
   it('shows the debt when a clawback made the balance negative', async () => {
-    renderWithApollo(<BillingPage />, [mockResult(MeDocument, {}, me({ credits: -12, debt: 12 })), mockResult(PricingDocument, {}, pricing())]);
+    renderWithApollo(<BillingPage />, [
+      mockResult(MyLotsDocument, {}, myLots()),
+      mockResult(MeDocument, {}, me({ credits: -12, debt: 12 })),
+      mockResult(PricingDocument, {}, pricing()),
+    ]);
     expect(await screen.findByText('-12 credits')).toBeTruthy();
     expect(screen.getByTestId('debt').textContent).toContain('You owe 12 credits');
   });
 
   it('says in plain words when prices cannot be loaded, and retries', async () => {
     renderWithApollo(<BillingPage />, [
+      mockResult(MyLotsDocument, {}, myLots()),
       mockResult(MeDocument, {}, me()),
       mockNetworkError(PricingDocument, {}),
       mockResult(PricingDocument, {}, pricing()),
@@ -59,6 +65,7 @@ describe('BillingPage', () => {
 
   it('validates a custom amount live against the bounds, and shows the total the server computed', async () => {
     renderWithApollo(<BillingPage />, [
+      mockResult(MyLotsDocument, {}, myLots()),
       mockResult(MeDocument, {}, me()),
       mockResult(PricingDocument, {}, pricing()),
       mockResult(PriceQuoteDocument, { credits: 71, currency: 'usd' }, { priceQuote: { __typename: 'PriceQuote', credits: 71, amountMinor: 71, currency: 'usd' } }),
@@ -102,6 +109,7 @@ describe('BillingPage', () => {
 
   it('says payments are unavailable when Stripe is down, and lets the user try again', async () => {
     renderWithApollo(<BillingPage />, [
+      mockResult(MyLotsDocument, {}, myLots()),
       mockResult(MeDocument, {}, me()),
       mockResult(PricingDocument, {}, pricing()),
       mockGraphQLError(CreateCreditTopUpSessionDocument, { input: { credits: 500, currency: 'usd' } }, 'STRIPE_UNAVAILABLE', 'stripe: connection refused'),
@@ -115,7 +123,11 @@ describe('BillingPage', () => {
   });
 
   it('mentions a canceled checkout', async () => {
-    renderWithApollo(<BillingPage checkoutCanceled />, [mockResult(MeDocument, {}, me()), mockResult(PricingDocument, {}, pricing())]);
+    renderWithApollo(<BillingPage checkoutCanceled />, [
+      mockResult(MyLotsDocument, {}, myLots()),
+      mockResult(MeDocument, {}, me()),
+      mockResult(PricingDocument, {}, pricing()),
+    ]);
     expect(screen.getByText('Checkout was canceled. You were not charged.')).toBeTruthy();
   });
 });

@@ -11,8 +11,11 @@ export interface CreditMovement {
   balance?: { credits: number; at: string };
 }
 
-/** What a user shows that any movement of their credits changes. */
-const userFieldsMoved = ['ledger', 'purchases'] as const;
+/**
+ * What a user shows that any movement of their credits changes: a movement draws from or adds a
+ * lot, a capture ends a hold, and what is available follows both.
+ */
+const userFieldsMoved = ['ledger', 'purchases', 'lots', 'holds', 'availableCredits', 'heldCredits'] as const;
 const userBalanceFields = ['credits', 'debt', 'lastCreditUpdate'] as const;
 /** Lists across users that any movement changes (the admin ledger, flags, users by balance, stats). */
 const rootFieldsMoved = ['ledgerEntries', 'flaggedPurchases', 'users', 'creditStats'] as const;

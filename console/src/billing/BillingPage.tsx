@@ -8,6 +8,7 @@ import { BalanceCard } from './BalanceCard.tsx';
 import { chooseCurrency, rememberCurrency, rememberedCurrency } from './chooseCurrency.ts';
 import { CurrencyPicker } from './CurrencyPicker.tsx';
 import { CustomAmountForm } from './CustomAmountForm.tsx';
+import { LotsCard } from './LotsCard.tsx';
 import { PackList } from './PackList.tsx';
 import { useBuyCredits } from './useBuyCredits.ts';
 
@@ -16,7 +17,7 @@ interface BillingPageProps {
   checkoutCanceled?: boolean;
 }
 
-/** Balance, the packs and a custom amount, all priced by the server, and the way to checkout. */
+/** Balance, the packs and a custom amount, all priced by the server, the way to checkout, and the user's lots. */
 export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
   // null until the user picks: the server's offered list, the remembered choice and the locale decide.
   const [picked, setPicked] = useState<string | null>(null);
@@ -70,6 +71,7 @@ export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
           )}
         </section>
       </div>
+      <LotsCard />
     </>
   );
 }

@@ -21,3 +21,13 @@ export function startOfLocalDay(dateInputValue: string, dayOffset = 0): string |
   const [, year, month, day] = match;
   return new Date(Number(year), Number(month) - 1, Number(day) + dayOffset).toISOString();
 }
+
+/**
+ * The day an expiry falls on, in the user's time zone: "5 Jan" (en-GB) or "Jan 5" (en-US), with the
+ * year when it is not the current one.
+ */
+export function formatExpiryDay(isoInstant: string, now: Date = new Date(), locale: string = currentLocale()): string {
+  const instant = new Date(isoInstant);
+  const sameYear = instant.getFullYear() === now.getFullYear();
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }) }).format(instant);
+}

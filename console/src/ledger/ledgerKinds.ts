@@ -3,7 +3,11 @@ import { enumLabels, enumNames, wordLabel } from '../format/enumLabels.ts';
 import type { LedgerKind } from '../generated/graphql.ts';
 
 /** Words for each ledger kind, from the vocabulary: a kind added there has a label here at once. */
-export const ledgerKindLabels: Record<LedgerKind, string> = enumLabels(ledgerKindWords, { spend: 'Usage' });
+export const ledgerKindLabels: Record<LedgerKind, string> = enumLabels(ledgerKindWords, {
+  spend: 'Usage',
+  promotion: 'Promotional credits',
+  expiry: 'Expired credits',
+});
 
 export const ledgerKinds: LedgerKind[] = enumNames(ledgerKindWords);
 

@@ -1,5 +1,8 @@
 import type {
+  CreditHoldFieldsFragment,
+  CreditLotFieldsFragment,
   LedgerEntryFieldsFragment,
+  MyLotsQuery,
   MeQuery,
   PricingQuery,
   PurchaseFieldsFragment,
@@ -105,5 +108,49 @@ export function connection<TNode>(nodes: TNode[], pageInfo: { hasNextPage: boole
     __typename: typename as never,
     edges: nodes.map((node, index) => ({ __typename: `${typename.replace(/Connection$/, '')}Edge` as never, cursor: `cursor_${index}`, node })),
     pageInfo: { __typename: 'PageInfo' as const, ...pageInfo },
+  };
+}
+
+export function creditLot(overrides: Partial<CreditLotFieldsFragment> = {}): CreditLotFieldsFragment {
+  return {
+    __typename: 'CreditLot',
+    id: 'lot_1',
+    kind: 'PURCHASE',
+    credits: 71,
+    remaining: 71,
+    expiresAt: null,
+    createdAt: '2026-11-24T01:22:07.123Z',
+    purchase: { __typename: 'Purchase', sessionId: 'cs_test_71' },
+    ...overrides,
+  };
+}
+
+export function creditHold(overrides: Partial<CreditHoldFieldsFragment> = {}): CreditHoldFieldsFragment {
+  return {
+    __typename: 'CreditHold',
+    id: 'hold_1',
+    userId: referenceUserId,
+    amount: 10,
+    status: 'ACTIVE',
+    reason: 'Render job 7',
+    expiresAt: '2026-11-24T02:22:07.123Z',
+    capturedCredits: null,
+    createdAt: '2026-11-24T01:22:07.123Z',
+    ...overrides,
+  };
+}
+
+/** The billing page's lots query: by default the reference user's 28 credits in one never-expiring lot, nothing held. */
+export function myLots(overrides: Partial<MyLotsQuery['me']> = {}): MyLotsQuery {
+  return {
+    me: {
+      __typename: 'User',
+      id: referenceUserId,
+      credits: 28,
+      availableCredits: 28,
+      heldCredits: 0,
+      lots: [creditLot({ id: 'lot_opening', credits: 28, remaining: 28, purchase: null })],
+      ...overrides,
+    },
   };
 }

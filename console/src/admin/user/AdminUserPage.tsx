@@ -8,10 +8,13 @@ import { formatDateTime } from '../../format/formatDate.ts';
 import { AdminUserDocument } from '../../generated/graphql.ts';
 import { Link } from '../../router/router.tsx';
 import { AdjustCreditsForm } from './AdjustCreditsForm.tsx';
+import { GrantPromotionForm } from './GrantPromotionForm.tsx';
+import { UserHolds } from './UserHolds.tsx';
 import { UserLedger } from './UserLedger.tsx';
+import { UserLots } from './UserLots.tsx';
 import { UserPurchases } from './UserPurchases.tsx';
 
-/** Admin: one user's balance, purchases (with refunds) and ledger, and a way to adjust credits. */
+/** Admin: one user's balance, lots, holds, purchases (with refunds) and ledger; ways to adjust credits and grant promotional ones. */
 export default function AdminUserPage({ userId }: { userId: string }) {
   const { data, error, refetch } = useQuery(AdminUserDocument, { variables: { id: userId }, fetchPolicy: 'cache-and-network' });
   const user = data?.user;
@@ -83,7 +86,10 @@ export default function AdminUserPage({ userId }: { userId: string }) {
           </p>
         </section>
         <AdjustCreditsForm userId={user.id} credits={user.credits} />
+        <GrantPromotionForm userId={user.id} />
       </div>
+      <UserLots userId={user.id} />
+      <UserHolds userId={user.id} />
       <UserPurchases userId={user.id} />
       <UserLedger userId={user.id} />
     </>

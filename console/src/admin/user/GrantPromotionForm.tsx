@@ -1,0 +1,132 @@
+import { useApolloClient, useMutation } from '@apollo/client/react';
+import { useId, useState } from 'react';
+import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
+import { ConfirmActions } from '../../components/ConfirmActions.tsx';
+import { ReviewActions } from '../../components/ReviewActions.tsx';
+import { formatCredits } from '../../format/formatCredits.ts';
+import { formatDateTime, startOfLocalDay } from '../../format/formatDate.ts';
+import { GrantPromotionalCreditsDocument } from '../../generated/graphql.ts';
+import { reasonLengthMax } from './AdjustCreditsForm.tsx';
+import { useConfirmForm } from './useConfirmForm.ts';
+import type { Checked } from './useConfirmForm.ts';
+
+type Draft = { creditsText: string; reason: string; /** `yyyy-mm-dd` from the date input, or empty: never expires. */ expiresOn: string };
+
+const emptyDraft: Draft = { creditsText: '', reason: '', expiresOn: '' };
+
+/** `yyyy-mm-dd` of the local day after `now`: the earliest expiry the date input offers. */
+export function tomorrowInputValue(now: Date = new Date()): string {
+  const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}`;
+}
+
+/**
+ * Validates a draft. The expiry is the start of the chosen day in the admin's time zone, as an
+ * ISO instant, and must be in the future (the server refuses a past one too, with BAD_USER_INPUT).
+ */
+export function checkPromotion(draft: Draft, now: Date = new Date()): Checked<{ credits: number; reason: string; expiresAt: string | null }> {
+  const creditsText = draft.creditsText.trim();
+  if (!/^\d+$/.test(creditsText) || Number(creditsText) === 0 || !Number.isSafeInteger(Number(creditsText))) {
+    return { ok: false, message: 'Enter a whole number of credits, more than zero.' };
+  }
+  const reason = draft.reason.trim();
+  if (reason === '') return { ok: false, message: 'Give a reason: the user sees it in their history.' };
+  if (reason.length > reasonLengthMax) return { ok: false, message: `Keep the reason under ${reasonLengthMax} characters.` };
+  if (draft.expiresOn === '') return { ok: true, credits: Number(creditsText), reason, expiresAt: null };
+  const expiresAt = startOfLocalDay(draft.expiresOn);
+  if (!expiresAt) return { ok: false, message: 'Enter the expiry as a date, or leave it empty for credits that never expire.' };
+  if (new Date(expiresAt).getTime() <= now.getTime()) return { ok: false, message: 'The expiry must be a day after today.' };
+  return { ok: true, credits: Number(creditsText), reason, expiresAt };
+}
+
+/**
+ * Grant promotional credits in two steps (`useConfirmForm`: one idempotency key per confirmation).
+ * They make a PROMOTION lot, used before purchased credits, that stops counting at `expiresAt`.
+ */
+export function GrantPromotionForm({ userId }: { userId: string }) {
+  const id = useId();
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [grantPromotionalCredits] = useMutation(GrantPromotionalCreditsDocument);
+  const client = useApolloClient();
+  const checked = checkPromotion(draft);
+  const form = useConfirmForm({
+    checked,
+    send: async ({ credits, reason, expiresAt }, idempotencyKey) => {
+      const { data } = await grantPromotionalCredits({ variables: { input: { userId, credits, reason, expiresAt, idempotencyKey } } });
+      const entry = data?.grantPromotionalCredits;
+      if (!entry) return 'Promotional credits granted.';
+      void refreshAfterCreditMovement(client, { userId: entry.userId, balance: { credits: entry.balanceAfter, at: entry.createdAt } }).catch(() => undefined);
+      return `Granted ${formatCredits(entry.delta)} promotional credits. New balance: ${formatCredits(entry.balanceAfter)} credits.`;
+    },
+    onSent: () => setDraft(emptyDraft),
+  });
+
+  return (
+    <section className="card" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Grant promotional credits</h2>
+      {form.step === 'edit' ? (
+        <form onSubmit={form.review} noValidate className="stack">
+          <div className="field">
+            <label htmlFor={`${id}-credits`}>Promotional credits</label>
+            <input
+              id={`${id}-credits`}
+              inputMode="numeric"
+              autoComplete="off"
+              value={draft.creditsText}
+              onChange={(event) => setDraft({ ...draft, creditsText: event.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-reason`}>Reason for the promotion (required, shown to the user)</label>
+            <textarea
+              id={`${id}-reason`}
+              rows={2}
+              maxLength={reasonLengthMax}
+              value={draft.reason}
+              onChange={(event) => setDraft({ ...draft, reason: event.target.value })}
+              required
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-expires`}>Expires on (optional)</label>
+            <input
+              id={`${id}-expires`}
+              type="date"
+              min={tomorrowInputValue()}
+              value={draft.expiresOn}
+              aria-describedby={`${id}-expires-hint`}
+              onChange={(event) => setDraft({ ...draft, expiresOn: event.target.value })}
+            />
+            <p className="muted" id={`${id}-expires-hint`}>
+              The credits stop counting when this day starts, in your time zone. Empty: they never expire.
+            </p>
+          </div>
+          <ReviewActions problem={form.problem} label="Review promotion" />
+          {form.done && (
+            <p className="notice notice--success" role="status">
+              {form.done}
+            </p>
+          )}
+        </form>
+      ) : (
+        checked.ok && (
+          <div className="confirm-panel">
+            <h3 ref={form.confirmHeadingRef} tabIndex={-1}>
+              Grant {formatCredits(checked.credits)} promotional credits?
+            </h3>
+            <dl className="summary-list">
+              <dt>User</dt>
+              <dd className="id">{userId}</dd>
+              <dt>Expires</dt>
+              <dd>{checked.expiresAt ? formatDateTime(checked.expiresAt) : 'Never'}</dd>
+              <dt>Reason</dt>
+              <dd>{checked.reason}</dd>
+            </dl>
+            <ConfirmActions label="Confirm promotion" busyLabel="Granting…" tone="primary" form={form} />
+          </div>
+        )
+      )}
+    </section>
+  );
+}
