@@ -6,7 +6,9 @@
  * 2. a delayed payment shows as pending, then settles while the page is open;
  * 3. an admin finds that user, adjusts their credits with a reason, sees the entry in the ledger,
  *    and exports the filtered ledger as CSV;
- * 4. the pages hold at phone width (375px) without sideways scrolling.
+ * 4. the pages hold at phone width (375px) without sideways scrolling;
+ * 5. the admin grants 120 promotional credits expiring in a week (one grant for a double click),
+ *    and the user's billing page says "120 promotional credits expire on <that day>".
  * Every page is saved to test-artifacts/screenshots/; the time to a usable billing page goes to
  * test-artifacts/console-metrics.json.
  */
@@ -24,6 +26,7 @@ const describeInBrowser = availability.available ? describe : describe.skip;
 
 const adminUserId = 'user_browserAdmin1';
 const adjustmentReason = 'Browser test: goodwill for ticket 42';
+const promotionReason = 'Browser test: welcome offer';
 
 describeInBrowser('the console in Chromium', () => {
   let harness: ConsoleHarness;
@@ -190,5 +193,51 @@ describeInBrowser('the console in Chromium', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${route} scrolls sideways by ${overflow}px at 375px`).toBeLessThanOrEqual(0);
     }
+  }, 120_000);
+
+  it('lets an admin grant 120 promotional credits expiring in a week, and the user sees "120 promotional credits expire on …"', async () => {
+    const { page, baseUrl } = harness;
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(`${baseUrl}/admin/users/${referenceUserId}`);
+    await page.getByTestId('user-balance').filter({ hasText: '624 credits' }).waitFor();
+
+    const inAWeek = new Date();
+    inAWeek.setDate(inAWeek.getDate() + 7);
+    const expiresOn = `${inAWeek.getFullYear()}-${String(inAWeek.getMonth() + 1).padStart(2, '0')}-${String(inAWeek.getDate()).padStart(2, '0')}`;
+    await page.getByLabel('Promotional credits', { exact: true }).fill('120');
+    await page.getByLabel('Reason for the promotion (required, shown to the user)').fill(promotionReason);
+    await page.getByLabel('Expires on (optional)').fill(expiresOn);
+    await page.getByRole('button', { name: 'Review promotion' }).click();
+    await page.getByRole('heading', { name: 'Grant 120 promotional credits?' }).waitFor();
+    await harness.screenshot(page, '19-admin-promotion-confirm');
+    await page.getByRole('button', { name: 'Confirm promotion' }).dblclick();
+    await page.getByText('Granted 120 promotional credits. New balance: 744 credits.').waitFor();
+    await page.getByTestId('user-balance').filter({ hasText: '744 credits' }).waitFor();
+    // The lots list, refreshed by the grant: the promotion comes first (it expires soonest).
+    const lotsTable = page.getByRole('table', { name: `Lots of ${referenceUserId}, in the order spends use them` });
+    await lotsTable.getByRole('row').nth(1).filter({ hasText: 'Promotional' }).filter({ hasText: '120' }).waitFor();
+    // The double click granted once.
+    expect(await page.getByTestId('ledger-row').filter({ hasText: promotionReason }).count()).toBe(1);
+    await harness.screenshot(page, '20-admin-user-promoted');
+
+    await signOut(page);
+    await signIn(page, baseUrl, { role: 'user' });
+    await page.goto(`${baseUrl}/billing`);
+    // The day as the user's browser writes it (the expiry is the start of that day in their time zone; the year only when not this one).
+    const day = await page.evaluate((value) => {
+      const [year, month, date] = value.split('-').map(Number);
+      const instant = new Date(year as number, (month as number) - 1, date);
+      const yearShown = instant.getFullYear() === new Date().getFullYear() ? {} : { year: 'numeric' as const };
+      return new Intl.DateTimeFormat(navigator.language, { day: 'numeric', month: 'short', ...yearShown }).format(instant);
+    }, expiresOn);
+    const firstLot = page.getByTestId('lots').getByRole('listitem').first();
+    await firstLot.filter({ hasText: `120 promotional credits expire on ${day}` }).waitFor();
+    expect(await firstLot.textContent()).toBe(`120 promotional credits expire on ${day}`);
+    await waitForHeaderBalance(page, 744);
+    await harness.screenshot(page, '21-billing-lots');
+
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByTestId('ledger-row').filter({ hasText: 'Promotional credits' }).filter({ hasText: promotionReason }).waitFor();
+    await harness.screenshot(page, '22-history-promotion');
   }, 120_000);
 });
