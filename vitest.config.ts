@@ -4,6 +4,14 @@ import { defineConfig } from 'vitest/config';
 const require = createRequire(import.meta.url);
 
 /**
+ * Node 25 and later expose Web Storage as a global `localStorage`, which, without
+ * `--localstorage-file`, hides jsdom's `window.localStorage` from the console's tests. The flag
+ * exists from Node 22 (Node 20 would refuse it).
+ */
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const workerExecArgv = nodeMajor >= 22 ? ['--no-experimental-webstorage'] : [];
+
+/**
  * One suite for everything. Database suites run on PGlite, and on PostgreSQL too when
  * TEST_DATABASE_URL is set; each test file gets its own fresh database, so files run in parallel.
  */
@@ -19,6 +27,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    execArgv: workerExecArgv,
     maxWorkers: 2,
     reporters: ['default'],
   },
