@@ -40,6 +40,8 @@ const config: CodegenConfig = {
           CreditHold: '../../ledger/ledgerTypes.ts#CreditHoldRow',
           SpendResult: '../../ledger/ledgerTypes.ts#SpendResultRow',
           Purchase: '../../billing/purchaseTypes.ts#PurchaseRow',
+          WebhookEndpoint: '../../webhooks/webhookTypes.ts#WebhookEndpointRow',
+          WebhookDelivery: '../../webhooks/webhookTypes.ts#WebhookDeliveryRow',
         },
       },
     },

@@ -89,6 +89,17 @@ export interface Config {
    * stop counting at their instant regardless; the sweep only writes it down). 0 turns it off.
    */
   expirySweepSeconds: number;
+  /** Outbound webhooks to the app (docs/webhooks.md). */
+  webhooks: {
+    /** `APP_WEBHOOK_URL` + `APP_WEBHOOK_SECRET` (set together): the endpoint `default`, which takes every event. */
+    defaultEndpoint: { url: string; secret: string } | null;
+    /** `LOW_BALANCE_CREDITS`: below this balance a user's `balance.low` is announced (per user: `setLowBalanceThreshold`). */
+    lowBalanceCredits: number;
+    /** `WEBHOOK_WORKER_INTERVAL_MS`: how often each instance looks for due deliveries; 0 turns its worker off. */
+    workerIntervalMilliseconds: number;
+    /** `WEBHOOK_ATTEMPT_TIMEOUT_MS`: how long one POST may take before it counts as failed. */
+    attemptTimeoutMilliseconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -174,6 +185,12 @@ export function loadConfig(environment: Environment = process.env): Config {
       max: 86_400,
     }),
     expirySweepSeconds: parseInteger(read('EXPIRY_SWEEP_SECONDS') ?? '60', 'EXPIRY_SWEEP_SECONDS', { min: 0, max: 3600 }),
+    webhooks: {
+      defaultEndpoint: parseDefaultWebhookEndpoint(read('APP_WEBHOOK_URL'), read('APP_WEBHOOK_SECRET')),
+      lowBalanceCredits: parseInteger(read('LOW_BALANCE_CREDITS') ?? '100', 'LOW_BALANCE_CREDITS', { min: 0, max: Number.MAX_SAFE_INTEGER }),
+      workerIntervalMilliseconds: parseInteger(read('WEBHOOK_WORKER_INTERVAL_MS') ?? '1000', 'WEBHOOK_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
+      attemptTimeoutMilliseconds: parseInteger(read('WEBHOOK_ATTEMPT_TIMEOUT_MS') ?? '10000', 'WEBHOOK_ATTEMPT_TIMEOUT_MS', { min: 100, max: 60_000 }),
+    },
   };
   const clerkConfigured = config.clerk.jwtKey !== null || config.clerk.secretKey !== null;
   // Live money never meets development sign-in (which signs anyone in as anyone), in any mode.
@@ -246,6 +263,16 @@ function parseTrustProxy(value: string): boolean | number {
   if (value === 'false') return false;
   if (/^\d{1,2}$/.test(value)) return Number(value);
   throw new ConfigError(`TRUST_PROXY must be true, false or a number of proxy hops, got "${value}"`);
+}
+
+/** The app's endpoint: an http(s) URL without credentials and a whsec_ secret, both or neither. */
+function parseDefaultWebhookEndpoint(url: string | undefined, secret: string | undefined): Config['webhooks']['defaultEndpoint'] {
+  if ((url === undefined) !== (secret === undefined)) throw new ConfigError('APP_WEBHOOK_URL and APP_WEBHOOK_SECRET must be set together');
+  if (url === undefined) return null;
+  const parsed = parseUrl(url, 'APP_WEBHOOK_URL');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('APP_WEBHOOK_URL must be an http or https URL');
+  if (parsed.username !== '' || parsed.password !== '') throw new ConfigError('APP_WEBHOOK_URL must not contain credentials');
+  return { url: parsed.toString(), secret: parseWebhookSecret(secret, 'APP_WEBHOOK_SECRET')! };
 }
 
 function parseWebhookSecret(value: string | undefined, name: string): string | null {

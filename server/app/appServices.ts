@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import type { Billing } from '../billing/createBilling.ts';
 import type { Ledger } from '../ledger/createLedger.ts';
 import type { RateLimiter } from '../rateLimits/createRateLimiter.ts';
+import type { Webhooks } from '../webhooks/createWebhooks.ts';
 
 /**
  * What the transports (HTTP routes, GraphQL resolvers) get to do their job: built once at boot by
@@ -21,4 +22,5 @@ export interface DomainServices {
   ledger: Ledger;
   billing: Billing;
   rateLimiter: RateLimiter;
+  webhooks: Webhooks;
 }

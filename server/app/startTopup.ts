@@ -17,6 +17,9 @@ import { sandboxApiKey } from '../billing/stripe/sandboxApiKey.ts';
 import { scheduleReconcile } from '../billing/scheduleReconcile.ts';
 import { keepStatisticsFresh } from '../db/keepStatisticsFresh.ts';
 import { secureDataDirectory, tightenFileModes } from './secureDataDirectory.ts';
+import { createWebhooks, type Webhooks } from '../webhooks/createWebhooks.ts';
+import { createWebhookWorker, type WebhookWorker } from '../webhooks/createWebhookWorker.ts';
+import type { WebhookClock } from '../webhooks/webhookTypes.ts';
 
 export interface RunningTopup {
   /** Where the API and console answer, e.g. http://127.0.0.1:4000. */
@@ -33,6 +36,10 @@ export interface RunningTopup {
   webhookSecret: string;
   /** The local Stripe stand-in, when no STRIPE_SECRET_KEY is configured. */
   stripeSandbox: StripeSandbox | null;
+  /** Outbound webhooks: endpoints, deliveries, thresholds. */
+  webhooks: Webhooks;
+  /** This instance's outbox worker (running unless WEBHOOK_WORKER_INTERVAL_MS is 0), or one to drive by hand. */
+  webhookWorker: WebhookWorker;
   /** Stops HTTP first (no new work), then the sandbox, then the database. */
   close(): Promise<void>;
 }
@@ -57,6 +64,8 @@ export async function startTopup(options: {
   sandboxRetryDelaysMilliseconds?: number[];
   /** The sandbox's delivery clock and timers, so a test can move time through retries; real by default. */
   sandboxTimers?: SandboxTimers;
+  /** The outbox's clock and timers (tests move time through retries); real by default. */
+  webhookClock?: WebhookClock;
 }): Promise<RunningTopup> {
   const log = options.log ?? createLogger();
   const config = await resolvePort(options.config);
@@ -95,7 +104,10 @@ export async function startTopup(options: {
     const billing = createBilling({ config, storage, log, stripe, webhookSecret });
     const ledger = createLedger(storage);
     const rateLimiter = createRateLimiter({ storage, settings: config.rateLimits });
-    const app = createApp({ config, storage, log, ledger, billing, rateLimiter }, options.appOptions);
+    const webhookClock = options.webhookClock ? { clock: options.webhookClock } : {};
+    const webhooks = createWebhooks({ storage, ...webhookClock });
+    await webhooks.configure({ lowBalanceCredits: config.webhooks.lowBalanceCredits, defaultEndpoint: config.webhooks.defaultEndpoint });
+    const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks }, options.appOptions);
     const http = await startHttpServer({ app, port: config.port, host: config.host });
     closers.push(() => http.close());
     if (config.reconcileIntervalSeconds > 0) {
@@ -103,6 +115,18 @@ export async function startTopup(options: {
     }
     if (config.expirySweepSeconds > 0) {
       closers.push(scheduleExpirySweep({ ledger, log, intervalSeconds: config.expirySweepSeconds }));
+    }
+    const webhookWorker = createWebhookWorker({
+      storage,
+      log,
+      intervalMilliseconds: config.webhooks.workerIntervalMilliseconds,
+      attemptTimeoutMilliseconds: config.webhooks.attemptTimeoutMilliseconds,
+      ...webhookClock,
+    });
+    if (config.webhooks.workerIntervalMilliseconds > 0) {
+      webhookWorker.start();
+      // Closed before HTTP and storage (closers run in reverse), so its last attempts are recorded.
+      closers.push(() => webhookWorker.stop());
     }
     const url = `http://127.0.0.1:${http.port}`;
     log.log('info', 'topup listening', { url, database: storage.kind, publicUrl: config.publicUrl, stripe: stripeSandbox ? 'sandbox' : 'stripe' });
@@ -116,6 +140,8 @@ export async function startTopup(options: {
       stripe,
       webhookSecret,
       stripeSandbox,
+      webhooks,
+      webhookWorker,
       async close() {
         for (const close of closers.reverse()) await close().catch((error: unknown) => log.log('warn', 'close failed', { error }));
       },

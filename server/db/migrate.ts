@@ -51,6 +51,8 @@ export const functionFileOrder = [
   'queries',
   'statistics',
   'rate_limits',
+  'webhooks',
+  'webhook_deliveries',
   'migrations',
 ] as const;
 

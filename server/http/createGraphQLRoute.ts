@@ -31,6 +31,7 @@ export function createGraphQLRoute(options: {
     ledger: services.ledger,
     billing: services.billing,
     rateLimiter: services.rateLimiter,
+    webhooks: services.webhooks,
   };
   const server = createApolloServer({
     services: domainServices,

@@ -223,6 +223,24 @@ const operations: Operation[] = [
     variables: ({ sessionOfA }) => ({ id: sessionOfA }),
     expected: admins((data) => expect(data.refundTopUp).toEqual({ refundId: expect.stringMatching(/^re_/), credits: 1, amountMinor: 1 })),
   },
+  { name: 'webhookEndpoints', query: '{ webhookEndpoints { id } }', expected: admins((data) => expect(Array.isArray(data.webhookEndpoints)).toBe(true)) },
+  { name: 'webhookEventTypes', query: '{ webhookEventTypes }', expected: admins((data) => expect(data.webhookEventTypes).toContain('balance.low')) },
+  {
+    name: 'webhookDeliveries',
+    query: '{ webhookDeliveries(first: 1) { edges { node { id } } } }',
+    expected: admins((data) => expect(Array.isArray(data.webhookDeliveries.edges)).toBe(true)),
+  },
+  {
+    name: 'createWebhookEndpoint',
+    query: 'mutation { createWebhookEndpoint(input: { url: "https://app.example/hooks", eventTypes: ["balance.low"] }) { endpoint { url enabled } secret } }',
+    expected: admins((data) => expect(data.createWebhookEndpoint).toEqual({ endpoint: { url: 'https://app.example/hooks', enabled: true }, secret: expect.stringMatching(/^whsec_/) })),
+  },
+  {
+    name: 'setLowBalanceThreshold',
+    query: 'mutation ($userId: ID!) { setLowBalanceThreshold(input: { userId: $userId, credits: 50 }) { id lowBalanceCredits } }',
+    variables: () => ({ userId: userA }),
+    expected: adminsAndService((data) => expect(data.setLowBalanceThreshold).toEqual({ id: userA, lowBalanceCredits: 50 })),
+  },
 ];
 
 describe.each(storageKindsUnderTest())('authorization matrix on %s', (kind) => {

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../server/config.ts';
 import type { SqlDatabase } from '../../server/db/sqlDatabase.ts';
 import type { Storage } from '../../server/db/storage.ts';
 import { createLogger } from '../../server/log.ts';
+import type { WebhookClock } from '../../server/webhooks/webhookTypes.ts';
 import { createTestStorage, type LedgerStorageKind, type TestStorage } from './testStorage.ts';
 
 /** The service key every test server accepts (beside another one, so the key list is really searched). */
@@ -33,6 +34,8 @@ export interface StartTestTopupOptions {
   sandboxRetryDelaysMilliseconds?: number[];
   /** The sandbox's delivery clock (`createManualTimers()` from `@topup/stripe-sandbox` to move time by hand). */
   sandboxTimers?: SandboxTimers;
+  /** The outbox's clock (`createManualWebhookClock()` from test/support/manualWebhookClock.ts to move time by hand). */
+  webhookClock?: WebhookClock;
   /** Another test server whose Stripe sandbox this one uses (several instances behind one load balancer share one Stripe). */
   shareStripeWith?: TestTopup;
   /** Receives every log line as written (JSON), besides `logs`; `TEST_LOG=1` also prints them. */
@@ -113,6 +116,8 @@ export async function startTestTopup(options: StartTestTopupOptions = {}): Promi
       ADMIN_USER_IDS: testAdminUserId,
       SERVICE_API_KEYS: `other-key-zzzzzzzz,${testServiceKey}`,
       RECONCILE_INTERVAL_SECONDS: '0',
+      // The outbox worker runs only in suites that ask for it (they drive it, or set an interval).
+      WEBHOOK_WORKER_INTERVAL_MS: '0',
       // Suites buy many sessions per user within a minute; the rate-limit suite sets the real default.
       RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000',
       SEED_DEMO_DATA: options.seedReferenceUser ? 'true' : 'false',
@@ -125,6 +130,7 @@ export async function startTestTopup(options: StartTestTopupOptions = {}): Promi
       appOptions: options.appOptions,
       sandboxRetryDelaysMilliseconds: options.sandboxRetryDelaysMilliseconds ?? [200, 400, 800, 1600],
       ...(options.sandboxTimers ? { sandboxTimers: options.sandboxTimers } : {}),
+      ...(options.webhookClock ? { webhookClock: options.webhookClock } : {}),
       ...(options.shareStripeWith?.topup.stripeSandbox ? { stripeSandbox: options.shareStripeWith.topup.stripeSandbox } : {}),
     });
   } catch (error) {

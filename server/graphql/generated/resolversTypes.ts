@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRow, LedgerEntryRow, CreditLotRow, CreditHoldRow, SpendResultRow } from '../../ledger/ledgerTypes.ts';
 import type { PurchaseRow } from '../../billing/purchaseTypes.ts';
+import type { WebhookEndpointRow, WebhookDeliveryRow } from '../../webhooks/webhookTypes.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -61,6 +62,14 @@ export type CreateCreditTopUpSessionInput = {
   credits: Scalars['SafeInt']['input'];
   /** ISO code of one of `currencies` (either case); the default currency when absent. */
   currency?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event types (webhookEventTypes); empty or absent: every type. */
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** http or https, without credentials. */
+  url: Scalars['String']['input'];
 };
 
 /** Credits reserved for a pending use: spends and other holds cannot take them while it is active. */
@@ -240,18 +249,29 @@ export type Mutation = {
   captureCredits: CreditHold;
   /** Start buying credits: returns a Stripe Checkout URL. The user and the price come from the server, never the browser. */
   createCreditTopUpSession: CheckoutSession;
+  /** A new endpoint and its secret, shown this once (admins). */
+  createWebhookEndpoint: WebhookEndpointSecret;
+  /** Deletes the endpoint and its deliveries (admins). */
+  deleteWebhookEndpoint: WebhookEndpoint;
   /** Admin or service: promotional credits, optionally expiring at expiresAt (a PROMOTION lot). */
   grantPromotionalCredits: LedgerEntry;
   /** Admin: refund a top-up through Stripe, at most what the user has not spent. Credits follow from Stripe's events. */
   refundTopUp: RefundResult;
   /** Service key or admin: give an active hold back (HOLD_NOT_ACTIVE otherwise); releasing a released hold returns it. */
   releaseCredits: CreditHold;
+  /** A new delivery of the same event to the same endpoint, with the same webhookId, due now (admins). */
+  replayWebhookDelivery: WebhookDelivery;
   /** Service key or admin: reserve credits (at most availableCredits) until captured, released or expired. */
   reserveCredits: CreditHold;
+  /** A new secret; the old one keeps signing, beside it, for 24 hours (admins). */
+  rotateWebhookEndpointSecret: WebhookEndpointSecret;
+  /** A user's low-balance threshold (admins and services). */
+  setLowBalanceThreshold: User;
   /** Service key or admin: take credits for usage. Refuses to overdraw (INSUFFICIENT_CREDITS). */
   spendCredits: LedgerEntry;
   /** Service key or admin: many spends in one round trip, results in input order. */
   spendCreditsBatch: Array<SpendResult>;
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -270,6 +290,16 @@ export type MutationCreateCreditTopUpSessionArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationGrantPromotionalCreditsArgs = {
   input: GrantPromotionalCreditsInput;
 };
@@ -285,8 +315,23 @@ export type MutationReleaseCreditsArgs = {
 };
 
 
+export type MutationReplayWebhookDeliveryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationReserveCreditsArgs = {
   input: ReserveCreditsInput;
+};
+
+
+export type MutationRotateWebhookEndpointSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetLowBalanceThresholdArgs = {
+  input: SetLowBalanceThresholdInput;
 };
 
 
@@ -297,6 +342,11 @@ export type MutationSpendCreditsArgs = {
 
 export type MutationSpendCreditsBatchArgs = {
   input: SpendCreditsBatchInput;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  input: UpdateWebhookEndpointInput;
 };
 
 /** Relay-style page information for cursor connections. */
@@ -407,6 +457,12 @@ export type Query = {
   users: UserConnection;
   /** Who the server thinks the caller is. */
   viewer: Viewer;
+  /** Deliveries, newest first (admins). */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** Every endpoint (admins). */
+  webhookEndpoints: Array<WebhookEndpoint>;
+  /** Every event type an endpoint may subscribe to (admins). */
+  webhookEventTypes: Array<Scalars['String']['output']>;
 };
 
 
@@ -458,6 +514,13 @@ export type QueryUsersArgs = {
   sort?: InputMaybe<UserSort>;
 };
 
+
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WebhookDeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type RefundResult = {
   __typename?: 'RefundResult';
   amountMinor: Scalars['SafeInt']['output'];
@@ -495,6 +558,12 @@ export type Role =
   | 'admin'
   | 'service'
   | 'user';
+
+export type SetLowBalanceThresholdInput = {
+  /** Below this balance balance.low is sent; null: back to LOW_BALANCE_CREDITS. */
+  credits?: InputMaybe<Scalars['SafeInt']['input']>;
+  userId: Scalars['ID']['input'];
+};
 
 export type SpendCreditsBatchInput = {
   /** At most 1000 items, applied in order; each succeeds or fails on its own. */
@@ -559,6 +628,16 @@ export type TopUpStatus =
   | 'pending'
   | 'refunded';
 
+/** Absent fields stay as they are. */
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** true also forgets why it was disabled; its pending deliveries are then attempted again. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  id: Scalars['ID']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type User = {
   __typename?: 'User';
   /** What spends and new holds may take: max(0, credits - heldCredits); never counts expired credits. */
@@ -580,6 +659,8 @@ export type User = {
   ledger: LedgerConnection;
   /** The user's lots in consumption order; spent and expired ones only with includeSpent. */
   lots: Array<CreditLot>;
+  /** The balance below which balance.low is sent (the user's own, else LOW_BALANCE_CREDITS). */
+  lowBalanceCredits: Scalars['SafeInt']['output'];
   /** The user's checkout sessions, newest first. */
   purchases: PurchaseConnection;
 };
@@ -633,6 +714,70 @@ export type Viewer = {
   __typename?: 'Viewer';
   id: Scalars['ID']['output'];
   role: Role;
+};
+
+/** One event sent (or to send) to one endpoint; a replay is a new delivery of the same event. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  endpointId: Scalars['ID']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The HTTP status of the last attempt; null before one, or when none came (refused, timed out). */
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** When a pending delivery is attempted next. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The delivery this one replays. */
+  replayOf?: Maybe<Scalars['ID']['output']>;
+  /** pending (to attempt, again), succeeded (a 2xx) or failed (the retries ran out). */
+  status: Scalars['String']['output'];
+  /** The Standard Webhooks webhook-id header: the event's, the same on every attempt and every replay. */
+  webhookId: Scalars['String']['output'];
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryFilter = {
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  /** pending, succeeded or failed. */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * An address Topup POSTs signed events to (Standard Webhooks; docs/webhooks.md). The endpoint `default`
+ * comes from APP_WEBHOOK_URL; admins add more.
+ */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  createdAt: Scalars['DateTime']['output'];
+  description: Scalars['String']['output'];
+  /** Why it is disabled: admin, gone (the endpoint answered HTTP 410) or failing (five days of failed attempts). */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  enabled: Scalars['Boolean']['output'];
+  /** The event types it receives; empty means every type. */
+  eventTypes: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  url: Scalars['String']['output'];
+};
+
+/** An endpoint with its signing secret: answered once, when the secret is made. */
+export type WebhookEndpointSecret = {
+  __typename?: 'WebhookEndpointSecret';
+  endpoint: WebhookEndpoint;
+  /** whsec_<base64>: shown only in this answer. */
+  secret: Scalars['String']['output'];
 };
 
 
@@ -714,6 +859,7 @@ export type ResolversTypes = {
   CaptureCreditsInput: CaptureCreditsInput;
   CheckoutSession: ResolverTypeWrapper<CheckoutSession>;
   CreateCreditTopUpSessionInput: CreateCreditTopUpSessionInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   CreditHold: ResolverTypeWrapper<CreditHoldRow>;
   CreditLot: ResolverTypeWrapper<CreditLotRow>;
   CreditPack: ResolverTypeWrapper<CreditPack>;
@@ -745,6 +891,7 @@ export type ResolversTypes = {
   ReserveCreditsInput: ReserveCreditsInput;
   Role: null;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
+  SetLowBalanceThresholdInput: SetLowBalanceThresholdInput;
   SpendCreditsBatchInput: SpendCreditsBatchInput;
   SpendCreditsBatchItem: SpendCreditsBatchItem;
   SpendCreditsInput: SpendCreditsInput;
@@ -754,11 +901,18 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TopUp: ResolverTypeWrapper<TopUp>;
   TopUpStatus: null;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
   UserSort: null;
   Viewer: ResolverTypeWrapper<Viewer>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryRow>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryFilter: WebhookDeliveryFilter;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointRow>;
+  WebhookEndpointSecret: ResolverTypeWrapper<Omit<WebhookEndpointSecret, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -769,6 +923,7 @@ export type ResolversParentTypes = {
   CaptureCreditsInput: CaptureCreditsInput;
   CheckoutSession: CheckoutSession;
   CreateCreditTopUpSessionInput: CreateCreditTopUpSessionInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   CreditHold: CreditHoldRow;
   CreditLot: CreditLotRow;
   CreditPack: CreditPack;
@@ -796,6 +951,7 @@ export type ResolversParentTypes = {
   ReleaseCreditsInput: ReleaseCreditsInput;
   ReserveCreditsInput: ReserveCreditsInput;
   SafeInt: Scalars['SafeInt']['output'];
+  SetLowBalanceThresholdInput: SetLowBalanceThresholdInput;
   SpendCreditsBatchInput: SpendCreditsBatchInput;
   SpendCreditsBatchItem: SpendCreditsBatchItem;
   SpendCreditsInput: SpendCreditsInput;
@@ -803,10 +959,17 @@ export type ResolversParentTypes = {
   SpendResult: SpendResultRow;
   String: Scalars['String']['output'];
   TopUp: TopUp;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
   Viewer: Viewer;
+  WebhookDelivery: WebhookDeliveryRow;
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookDeliveryFilter: WebhookDeliveryFilter;
+  WebhookEndpoint: WebhookEndpointRow;
+  WebhookEndpointSecret: Omit<WebhookEndpointSecret, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
 };
 
 export type CheckoutSessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CheckoutSession'] = ResolversParentTypes['CheckoutSession']> = {
@@ -904,12 +1067,18 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   adjustCredits?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType, RequireFields<MutationAdjustCreditsArgs, 'input'>>;
   captureCredits?: Resolver<ResolversTypes['CreditHold'], ParentType, ContextType, RequireFields<MutationCaptureCreditsArgs, 'input'>>;
   createCreditTopUpSession?: Resolver<ResolversTypes['CheckoutSession'], ParentType, ContextType, RequireFields<MutationCreateCreditTopUpSessionArgs, 'input'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointSecret'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
+  deleteWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
   grantPromotionalCredits?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType, RequireFields<MutationGrantPromotionalCreditsArgs, 'input'>>;
   refundTopUp?: Resolver<ResolversTypes['RefundResult'], ParentType, ContextType, RequireFields<MutationRefundTopUpArgs, 'input'>>;
   releaseCredits?: Resolver<ResolversTypes['CreditHold'], ParentType, ContextType, RequireFields<MutationReleaseCreditsArgs, 'input'>>;
+  replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
   reserveCredits?: Resolver<ResolversTypes['CreditHold'], ParentType, ContextType, RequireFields<MutationReserveCreditsArgs, 'input'>>;
+  rotateWebhookEndpointSecret?: Resolver<ResolversTypes['WebhookEndpointSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookEndpointSecretArgs, 'id'>>;
+  setLowBalanceThreshold?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetLowBalanceThresholdArgs, 'input'>>;
   spendCredits?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType, RequireFields<MutationSpendCreditsArgs, 'input'>>;
   spendCreditsBatch?: Resolver<Array<ResolversTypes['SpendResult']>, ParentType, ContextType, RequireFields<MutationSpendCreditsBatchArgs, 'input'>>;
+  updateWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'input'>>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -976,6 +1145,9 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'sort'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+  webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, Partial<QueryWebhookDeliveriesArgs>>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
+  webhookEventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type RefundResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RefundResult'] = ResolversParentTypes['RefundResult']> = {
@@ -1029,6 +1201,7 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
   lastCreditUpdate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   ledger?: Resolver<ResolversTypes['LedgerConnection'], ParentType, ContextType, Partial<UserLedgerArgs>>;
   lots?: Resolver<Array<ResolversTypes['CreditLot']>, ParentType, ContextType, RequireFields<UserLotsArgs, 'includeSpent'>>;
+  lowBalanceCredits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   purchases?: Resolver<ResolversTypes['PurchaseConnection'], ParentType, ContextType, Partial<UserPurchasesArgs>>;
 };
 
@@ -1047,6 +1220,44 @@ export type UserSortResolvers = { CREATED_AT_DESC: 'created_at_desc', CREDITS_AS
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  endpointId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  replayOf?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhookId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+};
+
+export type WebhookEndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WebhookEndpointSecretResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpointSecret'] = ResolversParentTypes['WebhookEndpointSecret']> = {
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
@@ -1085,5 +1296,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   UserEdge?: UserEdgeResolvers<ContextType>;
   UserSort?: UserSortResolvers;
   Viewer?: ViewerResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEndpointSecret?: WebhookEndpointSecretResolvers<ContextType>;
 };
 

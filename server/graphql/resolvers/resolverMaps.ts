@@ -5,6 +5,7 @@ import { creditStatsResolvers } from './creditStatsResolvers.ts';
 import { enumResolvers } from './enumResolvers.ts';
 import { ledgerResolvers } from './ledgerResolvers.ts';
 import { userResolvers } from './userResolvers.ts';
+import { webhookResolvers } from './webhookResolvers.ts';
 
 /**
  * Every resolver map of the schema, merged by `createGraphQLSchema`. A new concern adds its map
@@ -17,4 +18,5 @@ export const resolverMaps: readonly Resolvers[] = [
   ledgerResolvers,
   creditStatsResolvers,
   billingResolvers,
+  webhookResolvers,
 ];

@@ -1,0 +1,29 @@
+-- Proves claiming and recording: SKIP LOCKED claims expire, a 410 disables at once, and the secrets
+-- of a rotation both sign during the overlap only.
+do $$
+declare
+  v_claimed jsonb;
+  v_now timestamptz := clock_timestamp() + interval '1 second';
+begin
+  insert into webhook_endpoints (id, url, secret) values ('we_claims', 'https://app.example/hooks', 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3Q=');
+  perform enqueue_webhook_event('credits.adjusted', null, '{}');
+  v_claimed := claim_webhook_deliveries(v_now, 10, 30, 'token-a');
+  assert jsonb_array_length(v_claimed) = 1, 'the due delivery is claimed';
+  assert jsonb_array_length(claim_webhook_deliveries(v_now, 10, 30, 'token-b')) = 0, 'a claimed delivery is not claimed twice';
+  v_claimed := claim_webhook_deliveries(v_now + interval '31 seconds', 10, 30, 'token-c');
+  assert jsonb_array_length(v_claimed) = 1, 'an expired claim is claimed again';
+  assert record_webhook_attempt((v_claimed->0->>'id')::bigint, 'token-a', v_now, false, 500, 'late', v_now, 3600) is null,
+    'the expired claim''s worker cannot record its attempt';
+  perform record_webhook_attempt((v_claimed->0->>'id')::bigint, 'token-c', v_now + interval '31 seconds', false, 410, 'gone', v_now, 3600);
+  assert (select not enabled and disabled_reason = 'gone' from webhook_endpoints where id = 'we_claims'), 'HTTP 410 disables the endpoint';
+
+  perform update_webhook_endpoint('we_claims', null, null, null, true);
+  perform rotate_webhook_endpoint_secret('we_claims', 'whsec_bmV3bmV3bmV3bmV3bmV3bmV3', v_now, 86400);
+  v_claimed := claim_webhook_deliveries(v_now + interval '1 hour', 10, 30, 'token-d');
+  assert jsonb_array_length(v_claimed->0->'secrets') = 2, 'both secrets sign during the overlap';
+  perform record_webhook_attempt((v_claimed->0->>'id')::bigint, 'token-d', v_now, false, 500, 'again', v_now, 3600);
+  v_claimed := claim_webhook_deliveries(v_now + interval '25 hours', 10, 30, 'token-e');
+  assert v_claimed->0->'secrets' = '["whsec_bmV3bmV3bmV3bmV3bmV3bmV3"]'::jsonb, 'only the new secret after it';
+  perform pg_temp.assert_refused($sql$select update_webhook_endpoint('we_nobody', null, null, null, true)$sql$, 'TU404', 'an unknown endpoint is not found');
+end
+$$;
