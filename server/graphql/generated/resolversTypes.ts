@@ -40,7 +40,7 @@ export type AdminLedgerFilter = {
 };
 
 export type CaptureCreditsInput = {
-  /** 0 to the hold's amount: spent as one SPEND entry (none for 0); the rest is released. */
+  /** 1 to the hold's amount (BAD_USER_INPUT otherwise; release the hold to spend nothing): spent as one SPEND entry; the rest is released. */
   amount: Scalars['SafeInt']['input'];
   holdId: Scalars['ID']['input'];
   /** Same key and same input returns the captured hold. */
