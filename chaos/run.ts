@@ -12,6 +12,8 @@ import { runDeliveryStorm, type StormReport } from './support/deliveryStorm.ts';
 import { fabricatePurchase, recordFabricatedPurchases } from './support/fabricatedStripe.ts';
 import { drawPurchases, playPurchase, startStripeStage, type CapturedEvent, type PlayedPurchase, type StripeStage } from './support/playStripe.ts';
 import { createPostgresCluster, postgresBinaries, type PostgresCluster } from './support/postgresCluster.ts';
+import { runCreditStorm, type CreditStormReport } from './support/creditStorm.ts';
+import { sweepUntilDone, verifyCreditState, type CreditStateReport } from './support/verifyCreditState.ts';
 import { verifyFinalState, type FinalStateReport } from './support/verifyFinalState.ts';
 
 /**
@@ -30,8 +32,13 @@ import { verifyFinalState, type FinalStateReport } from './support/verifyFinalSt
  *    retried until it gets a 2xx. Meanwhile: instance B is SIGKILLed and restarted three times,
  *    PostgreSQL restarts once (immediate: a crash and recovery), and `npm run stripe:reconcile` runs
  *    against the sandbox (it lists the same events and sessions and applies them concurrently).
+ *    At the same time the app's backend (a service key) grants promotional credits (expiring in a day,
+ *    within seconds, never), spends, reserves holds and captures, releases or abandons them, and
+ *    spends in batches, on users of its own, retrying each request with its key until it is answered.
  * 5. The end: every purchase in the state its scenario implies (computed by the driver from the
- *    contract's rules, not read from Topup), every balance as expected, no duplicate grant,
+ *    contract's rules, not read from Topup), every balance as expected, no duplicate grant; after
+ *    the expiry sweep, every credit movement exactly as answered, holds in a final state (or active
+ *    within their expiry), lots adding up with none negative (verifyCreditState.ts);
  *    `npm run ledger:verify` clean. One summary line. Exit code 1 on any difference.
  *
  * Bounded: a hard deadline kills everything; the cluster, the children and the temporary folders are
@@ -40,8 +47,11 @@ import { verifyFinalState, type FinalStateReport } from './support/verifyFinalSt
 const short = process.argv.includes('--short');
 // Purchases played through the sandbox (listed by reconcile) and fabricated from Stripe's samples.
 const sizes = short
-  ? { sandboxPurchases: 100, fabricatedPurchases: 150, users: 40, deadlineSeconds: 170 }
-  : { sandboxPurchases: 400, fabricatedPurchases: 1800, users: 300, deadlineSeconds: 285 };
+  ? { sandboxPurchases: 100, fabricatedPurchases: 150, users: 40, creditUsers: 20, creditWorkers: 4, deadlineSeconds: 170 }
+  : { sandboxPurchases: 400, fabricatedPurchases: 1800, users: 300, creditUsers: 60, creditWorkers: 6, deadlineSeconds: 285 };
+/** The app's backend's key (SERVICE_API_KEYS of both instances), and what each of its users starts with. */
+const serviceKey = 'svc_chaos_0123456789abcdefghijklmnopqrstuvwxyz';
+const creditSeed = 300;
 const duplicateShare = 0.3;
 const webhookSecret = 'whsec_chaos_0123456789abcdefghijklmnopqrstuv';
 const seed = Number(process.env.CHAOS_SEED ?? 20261124);
@@ -102,11 +112,14 @@ async function main(): Promise<number> {
       const purchases = [...played, ...fabricated.purchases];
       const events = [...stage.events, ...fabricated.events];
       step(`stripe: ${purchases.length} purchases, ${events.length} events`);
-      const outcome = await stormWithFaults({ stage, events, random });
+      const creditUsers = await seedCreditUsers(database);
+      const outcome = await stormWithFaults({ stage, events, random, creditUsers });
       step('verifying the final state');
       const finalState = await verifyFinalState(database, purchases);
+      await sweepUntilDone(database);
+      const creditState = await verifyCreditState(database, { storm: outcome.credits, seedCredits: new Map(creditUsers.map((userId) => [userId, creditSeed])) });
       const ledgerVerify = await runCommand('server/commands/verifyLedger.ts', { DATABASE_URL: cluster.url }, 'ledger-verify');
-      return summarize({ purchases, storm: outcome.storm, faults: outcome.faults, finalState, ledgerVerify });
+      return summarize({ purchases, storm: outcome.storm, credits: outcome.credits, faults: outcome.faults, finalState, creditState, ledgerVerify });
     } finally {
       await stage.close();
     }
@@ -141,6 +154,18 @@ async function fabricatePurchases(options: { database: SqlDatabase; random: () =
   return { purchases, events: fabricated.flatMap((item) => item.events) };
 }
 
+/** The credit storm's users, each with `creditSeed` credits (an adjustment: a lot that never expires). */
+async function seedCreditUsers(database: SqlDatabase): Promise<string[]> {
+  const userIds = Array.from({ length: sizes.creditUsers }, (_, index) => `user_chaoscredit${index}`);
+  await database.query(
+    `select ensure_user(p_user_id => id), grant_credits(p_user_id => id, p_credits => $2, p_kind => 'adjustment', p_reason => 'chaos seed',
+            p_actor => 'system', p_idempotency_key => 'chaos-seed:' || id)
+     from unnest($1::text[]) as id`,
+    [userIds, creditSeed],
+  );
+  return userIds;
+}
+
 interface FaultLog {
   kills: number;
   postgresRestarts: number;
@@ -148,13 +173,21 @@ interface FaultLog {
   events: string[];
 }
 
-async function stormWithFaults(options: { stage: StripeStage; events: CapturedEvent[]; random: () => number }): Promise<{ storm: StormReport; faults: FaultLog }> {
+async function stormWithFaults(options: {
+  stage: StripeStage;
+  events: CapturedEvent[];
+  random: () => number;
+  creditUsers: string[];
+}): Promise<{ storm: StormReport; credits: CreditStormReport; faults: FaultLog }> {
   const serverEnvironment = (name: string): Record<string, string> => ({
     DATABASE_URL: cluster!.url,
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_SANDBOX_PORT: '0',
     RECONCILE_INTERVAL_SECONDS: '0',
     SEED_DEMO_DATA: 'false',
+    SERVICE_API_KEYS: serviceKey,
+    // Expiries are due within seconds of the credit storm's grants: sweep every second.
+    EXPIRY_SWEEP_SECONDS: '1',
     DATA_DIR: path.join(workDirectory, `instance-${name}`),
   });
   const ports = { a: await freePort(), b: await freePort() };
@@ -203,13 +236,26 @@ async function stormWithFaults(options: { stage: StripeStage; events: CapturedEv
     await killAndRestartB(3);
   })();
 
-  step(`storm: ${options.events.length} events to both instances, ${Math.round(duplicateShare * 100)}% duplicates`);
+  step(`storm: ${options.events.length} events to both instances, ${Math.round(duplicateShare * 100)}% duplicates; credit operations on ${options.creditUsers.length} users`);
+  const targets = [
+    { name: 'a', url: () => instances.a.url },
+    { name: 'b', url: () => instances.b.url },
+  ];
+  let webhooksOver: () => void = () => undefined;
+  const creditStorm = runCreditStorm({
+    targets,
+    serviceKey,
+    userIds: options.creditUsers,
+    random: seededRandom(seed + 1),
+    concurrency: sizes.creditWorkers,
+    stopStarting: new Promise<void>((resolve) => {
+      webhooksOver = resolve;
+    }),
+    deadline,
+  });
   const storm = await runDeliveryStorm({
     events: options.events,
-    targets: [
-      { name: 'a', url: () => instances.a.url },
-      { name: 'b', url: () => instances.b.url },
-    ],
+    targets,
     webhookSecret,
     duplicateShare,
     concurrency: 8,
@@ -223,11 +269,13 @@ async function stormWithFaults(options: { stage: StripeStage; events: CapturedEv
       () => undefined,
     ),
   });
+  webhooksOver();
   await faultSchedule;
   await reconcileDone;
-  step('storm over; stopping the instances');
+  const credits = await creditStorm;
+  step(`storm over (${credits.requests} credit operations); stopping the instances`);
   await Promise.all([instances.a.stop(), instances.b.stop()]);
-  return { storm, faults };
+  return { storm, credits, faults };
 }
 
 /** Runs one of the project's commands (`npm run ...` without npm) against the chaos cluster. */
@@ -254,20 +302,27 @@ function runCommand(script: string, environment: Record<string, string>, name: s
 function summarize(result: {
   purchases: PlayedPurchase[];
   storm: StormReport;
+  credits: CreditStormReport;
   faults: FaultLog;
   finalState: FinalStateReport;
+  creditState: CreditStateReport;
   ledgerVerify: { exitCode: number | null; output: string };
 }): number {
-  const { storm, faults, finalState, ledgerVerify } = result;
+  const { storm, credits, faults, finalState, creditState, ledgerVerify } = result;
   const byScenario = new Map<string, number>();
   for (const purchase of result.purchases) byScenario.set(purchase.scenario, (byScenario.get(purchase.scenario) ?? 0) + 1);
   console.log(`scenarios: ${[...byScenario].map(([scenario, count]) => `${scenario} ${count}`).join(', ')}`);
   console.log(`answers: ${Object.entries(storm.statusCounts).map(([status, count]) => `${status} x${count}`).join(', ')}`);
   console.log(`faults: ${faults.events.join('; ')}`);
-  for (const mismatch of finalState.mismatches) console.error(`MISMATCH ${mismatch}`);
+  console.log(
+    `credit operations: ${Object.entries(credits.counts)
+      .map(([operation, count]) => `${operation} ${count}`)
+      .join(', ')}; ${credits.attempts} attempts (${credits.failedAttempts} failed, retried), ${credits.undetermined} undetermined`,
+  );
+  for (const mismatch of [...finalState.mismatches, ...creditState.mismatches]) console.error(`MISMATCH ${mismatch}`);
   const ledgerOk = ledgerVerify.exitCode === 0;
   if (!ledgerOk) console.error(`ledger:verify failed:\n${ledgerVerify.output}`);
-  const ok = finalState.ok && ledgerOk && storm.undelivered === 0 && faults.kills === 3 && faults.postgresRestarts === 1;
+  const ok = finalState.ok && creditState.ok && ledgerOk && storm.undelivered === 0 && faults.kills === 3 && faults.postgresRestarts === 1;
   const reconcileLine = faults.reconcile?.output.trim().split('\n').find((line) => line.startsWith('stripe:reconcile:')) ?? `reconcile exit ${faults.reconcile?.exitCode}`;
   console.log(
     `chaos ${ok ? 'OK' : 'FAILED'}: ${finalState.purchases} purchases of ${finalState.users} users, ${storm.events} events, ` +
@@ -275,7 +330,9 @@ function summarize(result: {
       `${storm.attempts} attempts (${storm.failedAttempts} failed, retried), ${storm.undelivered} undelivered; ` +
       `${faults.kills} SIGKILL+restart, ${faults.postgresRestarts} PostgreSQL restart, ${reconcileLine.replace('stripe:reconcile: ', 'reconcile ')}; ` +
       `${finalState.purchasesCorrect}/${finalState.purchases} purchases and ${finalState.usersCorrect}/${finalState.users} balances as expected ` +
-      `(${finalState.creditsNetExpected} credits net), ${finalState.duplicateGrants} duplicate grants, ` +
+      `(${finalState.creditsNetExpected} credits net), ${finalState.duplicateGrants} duplicate grants; ` +
+      `credits: ${creditState.movementsCorrect}/${creditState.movements} movements as answered, ${creditState.holdsCorrect}/${creditState.holds} holds, ` +
+      `${creditState.usersCorrect}/${creditState.users} balances, ${creditState.expiryEntries} expiries (${creditState.creditsExpired} credits), ${creditState.ok ? 'lots add up' : 'credit check FAILED'}; ` +
       `ledger:verify ${ledgerOk ? 'clean' : 'FAILED'}; ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
   return ok ? 0 : 1;
