@@ -8,6 +8,7 @@ import type { SqlDatabase } from '../server/db/sqlDatabase.ts';
 import { buildConsole, chromiumPath, consoleBuilt, measureInitialJavaScript, measureTimeToUsableBilling } from './consoleLoad.ts';
 import { measureDeepPages, seedHistory, type PageLatency } from './deepPage.ts';
 import { meTokens, runMeLoad, type MeLoadResult } from './meQuery.ts';
+import { benchServiceKey, measureSqlSpend, runBatchLoad, runSpendLoad, seedSpendUsers, type SpendLoadResult, type SqlSpendCost } from './spendThroughput.ts';
 import { benchServerUrl, createScratchDatabase, serverReachable } from './support/benchDatabase.ts';
 import { freePort } from './support/freePort.ts';
 import { devToken } from './support/graphqlClient.ts';
@@ -33,7 +34,10 @@ import {
  *      same concurrency, then exactly-once verified in SQL; and the same on PGlite;
  *  (b) authenticated `me { credits }`: requests/s and p99 next to `pgbench -S`;
  *  (c) `ledgerEntries` 20 rows deep in 1,000,000 rows of history vs the first page;
- *  (d) the console: gzipped initial JavaScript, and time to a usable billing page in Chromium.
+ *  (d) the console: gzipped initial JavaScript, and time to a usable billing page in Chromium;
+ *  (e) spends: `spendCredits` across many users and for one hot user (spends/s, p99) and
+ *      `spendCreditsBatch` of 1,000 items next to `pgbench -N`, and a spend's cost inside
+ *      PostgreSQL with one lot and with many (`pgbench -f spend_credits`, track_functions).
  *
  * The server runs in a child process (`node --import tsx server/main.ts`), so the load generator
  * (autocannon, in this process) never shares its event loop. Figures are medians of several runs,
@@ -44,13 +48,13 @@ import {
  * BENCH_TRACK_FUNCTIONS=1 prints the time each SQL function took during the webhook and `me` runs.
  */
 const short = process.argv.includes('--short');
-/** `--only webhooks,me,pages,console,pglite`: a subset, for investigating one figure. */
+/** `--only webhooks,me,spends,pages,console,pglite`: a subset, for investigating one figure. */
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex > 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split(',')) : null;
-const enabled = (section: 'webhooks' | 'me' | 'pages' | 'console' | 'pglite') => only === null || only.has(section);
+const enabled = (section: 'webhooks' | 'me' | 'spends' | 'pages' | 'console' | 'pglite') => only === null || only.has(section);
 const sizes = short
-  ? { runs: 1, loadSeconds: 2, purchasesPerRun: 1500, pglitePurchasesPerRun: 800, historyEntries: 20_000, pageSamples: 10, consoleSamples: 2 }
-  : { runs: 3, loadSeconds: 8, purchasesPerRun: 12_000, pglitePurchasesPerRun: 6000, historyEntries: 1_000_000, pageSamples: 60, consoleSamples: 5 };
+  ? { runs: 1, loadSeconds: 2, purchasesPerRun: 1500, pglitePurchasesPerRun: 800, historyEntries: 20_000, pageSamples: 10, consoleSamples: 2, spendSeconds: 2, sqlSpendUsers: 20, sqlSpendLots: 10 }
+  : { runs: 3, loadSeconds: 8, purchasesPerRun: 12_000, pglitePurchasesPerRun: 6000, historyEntries: 1_000_000, pageSamples: 60, consoleSamples: 5, spendSeconds: 6, sqlSpendUsers: 200, sqlSpendLots: 50 };
 const connections = 8;
 const warmUpSeconds = short ? 2 : 3;
 const trackFunctions = process.env.BENCH_TRACK_FUNCTIONS === '1';
@@ -91,7 +95,7 @@ timer.unref();
 try {
   step('console build');
   const consoleSection = enabled('console') ? await consoleBuildSection() : { built: false };
-  if (enabled('webhooks') || enabled('me') || enabled('pages') || consoleSection.built) await postgresSection(consoleSection);
+  if (enabled('webhooks') || enabled('me') || enabled('spends') || enabled('pages') || consoleSection.built) await postgresSection(consoleSection);
   if (enabled('pglite')) await pgliteSection();
 } catch (error) {
   failures.push(`bench failed: ${(error as Error).stack ?? String(error)}`);
@@ -170,6 +174,7 @@ async function postgresSection(consoleSection: { built: boolean }): Promise<void
   if (enabled('webhooks')) await withFunctionTimes(bench, 'webhooks', () => webhookFigures(bench, warmUp!, plans));
   const tokens = await meTokens(server.url, 50);
   if (enabled('me')) await withFunctionTimes(bench, 'me', () => meFigures(bench, tokens));
+  if (enabled('spends')) await spendFigures(bench);
   if (enabled('pages')) await pageFigures(bench);
   if (consoleSection.built) await consoleTimingFigure(bench, tokens[0]!);
   await server.stop();
@@ -220,6 +225,41 @@ async function meFigures(bench: PostgresBench, tokens: string[]): Promise<void> 
     readLimitRuns.push(await runPgbench({ url: bench.databaseUrl, script: '-S', clients: connections, seconds: sizes.loadSeconds }));
   }
   recordMeRows(meRuns, readLimitRuns);
+}
+
+/**
+ * (e) Spends: many users, one hot user, batches of 1,000, each run followed by `pgbench -N`; then
+ * the ledger is verified; then a spend's SQL cost with one lot and with many.
+ */
+async function spendFigures(bench: PostgresBench): Promise<void> {
+  step('postgres: spend users (1,000 and one hot), lots for the SQL cost');
+  const manyUsers = await seedSpendUsers(bench.database, { prefix: 'user_spend', count: benchUsers });
+  const hotUser = await seedSpendUsers(bench.database, { prefix: 'user_spendhot', count: 1 });
+  await seedSpendUsers(bench.database, { prefix: 'user_sqlonelot', count: sizes.sqlSpendUsers });
+  await seedSpendUsers(bench.database, { prefix: 'user_sqllots', count: sizes.sqlSpendUsers, promotionalLots: sizes.sqlSpendLots });
+  const { url, pid: serverPid } = bench.server;
+  await runSpendLoad({ url, userIds: manyUsers, connections, seconds: warmUpSeconds, serverPid, runId: 'warm' });
+  await runBatchLoad({ url, userIds: manyUsers, itemsPerBatch: 1000, connections: 2, seconds: warmUpSeconds, serverPid, runId: 'warmbatch' });
+  const runs = { many: [] as SpendLoadResult[], hot: [] as SpendLoadResult[], batch: [] as SpendLoadResult[], limit: [] as PgbenchResult[] };
+  for (let index = 0; index < sizes.runs; index += 1) {
+    step(`postgres: spends run ${index + 1}/${sizes.runs} (many users, hot user, batch), then pgbench -N`);
+    runs.many.push(await runSpendLoad({ url, userIds: manyUsers, connections, seconds: sizes.spendSeconds, serverPid, runId: `many${index}` }));
+    runs.hot.push(await runSpendLoad({ url, userIds: hotUser, connections, seconds: sizes.spendSeconds, serverPid, runId: `hot${index}` }));
+    runs.batch.push(await runBatchLoad({ url, userIds: manyUsers, itemsPerBatch: 1000, connections: 2, seconds: sizes.spendSeconds, serverPid, runId: `batch${index}` }));
+    runs.limit.push(await runPgbench({ url: bench.databaseUrl, script: '-N', clients: connections, seconds: sizes.spendSeconds }));
+  }
+  step('postgres: verify_ledger after the spends');
+  const [verification] = await bench.database.query<{ result: { problemCount: number; problems: unknown[] } }>('select verify_ledger() as result');
+  if (verification!.result.problemCount > 0) failures.push(`verify_ledger after the spends: ${JSON.stringify(verification!.result.problems.slice(0, 5))}`);
+  step('postgres: a spend inside PostgreSQL, one lot vs many (pgbench -f spend_credits)');
+  const sqlCosts: SqlSpendCost[] = [];
+  for (const [prefix, variant] of [
+    ['user_sqlonelot', 'one lot'],
+    ['user_sqllots', `${sizes.sqlSpendLots + 1} live lots`],
+  ] as const) {
+    sqlCosts.push(await measureSqlSpend({ url: bench.databaseUrl, database: bench.database, prefix, count: sizes.sqlSpendUsers, seconds: sizes.spendSeconds, variant, workDirectory }));
+  }
+  recordSpendRows(runs, sqlCosts, verification!.result.problemCount);
 }
 
 /** (c) The first page vs a page deep in the history. */
@@ -300,6 +340,7 @@ async function startServer(environment: Record<string, string>, name: string): P
       RECONCILE_INTERVAL_SECONDS: '0',
       SEED_DEMO_DATA: 'false',
       ADMIN_USER_IDS: 'user_benchadmin',
+      SERVICE_API_KEYS: benchServiceKey,
       ...environment,
     },
   });
@@ -350,6 +391,53 @@ function recordMeRows(runs: MeLoadResult[], limits: PgbenchResult[]): void {
   if (cpu) rows.push({ measure: '  CPU per me request (server / PostgreSQL / autocannon)', value: cpu, limit: pgbenchCpu(limits), ratio: '', target: '' });
   const errors = runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0);
   if (errors > 0) failures.push(`${errors} me requests were not answered with a 2xx`);
+}
+
+function recordSpendRows(
+  runs: { many: SpendLoadResult[]; hot: SpendLoadResult[]; batch: SpendLoadResult[]; limit: PgbenchResult[] },
+  sqlCosts: SqlSpendCost[],
+  verifyProblems: number,
+): void {
+  const limit = median(runs.limit.map((run) => run.transactionsPerSecond));
+  details.spends = { ...runs, sqlCosts, verifyProblems };
+  const figure = (results: SpendLoadResult[], latencyOf: string) =>
+    `${median(results.map((run) => run.spendsPerSecond)).toFixed(0)} spends/s, p50 ${median(results.map((run) => run.latencyP50Milliseconds)).toFixed(1)} ms, p99 ${median(results.map((run) => run.latencyP99Milliseconds)).toFixed(1)} ms${latencyOf}`;
+  const ratio = (results: SpendLoadResult[]) => median(results.map((run) => run.spendsPerSecond)) / limit;
+  rows.push({
+    measure: `spendCredits, service key, ${benchUsers.toLocaleString('en-US')} users, c=${connections}`,
+    value: figure(runs.many, ''),
+    limit: `pgbench -N: ${limit.toFixed(0)} tx/s`,
+    ratio: `${(ratio(runs.many) * 100).toFixed(0)}%`,
+    target: '',
+  });
+  rows.push({
+    measure: `spendCredits, service key, one hot user, c=${connections}`,
+    value: figure(runs.hot, ''),
+    limit: `pgbench -N: ${limit.toFixed(0)} tx/s`,
+    ratio: `${(ratio(runs.hot) * 100).toFixed(0)}%`,
+    target: '',
+  });
+  const batchRatio = ratio(runs.batch);
+  rows.push({
+    measure: `spendCreditsBatch, 1,000 items across ${benchUsers.toLocaleString('en-US')} users, c=2 (latency per batch)`,
+    value: figure(runs.batch, ''),
+    limit: `pgbench -N: ${limit.toFixed(0)} tx/s`,
+    ratio: `${batchRatio.toFixed(1)}x`,
+    target: `>= 10x: ${batchRatio >= 10 ? 'met' : 'MISSED'}`,
+  });
+  const base = sqlCosts[0];
+  for (const cost of sqlCosts) {
+    rows.push({
+      measure: `  spend_credits inside PostgreSQL (pgbench -f, c=1), ${cost.variant}`,
+      value: `${cost.spendMillisecondsPerCall.toFixed(3)} ms per call, of which lot and hold functions ${cost.lotMillisecondsPerCall.toFixed(3)} ms; PostgreSQL CPU ${cost.postgresCpuMilliseconds.toFixed(2)} ms per tx; ${cost.transactionsPerSecond.toFixed(0)} tx/s`,
+      limit: '',
+      ratio: base && cost !== base ? `${(cost.spendMillisecondsPerCall / base.spendMillisecondsPerCall).toFixed(2)}x` : '',
+      target: '',
+    });
+  }
+  const refused = [...runs.many, ...runs.hot, ...runs.batch].reduce((sum, run) => sum + run.refused + run.non2xx + run.errors, 0);
+  if (refused > 0) failures.push(`${refused} spends were refused or not answered with a 2xx`);
+  if (verifyProblems > 0) rows.push({ measure: 'verify_ledger after the spends', value: `FAILED: ${verifyProblems} problems`, limit: '', ratio: '', target: '' });
 }
 
 function recordPageRows(pages: PageLatency[]): void {

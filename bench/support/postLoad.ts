@@ -10,6 +10,8 @@ export interface PostLoadOptions {
   /** The next request's headers and body; `context` is the connection's, handed back to `onResponse`. */
   nextRequest: (context: Record<string, unknown>) => { headers: Record<string, string>; body: string };
   onResponse?: (status: number, context: Record<string, unknown>) => void;
+  /** Called with each 2xx answer's body (GraphQL answers errors with a 200), e.g. to count refusals. */
+  onResponseBody?: (body: string) => void;
 }
 
 /** What every load of the bench reports of its run, besides its own counts. */
@@ -28,7 +30,14 @@ export async function postLoad(options: PostLoadOptions): Promise<PostLoadSummar
     method: 'POST',
     path: options.path,
     setupRequest: (base: AutocannonRequest, context: Record<string, unknown>) => ({ ...base, method: 'POST', path: options.path, ...options.nextRequest(context) }),
-    ...(options.onResponse ? { onResponse: (status: number, _body: string, context: Record<string, unknown>) => options.onResponse?.(status, context) } : {}),
+    ...(options.onResponse || options.onResponseBody
+      ? {
+          onResponse: (status: number, body: string, context: Record<string, unknown>) => {
+            options.onResponse?.(status, context);
+            if (status >= 200 && status < 300) options.onResponseBody?.(body);
+          },
+        }
+      : {}),
   };
   const result = await autocannon({
     url: options.url,
