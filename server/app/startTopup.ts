@@ -106,7 +106,17 @@ export async function startTopup(options: {
     const rateLimiter = createRateLimiter({ storage, settings: config.rateLimits });
     const webhookClock = options.webhookClock ? { clock: options.webhookClock } : {};
     const webhooks = createWebhooks({ storage, ...webhookClock });
-    await webhooks.configure({ lowBalanceCredits: config.webhooks.lowBalanceCredits, defaultEndpoint: config.webhooks.defaultEndpoint });
+    // Written at boot; a database that is down then (the server still boots, /readyz says 503) gets
+    // it before the worker's next round instead.
+    let webhooksConfigured = false;
+    const configureWebhooks = async () => {
+      if (webhooksConfigured) return;
+      await webhooks.configure({ lowBalanceCredits: config.webhooks.lowBalanceCredits, defaultEndpoint: config.webhooks.defaultEndpoint });
+      webhooksConfigured = true;
+    };
+    await configureWebhooks().catch((error: unknown) =>
+      log.log('error', 'webhook settings not written; retried before each delivery round', { error: (error as Error).message }),
+    );
     const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks }, options.appOptions);
     const http = await startHttpServer({ app, port: config.port, host: config.host });
     closers.push(() => http.close());
@@ -121,6 +131,7 @@ export async function startTopup(options: {
       log,
       intervalMilliseconds: config.webhooks.workerIntervalMilliseconds,
       attemptTimeoutMilliseconds: config.webhooks.attemptTimeoutMilliseconds,
+      beforeRound: configureWebhooks,
       ...webhookClock,
     });
     if (config.webhooks.workerIntervalMilliseconds > 0) {

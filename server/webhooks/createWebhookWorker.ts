@@ -33,6 +33,8 @@ export function createWebhookWorker(options: {
   clock?: WebhookClock;
   fetch?: typeof fetch;
   random?: () => number;
+  /** Runs before each round (startTopup: writes the webhook settings if boot could not). */
+  beforeRound?: () => Promise<void>;
 }): WebhookWorker {
   const clock = options.clock ?? systemWebhookClock;
   const claimSeconds = Math.ceil(options.attemptTimeoutMilliseconds / 1000) + 30;
@@ -65,6 +67,7 @@ export function createWebhookWorker(options: {
   }
 
   async function runOnce(): Promise<number> {
+    await options.beforeRound?.();
     const claimToken = randomUUID();
     const claimed = await options.storage.call<ClaimedDelivery[]>('claim_webhook_deliveries', {
       p_now: clock.now().toISOString(),

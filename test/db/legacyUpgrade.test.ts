@@ -157,7 +157,8 @@ describe.each(storageKindsUnderTest())('upgrading a database built by the shippe
       const expected = await catalogSnapshot(fresh.database);
       for (const part of Object.keys(expected)) expect(upgraded[part], part).toEqual(expected[part]);
       expect(upgraded.functions!.length).toBeGreaterThan(30);
-      expect(upgraded.triggers).toHaveLength(2);
+      // The comparison above is the proof; this only guards against comparing two empty catalogs.
+      expect((upgraded.triggers as string[]).filter((trigger) => trigger.includes('credit_ledger_append_only') || trigger.includes('credit_ledger_no_truncate'))).toHaveLength(2);
 
       // The upgraded database runs the new functions on the old rows: a replayed event is a duplicate,
       // the rest of the refund claws back, and the ledger is consistent.
