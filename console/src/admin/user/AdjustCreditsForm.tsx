@@ -1,10 +1,13 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useId, useState } from 'react';
 import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
-import { ConfirmActions } from '../../components/ConfirmActions.tsx';
-import { ReviewActions } from '../../components/ReviewActions.tsx';
 import { formatCreditDelta, formatCredits } from '../../format/formatCredits.ts';
 import { AdjustCreditsDocument } from '../../generated/graphql.ts';
+import { CreditsField } from './CreditsField.tsx';
+import { EditStepForm } from './EditStepForm.tsx';
+import { MovementConfirmPanel } from './MovementConfirmPanel.tsx';
+import { checkCreditsAndReason } from './checkCreditsAndReason.ts';
+import { ReasonField } from './ReasonField.tsx';
 import { useConfirmForm } from './useConfirmForm.ts';
 import type { Checked } from './useConfirmForm.ts';
 
@@ -14,26 +17,19 @@ interface AdjustCreditsFormProps {
   credits: number;
 }
 
-export const reasonLengthMax = 500;
-
 type Draft = { direction: 'add' | 'remove'; amountText: string; reason: string };
 
 const emptyDraft: Draft = { direction: 'add', amountText: '', reason: '' };
 
 /** Validates a draft; a removal may not take the balance below zero (the server checks it too). */
 export function checkAdjustment(draft: Draft, credits: number): Checked<{ delta: number; reason: string }> {
-  const amountText = draft.amountText.trim();
-  if (!/^\d+$/.test(amountText) || Number(amountText) === 0 || !Number.isSafeInteger(Number(amountText))) {
-    return { ok: false, message: 'Enter a whole number of credits, more than zero.' };
-  }
-  const reason = draft.reason.trim();
-  if (reason === '') return { ok: false, message: 'Give a reason: the user sees it in their history.' };
-  if (reason.length > reasonLengthMax) return { ok: false, message: `Keep the reason under ${reasonLengthMax} characters.` };
-  const amount = Number(amountText);
+  const checked = checkCreditsAndReason(draft.amountText, draft.reason);
+  if (!checked.ok) return checked;
+  const amount = checked.credits;
   if (draft.direction === 'remove' && amount > Math.max(0, credits)) {
     return { ok: false, message: `Not enough credits: the balance is ${formatCredits(credits)}.` };
   }
-  return { ok: true, delta: draft.direction === 'add' ? amount : -amount, reason };
+  return { ok: true, delta: draft.direction === 'add' ? amount : -amount, reason: checked.reason };
 }
 
 /**
@@ -64,7 +60,7 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Adjust credits</h2>
       {form.step === 'edit' ? (
-        <form onSubmit={form.review} noValidate className="stack">
+        <EditStepForm form={form} reviewLabel="Review adjustment">
           <fieldset className="segmented">
             <legend>Direction</legend>
             <label className="choice">
@@ -81,52 +77,23 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
               <span>Remove credits</span>
             </label>
           </fieldset>
-          <div className="field">
-            <label htmlFor={`${id}-amount`}>Credits</label>
-            <input
-              id={`${id}-amount`}
-              inputMode="numeric"
-              autoComplete="off"
-              value={draft.amountText}
-              onChange={(event) => setDraft({ ...draft, amountText: event.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-reason`}>Reason (required, shown to the user)</label>
-            <textarea
-              id={`${id}-reason`}
-              rows={2}
-              maxLength={reasonLengthMax}
-              value={draft.reason}
-              onChange={(event) => setDraft({ ...draft, reason: event.target.value })}
-              required
-            />
-          </div>
-          <ReviewActions problem={form.problem} label="Review adjustment" />
-          {form.done && (
-            <p className="notice notice--success" role="status">
-              {form.done}
-            </p>
-          )}
-        </form>
+          <CreditsField id={`${id}-amount`} label="Credits" value={draft.amountText} onChange={(amountText) => setDraft({ ...draft, amountText })} />
+          <ReasonField id={`${id}-reason`} label="Reason (required, shown to the user)" value={draft.reason} onChange={(reason) => setDraft({ ...draft, reason })} />
+        </EditStepForm>
       ) : (
         checked.ok && (
-          <div className="confirm-panel">
-            <h3 ref={form.confirmHeadingRef} tabIndex={-1}>
-              {checked.delta > 0 ? 'Add' : 'Remove'} {formatCredits(Math.abs(checked.delta))} credits?
-            </h3>
-            <dl className="summary-list">
-              <dt>User</dt>
-              <dd className="id">{userId}</dd>
-              <dt>Balance</dt>
-              <dd>
-                {formatCredits(credits)} → {formatCredits(credits + checked.delta)} credits
-              </dd>
-              <dt>Reason</dt>
-              <dd>{checked.reason}</dd>
-            </dl>
-            <ConfirmActions label="Confirm adjustment" busyLabel="Saving…" tone="primary" form={form} />
-          </div>
+          <MovementConfirmPanel
+            form={form}
+            heading={`${checked.delta > 0 ? 'Add' : 'Remove'} ${formatCredits(Math.abs(checked.delta))} credits?`}
+            userId={userId}
+            reason={checked.reason}
+            confirm={{ label: 'Confirm adjustment', busyLabel: 'Saving…' }}
+          >
+            <dt>Balance</dt>
+            <dd>
+              {formatCredits(credits)} → {formatCredits(credits + checked.delta)} credits
+            </dd>
+          </MovementConfirmPanel>
         )
       )}
     </section>

@@ -1,12 +1,15 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useId, useState } from 'react';
 import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
-import { ConfirmActions } from '../../components/ConfirmActions.tsx';
-import { ReviewActions } from '../../components/ReviewActions.tsx';
+import { Field } from '../../components/Field.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatDateTime, startOfLocalDay } from '../../format/formatDate.ts';
 import { GrantPromotionalCreditsDocument } from '../../generated/graphql.ts';
-import { reasonLengthMax } from './AdjustCreditsForm.tsx';
+import { CreditsField } from './CreditsField.tsx';
+import { EditStepForm } from './EditStepForm.tsx';
+import { MovementConfirmPanel } from './MovementConfirmPanel.tsx';
+import { checkCreditsAndReason } from './checkCreditsAndReason.ts';
+import { ReasonField } from './ReasonField.tsx';
 import { useConfirmForm } from './useConfirmForm.ts';
 import type { Checked } from './useConfirmForm.ts';
 
@@ -26,18 +29,14 @@ export function tomorrowInputValue(now: Date = new Date()): string {
  * ISO instant, and must be in the future (the server refuses a past one too, with BAD_USER_INPUT).
  */
 export function checkPromotion(draft: Draft, now: Date = new Date()): Checked<{ credits: number; reason: string; expiresAt: string | null }> {
-  const creditsText = draft.creditsText.trim();
-  if (!/^\d+$/.test(creditsText) || Number(creditsText) === 0 || !Number.isSafeInteger(Number(creditsText))) {
-    return { ok: false, message: 'Enter a whole number of credits, more than zero.' };
-  }
-  const reason = draft.reason.trim();
-  if (reason === '') return { ok: false, message: 'Give a reason: the user sees it in their history.' };
-  if (reason.length > reasonLengthMax) return { ok: false, message: `Keep the reason under ${reasonLengthMax} characters.` };
-  if (draft.expiresOn === '') return { ok: true, credits: Number(creditsText), reason, expiresAt: null };
+  const checked = checkCreditsAndReason(draft.creditsText, draft.reason);
+  if (!checked.ok) return checked;
+  const { credits, reason } = checked;
+  if (draft.expiresOn === '') return { ok: true, credits, reason, expiresAt: null };
   const expiresAt = startOfLocalDay(draft.expiresOn);
   if (!expiresAt) return { ok: false, message: 'Enter the expiry as a date, or leave it empty for credits that never expire.' };
   if (new Date(expiresAt).getTime() <= now.getTime()) return { ok: false, message: 'The expiry must be a day after today.' };
-  return { ok: true, credits: Number(creditsText), reason, expiresAt };
+  return { ok: true, credits, reason, expiresAt };
 }
 
 /**
@@ -66,30 +65,15 @@ export function GrantPromotionForm({ userId }: { userId: string }) {
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Grant promotional credits</h2>
       {form.step === 'edit' ? (
-        <form onSubmit={form.review} noValidate className="stack">
-          <div className="field">
-            <label htmlFor={`${id}-credits`}>Promotional credits</label>
-            <input
-              id={`${id}-credits`}
-              inputMode="numeric"
-              autoComplete="off"
-              value={draft.creditsText}
-              onChange={(event) => setDraft({ ...draft, creditsText: event.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-reason`}>Reason for the promotion (required, shown to the user)</label>
-            <textarea
-              id={`${id}-reason`}
-              rows={2}
-              maxLength={reasonLengthMax}
-              value={draft.reason}
-              onChange={(event) => setDraft({ ...draft, reason: event.target.value })}
-              required
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-expires`}>Expires on (optional)</label>
+        <EditStepForm form={form} reviewLabel="Review promotion">
+          <CreditsField id={`${id}-credits`} label="Promotional credits" value={draft.creditsText} onChange={(creditsText) => setDraft({ ...draft, creditsText })} />
+          <ReasonField
+            id={`${id}-reason`}
+            label="Reason for the promotion (required, shown to the user)"
+            value={draft.reason}
+            onChange={(reason) => setDraft({ ...draft, reason })}
+          />
+          <Field id={`${id}-expires`} label="Expires on (optional)">
             <input
               id={`${id}-expires`}
               type="date"
@@ -101,30 +85,20 @@ export function GrantPromotionForm({ userId }: { userId: string }) {
             <p className="muted" id={`${id}-expires-hint`}>
               The credits stop counting when this day starts, in your time zone. Empty: they never expire.
             </p>
-          </div>
-          <ReviewActions problem={form.problem} label="Review promotion" />
-          {form.done && (
-            <p className="notice notice--success" role="status">
-              {form.done}
-            </p>
-          )}
-        </form>
+          </Field>
+        </EditStepForm>
       ) : (
         checked.ok && (
-          <div className="confirm-panel">
-            <h3 ref={form.confirmHeadingRef} tabIndex={-1}>
-              Grant {formatCredits(checked.credits)} promotional credits?
-            </h3>
-            <dl className="summary-list">
-              <dt>User</dt>
-              <dd className="id">{userId}</dd>
-              <dt>Expires</dt>
-              <dd>{checked.expiresAt ? formatDateTime(checked.expiresAt) : 'Never'}</dd>
-              <dt>Reason</dt>
-              <dd>{checked.reason}</dd>
-            </dl>
-            <ConfirmActions label="Confirm promotion" busyLabel="Granting…" tone="primary" form={form} />
-          </div>
+          <MovementConfirmPanel
+            form={form}
+            heading={`Grant ${formatCredits(checked.credits)} promotional credits?`}
+            userId={userId}
+            reason={checked.reason}
+            confirm={{ label: 'Confirm promotion', busyLabel: 'Granting…' }}
+          >
+            <dt>Expires</dt>
+            <dd>{checked.expiresAt ? formatDateTime(checked.expiresAt) : 'Never'}</dd>
+          </MovementConfirmPanel>
         )
       )}
     </section>

@@ -2,6 +2,7 @@ import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
 import { ConfirmActions } from '../../components/ConfirmActions.tsx';
+import { DoneNotice } from '../../components/DoneNotice.tsx';
 import { ReviewActions } from '../../components/ReviewActions.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatMoney } from '../../format/formatMoney.ts';
@@ -53,9 +54,7 @@ export function RefundForm({ sessionId, userId, creditsMax, onClose }: RefundFor
   if (form.done) {
     return (
       <div className="inline-panel">
-        <p className="notice notice--success" role="status">
-          {form.done}
-        </p>
+        <DoneNotice done={form.done} />
         <button type="button" className="button" onClick={onClose}>
           Close
         </button>

@@ -1,0 +1,15 @@
+import type { ReactNode } from 'react';
+import { DoneNotice } from '../../components/DoneNotice.tsx';
+import { ReviewActions } from '../../components/ReviewActions.tsx';
+import type { ConfirmForm } from './useConfirmForm.ts';
+
+/** The first step of an admin's credit movement (`useConfirmForm`): its fields, what is wrong, "Review", and what the last send said. */
+export function EditStepForm({ form, reviewLabel, children }: { form: ConfirmForm; reviewLabel: string; children: ReactNode }) {
+  return (
+    <form onSubmit={form.review} noValidate className="stack">
+      {children}
+      <ReviewActions problem={form.problem} label={reviewLabel} />
+      <DoneNotice done={form.done} />
+    </form>
+  );
+}
