@@ -1,9 +1,7 @@
 import { useQuery } from '@apollo/client/react';
-import { CardSection } from '../../components/CardSection.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { LoadingRows } from '../../components/LoadingRows.tsx';
+import { LoadedCard } from '../../components/LoadedCard.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatDateTime } from '../../format/formatDate.ts';
 import { AdminUserHoldsDocument } from '../../generated/graphql.ts';
@@ -29,35 +27,32 @@ const columns = [
 /** Admin: a user's holds (the app's reservations of credits), newest first, with their status. */
 export function UserHolds({ userId }: { userId: string }) {
   const { data, error, refetch } = useQuery(AdminUserHoldsDocument, { variables: { id: userId }, fetchPolicy: 'cache-and-network' });
-  const user = data?.user;
   return (
-    <CardSection title="Holds">
-      {error && !user ? (
-        <ErrorNotice error={error} onRetry={() => void refetch().catch(() => undefined)} />
-      ) : !user ? (
-        <LoadingRows rows={2} label="Loading holds…" />
-      ) : user.holds.length === 0 ? (
-        <EmptyState title="No holds" />
-      ) : (
-        <DataTable caption={`Holds of ${userId}, newest first`} columns={columns}>
-          {user.holds.map((hold) => (
-            <tr key={hold.id}>
-              <td data-label="Status">
-                <span className={`badge badge--${statusTones[hold.status] ?? 'neutral'}`}>{holdStatusLabels[hold.status] ?? hold.status}</span>
-              </td>
-              <td data-label="Amount" className="numeric">
-                {formatCredits(hold.amount)}
-              </td>
-              <td data-label="Captured" className="numeric">
-                {hold.capturedCredits == null ? '—' : formatCredits(hold.capturedCredits)}
-              </td>
-              <td data-label="Reason">{hold.reason ?? '—'}</td>
-              <td data-label="Expires">{formatDateTime(hold.expiresAt)}</td>
-              <td data-label="Created">{formatDateTime(hold.createdAt)}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
-    </CardSection>
+    <LoadedCard title="Holds" loaded={data?.user} error={error} refetch={refetch}>
+      {(user) =>
+        user.holds.length === 0 ? (
+          <EmptyState title="No holds" />
+        ) : (
+          <DataTable caption={`Holds of ${userId}, newest first`} columns={columns}>
+            {user.holds.map((hold) => (
+              <tr key={hold.id}>
+                <td data-label="Status">
+                  <span className={`badge badge--${statusTones[hold.status] ?? 'neutral'}`}>{holdStatusLabels[hold.status] ?? hold.status}</span>
+                </td>
+                <td data-label="Amount" className="numeric">
+                  {formatCredits(hold.amount)}
+                </td>
+                <td data-label="Captured" className="numeric">
+                  {hold.capturedCredits == null ? '—' : formatCredits(hold.capturedCredits)}
+                </td>
+                <td data-label="Reason">{hold.reason ?? '—'}</td>
+                <td data-label="Expires">{formatDateTime(hold.expiresAt)}</td>
+                <td data-label="Created">{formatDateTime(hold.createdAt)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )
+      }
+    </LoadedCard>
   );
 }

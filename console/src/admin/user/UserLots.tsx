@@ -1,9 +1,7 @@
 import { useQuery } from '@apollo/client/react';
-import { CardSection } from '../../components/CardSection.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { LoadingRows } from '../../components/LoadingRows.tsx';
+import { LoadedCard } from '../../components/LoadedCard.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatDateTime } from '../../format/formatDate.ts';
 import { AdminUserLotsDocument } from '../../generated/graphql.ts';
@@ -21,14 +19,9 @@ const columns = [
 /** Admin: a user's lots in consumption order (spent and expired ones too), and their held and available credits. */
 export function UserLots({ userId }: { userId: string }) {
   const { data, error, refetch } = useQuery(AdminUserLotsDocument, { variables: { id: userId }, fetchPolicy: 'cache-and-network' });
-  const user = data?.user;
   return (
-    <CardSection title="Lots">
-      {error && !user ? (
-        <ErrorNotice error={error} onRetry={() => void refetch().catch(() => undefined)} />
-      ) : !user ? (
-        <LoadingRows rows={2} label="Loading lots…" />
-      ) : (
+    <LoadedCard title="Lots" loaded={data?.user} error={error} refetch={refetch}>
+      {(user) => (
         <>
           <p data-testid="user-available">
             {formatCredits(user.availableCredits)} available, {formatCredits(user.heldCredits)} held.
@@ -57,6 +50,6 @@ export function UserLots({ userId }: { userId: string }) {
           )}
         </>
       )}
-    </CardSection>
+    </LoadedCard>
   );
 }
