@@ -54,7 +54,7 @@ const only = onlyIndex > 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split('
 const enabled = (section: 'webhooks' | 'me' | 'spends' | 'pages' | 'console' | 'pglite') => only === null || only.has(section);
 const sizes = short
   ? { runs: 1, loadSeconds: 2, purchasesPerRun: 1500, pglitePurchasesPerRun: 800, historyEntries: 20_000, pageSamples: 10, consoleSamples: 2, spendSeconds: 2, sqlSpendUsers: 20, sqlSpendLots: 10 }
-  : { runs: 3, loadSeconds: 8, purchasesPerRun: 12_000, pglitePurchasesPerRun: 6000, historyEntries: 1_000_000, pageSamples: 60, consoleSamples: 5, spendSeconds: 6, sqlSpendUsers: 200, sqlSpendLots: 50 };
+  : { runs: 3, loadSeconds: 8, purchasesPerRun: 12_000, pglitePurchasesPerRun: 6000, historyEntries: 1_000_000, pageSamples: 60, consoleSamples: 5, spendSeconds: 3, sqlSpendUsers: 50, sqlSpendLots: 20 };
 const connections = 8;
 const warmUpSeconds = short ? 2 : 3;
 const trackFunctions = process.env.BENCH_TRACK_FUNCTIONS === '1';
