@@ -65,9 +65,7 @@ begin
     raise exception using errcode = 'TU400', message = 'expiresInSeconds must be 1 to 86400';
   end if;
   perform assert_credit_movement_input(-p_amount, p_reason, p_actor, p_idempotency_key);
-  if p_idempotency_key is null then
-    raise exception using errcode = 'TU400', message = 'a hold requires an idempotency key';
-  end if;
+  perform assert_key_given(p_idempotency_key, 'a hold');
   v_replay := keyed_hold(p_user_id, p_actor, p_idempotency_key, v_hash);
   if v_replay is not null then
     return v_replay;

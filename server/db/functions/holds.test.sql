@@ -10,16 +10,10 @@ begin
   v_hold := reserve_credits('user_holds_test', 60, 'job', 'service:t', 'holds:reserve:1', 60);
   assert v_hold->>'status' = 'active', 'a hold starts active';
   assert (find_user('user_holds_test')->>'heldCredits')::bigint = 60, 'an active hold is held';
-  begin
-    perform reserve_credits('user_holds_test', 41, 'job', 'service:t', 'holds:reserve:2', 60);
-    assert false, 'a hold past the available credits must be refused';
-  exception when sqlstate 'TU402' then null;
-  end;
-  begin
-    perform spend_credits('user_holds_test', 41, 'use', 'service:t', 'holds:spend:1');
-    assert false, 'a spend past the available credits must be refused';
-  exception when sqlstate 'TU402' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select reserve_credits('user_holds_test', 41, 'job', 'service:t', 'holds:reserve:2', 60) $sql$,
+    'TU402', 'a hold past the available credits must be refused');
+  perform pg_temp.assert_refused($sql$ select spend_credits('user_holds_test', 41, 'use', 'service:t', 'holds:spend:1') $sql$,
+    'TU402', 'a spend past the available credits must be refused');
   v := reserve_credits('user_holds_test', 60, 'job', 'service:t', 'holds:reserve:1', 60);
   assert v->>'id' = v_hold->>'id', 'a replay returns the original hold';
 
@@ -29,20 +23,13 @@ begin
     'a capture spends its amount and releases the rest';
   v := capture_credits(v_hold->>'id', 25, 'service:t', 'holds:capture:1');
   assert (find_user('user_holds_test')->>'credits')::bigint = 75, 'a replayed capture has no second effect';
-  begin
-    perform release_credits(v_hold->>'id');
-    assert false, 'a captured hold must not be released';
-  exception when sqlstate 'TU410' then null;
-  end;
+  perform pg_temp.assert_refused(format('select release_credits(%L)', v_hold->>'id'), 'TU410', 'a captured hold must not be released');
 
   v_hold := reserve_credits('user_holds_test', 75, 'job', 'service:t', 'holds:reserve:3', 60);
   insert into ledger_clock_skew (skew) values (interval '61 seconds');
   assert (find_user('user_holds_test')->>'heldCredits')::bigint = 0, 'an expired hold stops counting at its instant';
-  begin
-    perform capture_credits(v_hold->>'id', 1, 'service:t', 'holds:capture:2');
-    assert false, 'an expired hold must not be captured';
-  exception when sqlstate 'TU410' then null;
-  end;
+  perform pg_temp.assert_refused(format('select capture_credits(%L, 1, %L, %L)', v_hold->>'id', 'service:t', 'holds:capture:2'),
+    'TU410', 'an expired hold must not be captured');
   perform sweep_expired_credits(100);
   assert (select status from credit_holds where id = (v_hold->>'id')::bigint) = 'expired', 'the sweep marks it expired';
 end

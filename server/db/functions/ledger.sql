@@ -84,6 +84,35 @@ begin
 end
 $$;
 
+-- The checks the public movements share, TU400 each, in the words of p_what ('an adjustment'):
+-- a positive amount, a reason with text, an idempotency key.
+create or replace function assert_positive_amount(p_amount bigint, p_what text) returns void
+language plpgsql immutable as $$
+begin
+  if p_amount is null or p_amount <= 0 then
+    raise exception using errcode = 'TU400', message = p_what || ' must be a positive integer';
+  end if;
+end
+$$;
+
+create or replace function assert_reason_given(p_reason text, p_what text) returns void
+language plpgsql immutable as $$
+begin
+  if p_reason is null or length(btrim(p_reason)) = 0 then
+    raise exception using errcode = 'TU400', message = p_what || ' needs a reason';
+  end if;
+end
+$$;
+
+create or replace function assert_key_given(p_idempotency_key text, p_what text) returns void
+language plpgsql immutable as $$
+begin
+  if p_idempotency_key is null then
+    raise exception using errcode = 'TU400', message = p_what || ' requires an idempotency key';
+  end if;
+end
+$$;
+
 -- The ten-argument form before idempotency scopes (schema/0005_idempotency_scopes.sql).
 drop function if exists apply_credit_movement(text, bigint, text, text, text, text, text, text, text, boolean);
 
@@ -231,9 +260,7 @@ create or replace function grant_credits(
 ) returns jsonb
 language plpgsql as $$
 begin
-  if p_credits is null or p_credits <= 0 then
-    raise exception using errcode = 'TU400', message = 'credits to grant must be a positive integer';
-  end if;
+  perform assert_positive_amount(p_credits, 'credits to grant');
   if p_kind is null or p_kind not in ('purchase', 'adjustment', 'dispute_won', 'promotion') then
     raise exception using errcode = 'TU400', message = 'grant kind must be purchase, adjustment, dispute_won or promotion';
   end if;
@@ -253,12 +280,8 @@ create or replace function spend_credits(
 ) returns jsonb
 language plpgsql as $$
 begin
-  if p_amount is null or p_amount <= 0 then
-    raise exception using errcode = 'TU400', message = 'amount to spend must be a positive integer';
-  end if;
-  if p_idempotency_key is null then
-    raise exception using errcode = 'TU400', message = 'spending requires an idempotency key';
-  end if;
+  perform assert_positive_amount(p_amount, 'amount to spend');
+  perform assert_key_given(p_idempotency_key, 'spending');
   return ledger_entry_json(apply_credit_movement(
     p_user_id, -p_amount, 'spend', p_reason, p_actor, p_idempotency_key, 'service', null, null, false,
     client_idempotency_scope(p_actor)));
@@ -277,15 +300,9 @@ create or replace function grant_promotional_credits(
 ) returns jsonb
 language plpgsql as $$
 begin
-  if p_credits is null or p_credits <= 0 then
-    raise exception using errcode = 'TU400', message = 'credits to grant must be a positive integer';
-  end if;
-  if p_reason is null or length(btrim(p_reason)) = 0 then
-    raise exception using errcode = 'TU400', message = 'a promotional grant needs a reason';
-  end if;
-  if p_idempotency_key is null then
-    raise exception using errcode = 'TU400', message = 'a promotional grant requires an idempotency key';
-  end if;
+  perform assert_positive_amount(p_credits, 'credits to grant');
+  perform assert_reason_given(p_reason, 'a promotional grant');
+  perform assert_key_given(p_idempotency_key, 'a promotional grant');
   -- The expiry is part of the input a replay must repeat: it goes into the hashed source id.
   return ledger_entry_json(apply_credit_movement(
     p_user_id, p_credits, 'promotion', btrim(p_reason), p_actor, p_idempotency_key, 'promotion',
@@ -347,12 +364,8 @@ create or replace function adjust_credits(
 ) returns jsonb
 language plpgsql as $$
 begin
-  if p_reason is null or length(btrim(p_reason)) = 0 then
-    raise exception using errcode = 'TU400', message = 'an adjustment needs a reason';
-  end if;
-  if p_idempotency_key is null then
-    raise exception using errcode = 'TU400', message = 'an adjustment requires an idempotency key';
-  end if;
+  perform assert_reason_given(p_reason, 'an adjustment');
+  perform assert_key_given(p_idempotency_key, 'an adjustment');
   return ledger_entry_json(apply_credit_movement(
     p_user_id, p_delta, 'adjustment', btrim(p_reason), p_actor, p_idempotency_key, 'admin', null, null, false,
     client_idempotency_scope(p_actor)));

@@ -16,56 +16,32 @@ begin
   assert v_again->>'id' = v->>'id', 'same key and same input returns the original row';
   assert (select credits from users where id = 'user_ledger_test') = 100, 'a replay has no second effect';
 
-  begin
-    perform grant_credits('user_ledger_test', 101, 'adjustment', 'opening', 'system', 'test:grant:1');
-    assert false, 'same key with another input must conflict';
-  exception when sqlstate 'TU409' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select grant_credits('user_ledger_test', 101, 'adjustment', 'opening', 'system', 'test:grant:1') $sql$,
+    'TU409', 'same key with another input must conflict');
 
   v := spend_credits('user_ledger_test', 30, 'export', 'service:test', 'test:spend:1');
   assert (v->>'balanceAfter')::bigint = 70, 'spend takes credits';
-  begin
-    perform spend_credits('user_ledger_test', 71, 'export', 'service:test', 'test:spend:2');
-    assert false, 'a spend beyond the balance must be refused';
-  exception when sqlstate 'TU402' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select spend_credits('user_ledger_test', 71, 'export', 'service:test', 'test:spend:2') $sql$,
+    'TU402', 'a spend beyond the balance must be refused');
   assert (select credits from users where id = 'user_ledger_test') = 70, 'a refused spend changes nothing';
 
-  begin
-    perform spend_credits('user_ledger_test', 1, 'x', 'service:test', null);
-    assert false, 'a spend without a key must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
-  begin
-    perform adjust_credits('user_ledger_test', 5, '   ', 'user_admin', 'test:adjust:1');
-    assert false, 'an adjustment without a reason must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
-  begin
-    perform grant_credits('user_nobody', 5, 'adjustment', null, 'system', null);
-    assert false, 'an unknown user must be refused';
-  exception when sqlstate 'TU404' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select spend_credits('user_ledger_test', 1, 'x', 'service:test', null) $sql$,
+    'TU400', 'a spend without a key must be refused');
+  perform pg_temp.assert_refused($sql$ select adjust_credits('user_ledger_test', 5, '   ', 'user_admin', 'test:adjust:1') $sql$,
+    'TU400', 'an adjustment without a reason must be refused');
+  perform pg_temp.assert_refused($sql$ select grant_credits('user_nobody', 5, 'adjustment', null, 'system', null) $sql$,
+    'TU404', 'an unknown user must be refused');
 
   -- A clawback may overdraw: the user then owes credits and cannot spend until repaid.
   perform apply_credit_movement('user_ledger_test', -100, 'refund', 'refund', 'stripe', 'test:clawback:1', 'refund', 're_1', null, true, 'system');
   assert (select credits from users where id = 'user_ledger_test') = -30, 'a clawback may take the balance below zero';
-  begin
-    perform spend_credits('user_ledger_test', 1, 'export', 'service:test', 'test:spend:3');
-    assert false, 'spending must be refused while the balance is short';
-  exception when sqlstate 'TU402' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select spend_credits('user_ledger_test', 1, 'export', 'service:test', 'test:spend:3') $sql$,
+    'TU402', 'spending must be refused while the balance is short');
 
-  begin
-    update credit_ledger set delta = 1 where user_id = 'user_ledger_test';
-    assert false, 'ledger rows must not be updated';
-  exception when raise_exception then null;
-  end;
-  begin
-    delete from credit_ledger where user_id = 'user_ledger_test';
-    assert false, 'ledger rows must not be deleted';
-  exception when raise_exception then null;
-  end;
+  perform pg_temp.assert_refused($sql$ update credit_ledger set delta = 1 where user_id = 'user_ledger_test' $sql$,
+    'P0001', 'ledger rows must not be updated');
+  perform pg_temp.assert_refused($sql$ delete from credit_ledger where user_id = 'user_ledger_test' $sql$,
+    'P0001', 'ledger rows must not be deleted');
 
   assert (select sum(delta) from credit_ledger where user_id = 'user_ledger_test')
     = (select credits from users where id = 'user_ledger_test'), 'balance equals the sum of deltas';
@@ -78,16 +54,10 @@ do $$
 begin
   assert safe_integer_max() = 9007199254740991, 'the bound is Number.MAX_SAFE_INTEGER';
   insert into users (id, credits) values ('user_bound_test', safe_integer_max());
-  begin
-    update users set credits = safe_integer_max() + 1 where id = 'user_bound_test';
-    assert false, 'one above safe_integer_max() must be refused by the table';
-  exception when check_violation then null;
-  end;
-  begin
-    perform apply_credit_movement('user_bound_test', 1, 'adjustment', null, 'system', null, null, null, null, false, null);
-    assert false, 'a movement past safe_integer_max() must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ update users set credits = safe_integer_max() + 1 where id = 'user_bound_test' $sql$,
+    '23514', 'one above safe_integer_max() must be refused by the table');
+  perform pg_temp.assert_refused($sql$ select apply_credit_movement('user_bound_test', 1, 'adjustment', null, 'system', null, null, null, null, false, null) $sql$,
+    'TU400', 'a movement past safe_integer_max() must be refused');
 end
 $$;
 
@@ -114,11 +84,8 @@ begin
   perform adjust_credits('user_scope_test', 2, 'goodwill', 'user_admin', 'purchase:cs_scope');
   v_replay := spend_credits('user_scope_test', 10, 'usage', 'service:aaaa1111', 'purchase:cs_scope');
   assert v_replay->>'id' = v_spend->>'id', 'the same caller, user, key and input return the original entry';
-  begin
-    perform spend_credits('user_scope_test', 11, 'usage', 'service:aaaa1111', 'purchase:cs_scope');
-    assert false, 'the same caller, user and key with another input must conflict';
-  exception when sqlstate 'TU409' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select spend_credits('user_scope_test', 11, 'usage', 'service:aaaa1111', 'purchase:cs_scope') $sql$,
+    'TU409', 'the same caller, user and key with another input must conflict');
   assert (select count(*) from credit_ledger where idempotency_key = 'purchase:cs_scope') = 5, 'five distinct (scope, user) pairs';
   assert (select idempotency_scope from credit_ledger where id = (v_spend->>'id')::bigint) = 'client:service:aaaa1111',
     'a spend is in its caller''s scope';

@@ -20,11 +20,8 @@ begin
   insert into ledger_clock_skew (skew) values (interval '3 hours');
   v := find_user('user_lots_test');
   assert (v->>'credits')::bigint = 10, 'a read never counts expired credits, swept or not';
-  begin
-    perform spend_credits('user_lots_test', 11, 'use', 'service:t', 'lots:spend:2');
-    assert false, 'an expired credit must not be spent';
-  exception when sqlstate 'TU402' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select spend_credits('user_lots_test', 11, 'use', 'service:t', 'lots:spend:2') $sql$,
+    'TU402', 'an expired credit must not be spent');
   perform sweep_expired_credits(100);
   assert (select count(*) from credit_ledger where user_id = 'user_lots_test' and kind = 'expiry' and delta = -15) = 1,
     'the expired remainder becomes one EXPIRY entry';

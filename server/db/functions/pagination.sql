@@ -27,3 +27,15 @@ begin
   key := substr(p_after, length(split_part(p_after, ':', 1)) + 2);
 end
 $$;
+
+-- Parses the raw cursor of the lists keyed by id alone (the id of the last row seen, at most
+-- p_max_digits digits); null for no cursor.
+create or replace function parse_id_cursor(p_after text, p_max_digits integer) returns bigint
+language plpgsql immutable as $$
+begin
+  if p_after is not null and p_after !~ format('^\d{1,%s}$', p_max_digits) then
+    raise exception using errcode = 'TU400', message = 'invalid cursor';
+  end if;
+  return p_after::bigint;
+end
+$$;

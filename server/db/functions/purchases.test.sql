@@ -54,16 +54,10 @@ begin
   v := settle_checkout_session('{"sessionId": "cs_test_four", "outcome": "failed"}');
   v := settle_checkout_session('{"sessionId": "cs_test_four", "outcome": "pending"}');
   assert v->'purchase'->>'status' = 'failed', 'failed stays failed';
-  begin
-    perform settle_checkout_session(jsonb_build_object('sessionId', 'cs_' || repeat('x', 300), 'outcome', 'paid'));
-    assert false, 'a session id longer than the table allows must be refused as input';
-  exception when sqlstate 'TU400' then null;
-  end;
-  begin
-    perform settle_checkout_session('{"sessionId": "cs_test_four", "outcome": "refunded"}');
-    assert false, 'an unknown outcome must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select settle_checkout_session(jsonb_build_object('sessionId', 'cs_' || repeat('x', 300), 'outcome', 'paid')) $sql$,
+    'TU400', 'a session id longer than the table allows must be refused as input');
+  perform pg_temp.assert_refused($sql$ select settle_checkout_session('{"sessionId": "cs_test_four", "outcome": "refunded"}') $sql$,
+    'TU400', 'an unknown outcome must be refused');
 
   -- Legacy session: paid more than the price is fine, less is flagged.
   v := settle_checkout_session('{"sessionId": "cs_test_legacy", "outcome": "paid", "amountPaidMinor": 80, "currency": "usd",
@@ -79,11 +73,8 @@ begin
     "paymentIntentId": "pi_test_tampered", "legacy": null, "metadataUserId": "user_purchase_test", "metadataCredits": 7100}');
   assert v->'purchase'->>'flagReason' = 'session metadata (user user_purchase_test, credits 7100) differs from the recorded purchase',
     'metadata mismatch is flagged: ' || v::text;
-  begin
-    perform settle_checkout_session('{"sessionId": "cs_test_unknown", "outcome": "paid", "amountPaidMinor": 71, "currency": "usd"}');
-    assert false, 'an unknown session without a legacy record must be refused';
-  exception when sqlstate 'TU404' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select settle_checkout_session('{"sessionId": "cs_test_unknown", "outcome": "paid", "amountPaidMinor": 71, "currency": "usd"}') $sql$,
+    'TU404', 'an unknown session without a legacy record must be refused');
 
   assert (select sum(delta) from credit_ledger where user_id = 'user_purchase_test')
     = (select credits from users where id = 'user_purchase_test'), 'balance equals the sum of deltas';
@@ -108,10 +99,7 @@ begin
   assert jsonb_array_length(v) = 3, 'limit + 1 rows tell that a next page exists';
   v := list_purchases(p_user_id => 'user_purchase_reads', p_after => v->1->>'cursor', p_limit => 2);
   assert jsonb_array_length(v) = 1, 'the next page has the rest';
-  begin
-    perform list_purchases(p_limit => 0);
-    assert false, 'a page of 0 must be refused';
-  exception when sqlstate 'TU400' then null;
-  end;
+  perform pg_temp.assert_refused($sql$ select list_purchases(p_limit => 0) $sql$,
+    'TU400', 'a page of 0 must be refused');
 end
 $$;

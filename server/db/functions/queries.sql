@@ -74,13 +74,8 @@ declare
   v_rows jsonb;
 begin
   perform assert_page_size(p_limit);
-  if p_after is not null then
-    if p_after !~ '^\d{1,18}$' then
-      raise exception using errcode = 'TU400', message = 'invalid cursor';
-    end if;
-    v_after_id := p_after::bigint;
-    v_conditions := v_conditions || ' and e.id < $6';
-  end if;
+  v_after_id := parse_id_cursor(p_after, 18);
+  if v_after_id is not null then v_conditions := v_conditions || ' and e.id < $6'; end if;
   if p_user_id is not null then v_conditions := v_conditions || ' and e.user_id = $1'; end if;
   if p_kinds is not null and cardinality(p_kinds) > 0 then v_conditions := v_conditions || ' and e.kind = any($2)'; end if;
   if p_from is not null then v_conditions := v_conditions || ' and e.created_at >= $3'; end if;

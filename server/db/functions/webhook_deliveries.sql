@@ -173,12 +173,7 @@ declare
   v_after bigint;
 begin
   perform assert_page_size(p_limit);
-  if p_after is not null then
-    if p_after !~ '^\d{1,19}$' then
-      raise exception using errcode = 'TU400', message = 'invalid cursor';
-    end if;
-    v_after := p_after::bigint;
-  end if;
+  v_after := parse_id_cursor(p_after, 19);
   return (
     select coalesce(jsonb_agg(jsonb_build_object('node', webhook_delivery_json(page), 'cursor', page.id::text) order by page.id desc), '[]'::jsonb)
     from (
