@@ -21,3 +21,12 @@ begin
   raise exception 'assert_refused: % (the statement succeeded)', p_message;
 end
 $$;
+
+-- Asserts that the user's balance is the sum of the user's ledger deltas.
+create function pg_temp.assert_balance_is_sum_of_deltas(p_user_id text) returns void
+language plpgsql as $$
+begin
+  assert (select sum(delta) from credit_ledger where user_id = p_user_id)
+    = (select credits from users where id = p_user_id), 'balance equals the sum of deltas for ' || p_user_id;
+end
+$$;

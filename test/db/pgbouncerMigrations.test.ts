@@ -4,10 +4,9 @@ import { migrate } from '../../server/db/migrate.ts';
 import { openPostgres } from '../../server/db/openPostgres.ts';
 import type { SqlDatabase } from '../../server/db/sqlDatabase.ts';
 import { createSqlStorage } from '../../server/db/sqlStorage.ts';
-import { ensureUser } from '../../server/ledger/ensureUser.ts';
 import { findUser } from '../../server/ledger/findUser.ts';
-import { grantCredits } from '../../server/ledger/grantCredits.ts';
 import { createTestDatabase } from '../support/testStorage.ts';
+import { userWithCredits } from '../support/userWithCredits.ts';
 import { pgbouncerBinary, startPgbouncer } from '../support/pgbouncer.ts';
 import { catalogOf } from '../support/catalogOf.ts';
 
@@ -64,15 +63,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || pgbouncerBinary() === null)('m
   it('serves the app through it: a grant and a read, with the statement timeout in force and not left on the connection', async () => {
     const database = await openPool(pooled.url);
     const storage = createSqlStorage(database);
-    await ensureUser(storage, { userId: 'user_pooled', email: null });
-    const entry = await grantCredits(storage, {
-      userId: 'user_pooled',
-      credits: 12,
-      kind: 'adjustment',
-      reason: 'through the pooler',
-      actor: 'test',
-      idempotencyKey: 'pooled-grant',
-    });
+    const entry = await userWithCredits(storage, 'user_pooled', 12, { reason: 'through the pooler', actor: 'test', idempotencyKey: 'pooled-grant' });
     expect(entry.balanceAfter).toBe(12);
     expect((await findUser(storage, 'user_pooled'))?.credits).toBe(12);
 

@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { ensureUser } from '../../server/ledger/ensureUser.ts';
 import { findUser } from '../../server/ledger/findUser.ts';
-import { grantCredits } from '../../server/ledger/grantCredits.ts';
 import { testStorageForSuite } from '../support/testStorage.ts';
+import { userWithCredits } from '../support/userWithCredits.ts';
 
 /**
  * Proves that the anon key, which Supabase ships to every browser, cannot move credits: supabase-js
@@ -48,15 +48,7 @@ describe('supabase-js with the anon key', () => {
 
   it('with the service role key, the same endpoint runs the calls as service_role', async () => {
     const { storage, supabase, database } = suite();
-    await ensureUser(storage, { userId: 'user_service_target', email: null });
-    const entry = await grantCredits(storage, {
-      userId: 'user_service_target',
-      credits: 7,
-      kind: 'adjustment',
-      reason: 'service grant',
-      actor: 'test',
-      idempotencyKey: null,
-    });
+    const entry = await userWithCredits(storage, 'user_service_target', 7, { reason: 'service grant', actor: 'test' });
     expect(entry.balanceAfter).toBe(7);
     const [row] = await database.query<{ credits: number }>(`select credits::int as credits from users where id = 'user_service_target'`);
     expect(row?.credits).toBe(7);

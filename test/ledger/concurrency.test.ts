@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ledgerStorageKindsUnderTest, testStorageForSuite } from '../support/testStorage.ts';
+import { userWithCredits } from '../support/userWithCredits.ts';
 import { ensureUser } from '../../server/ledger/ensureUser.ts';
 import { findUser } from '../../server/ledger/findUser.ts';
 import { grantCredits } from '../../server/ledger/grantCredits.ts';
@@ -28,8 +29,7 @@ describe.each(ledgerStorageKindsUnderTest())('concurrent movements on %s', (kind
   it('parallel spends never overdraw: exactly as many succeed as the balance allows', async () => {
     // Proves the row lock serializes spends: 60 concurrent spends of 2 against 100 credits give 50 successes, 10 refusals, balance 0.
     const { storage } = suite();
-    await ensureUser(storage, { userId: 'user_spender', email: null });
-    await grantCredits(storage, { userId: 'user_spender', credits: 100, kind: 'adjustment', reason: null, actor: 'system', idempotencyKey: 'spender:seed' });
+    await userWithCredits(storage, 'user_spender', 100, { idempotencyKey: 'spender:seed' });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 60 }, (_, index) =>
         spendCredits(storage, { userId: 'user_spender', amount: 2, reason: 'usage', actor: 'service:app', idempotencyKey: `spender:${index}` }),

@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ensureUser } from '../../server/ledger/ensureUser.ts';
-import { grantCredits } from '../../server/ledger/grantCredits.ts';
 import { spendCredits } from '../../server/ledger/spendCredits.ts';
 import { grantPromotionalCredits } from '../../server/ledger/creditLots.ts';
 import { reserveCredits } from '../../server/ledger/creditHolds.ts';
@@ -9,6 +7,7 @@ import { findUser } from '../../server/ledger/findUser.ts';
 import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
 import { TopupError } from '../../server/errors.ts';
 import { storageKindsUnderTest, testStorageForSuite } from '../support/testStorage.ts';
+import { userWithCredits } from '../support/userWithCredits.ts';
 
 describe.each(storageKindsUnderTest())('holds and expiry under concurrency on %s', (kind) => {
   const suite = testStorageForSuite(kind);
@@ -16,8 +15,7 @@ describe.each(storageKindsUnderTest())('holds and expiry under concurrency on %s
   it('20 concurrent holds of 75 against 500 available give exactly 6 active holds', async () => {
     // Proves holds serialize on the user's row lock: 6 × 75 = 450 fit, the other 14 are INSUFFICIENT_CREDITS, availableCredits ends at 50.
     const { storage } = suite();
-    await ensureUser(storage, { userId: 'user_holds_burst', email: null });
-    await grantCredits(storage, { userId: 'user_holds_burst', credits: 500, kind: 'adjustment', reason: null, actor: 'system', idempotencyKey: 'holds-burst:seed' });
+    await userWithCredits(storage, 'user_holds_burst', 500, { idempotencyKey: 'holds-burst:seed' });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, (_, index) =>
         reserveCredits(storage, { userId: 'user_holds_burst', amount: 75, reason: 'job', actor: 'service:app', idempotencyKey: `hold:${index}`, expiresInSeconds: 600 }),
@@ -34,8 +32,7 @@ describe.each(storageKindsUnderTest())('holds and expiry under concurrency on %s
     // Proves one clock under the lock: spends staggered over the instant a 60-credit lot expires draw from it only before expires_at; its remainder is one EXPIRY entry; the ledger verifies.
     const { storage, database } = suite();
     const userId = 'user_expiry_burst';
-    await ensureUser(storage, { userId, email: null });
-    await grantCredits(storage, { userId, credits: 200, kind: 'adjustment', reason: null, actor: 'system', idempotencyKey: 'expiry-burst:seed' });
+    await userWithCredits(storage, userId, 200, { idempotencyKey: 'expiry-burst:seed' });
     const expiresAt = new Date(Date.now() + 1000).toISOString();
     await grantPromotionalCredits(storage, { userId, credits: 60, reason: 'flash', expiresAt, actor: 'admin', idempotencyKey: 'expiry-burst:promo' });
     await Promise.all(

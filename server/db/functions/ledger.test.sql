@@ -43,8 +43,7 @@ begin
   perform pg_temp.assert_refused($sql$ delete from credit_ledger where user_id = 'user_ledger_test' $sql$,
     'P0001', 'ledger rows must not be deleted');
 
-  assert (select sum(delta) from credit_ledger where user_id = 'user_ledger_test')
-    = (select credits from users where id = 'user_ledger_test'), 'balance equals the sum of deltas';
+  perform pg_temp.assert_balance_is_sum_of_deltas('user_ledger_test');
 end
 $$;
 

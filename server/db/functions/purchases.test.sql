@@ -76,8 +76,7 @@ begin
   perform pg_temp.assert_refused($sql$ select settle_checkout_session('{"sessionId": "cs_test_unknown", "outcome": "paid", "amountPaidMinor": 71, "currency": "usd"}') $sql$,
     'TU404', 'an unknown session without a legacy record must be refused');
 
-  assert (select sum(delta) from credit_ledger where user_id = 'user_purchase_test')
-    = (select credits from users where id = 'user_purchase_test'), 'balance equals the sum of deltas';
+  perform pg_temp.assert_balance_is_sum_of_deltas('user_purchase_test');
 end
 $$;
 
