@@ -105,6 +105,11 @@ describe.each(storageKindsUnderTest())('credits in the buyer’s currency on %s'
     return result.body.data!.createCreditTopUpSession;
   }
 
+  /** `buy` as `userId` (signed in with a dev token of its own). */
+  async function buyAs(userId: string, credits: number, currency: string | null): Promise<Session> {
+    return buy(credits, currency, await server.devToken({ userId }));
+  }
+
   async function purchaseRecord(sessionId: string): Promise<PurchaseRecord> {
     const rows = await server.database!.query<PurchaseRecord>('select * from credit_purchases where session_id = $1', [sessionId]);
     return rows[0]!;
@@ -175,8 +180,7 @@ describe.each(storageKindsUnderTest())('credits in the buyer’s currency on %s'
 
   it('grants the recorded credits for a session Stripe converted into another currency, and stores what was charged', async () => {
     // Proves Adaptive Pricing's shape: bought 1,000 credits for USD 10.00, paid ¥1,505 at 150.5; granting from ¥1,505 at the JPY price would give 1,003: the grant is the record's 1,000.
-    const buyer = await server.devToken({ userId: 'user_adaptiveyen' });
-    const session = await buy(1000, 'usd', buyer);
+    const session = await buyAs('user_adaptiveyen', 1000, 'usd');
     const paid = await server.sandbox<{ amount_total: number; currency: string; currency_conversion: Record<string, unknown> }>(
       `/sandbox/checkout/sessions/${session.sessionId}/pay`,
       { outcome: 'paid', presentmentCurrency: 'JPY', fxRate: '150.5' },
@@ -203,8 +207,7 @@ describe.each(storageKindsUnderTest())('credits in the buyer’s currency on %s'
 
   it('claws back a refund of a converted session in proportion within the currency charged', async () => {
     // Proves the proportion uses the amount charged in the refund's currency: 1,000 credits for EUR 9.50 paid as USD 11.02 (fx 1.16); refunding USD 5.51 of 11.02 takes back 500, not ceil(1000 × 551 / 950) = 580.
-    const buyer = await server.devToken({ userId: 'user_adaptiverefund' });
-    const session = await buy(1000, 'eur', buyer);
+    const session = await buyAs('user_adaptiverefund', 1000, 'eur');
     expect(session.amountMinor).toBe(950);
     await server.sandbox(`/sandbox/checkout/sessions/${session.sessionId}/pay`, { outcome: 'paid', presentmentCurrency: 'usd', fxRate: '1.16' });
     await server.webhooksDelivered();
@@ -223,8 +226,7 @@ describe.each(storageKindsUnderTest())('credits in the buyer’s currency on %s'
 
   it('flags a converted session whose source currency is not the recorded one, and grants nothing', async () => {
     // Proves a mismatch that currency_conversion does not explain is still flagged: recorded in USD, Stripe says converted from GBP.
-    const buyer = await server.devToken({ userId: 'user_adaptivemismatch' });
-    const session = await buy(1000, 'usd', buyer);
+    const session = await buyAs('user_adaptivemismatch', 1000, 'usd');
     const event = stripeEvent('checkout.session.completed', checkoutSession({
       sessionId: session.sessionId,
       amountMinor: 1160,
@@ -244,8 +246,7 @@ describe.each(storageKindsUnderTest())('credits in the buyer’s currency on %s'
 
   it('rounds refunds of a zero-decimal purchase up to whole credits, on the cumulative refund', async () => {
     // Proves docs/reference/stripe.md's rule in JPY: 1,000 credits for ¥1,500; cumulative refunds of ¥1, ¥100, ¥750, ¥1,500 claw back ceil(1000 × r / 1500) = 1, 67, 500, 1,000.
-    const buyer = await server.devToken({ userId: 'user_yenrefunds' });
-    const session = await buy(1000, 'jpy', buyer);
+    const session = await buyAs('user_yenrefunds', 1000, 'jpy');
     expect(session.amountMinor).toBe(1500);
     await server.sandbox(`/sandbox/checkout/sessions/${session.sessionId}/pay`, { outcome: 'paid' });
     await server.webhooksDelivered();

@@ -4,6 +4,7 @@ import { createManualTimers } from '@topup/stripe-sandbox';
 import type { Storage } from '../../server/db/storage.ts';
 import { startTestTopup, testAdminUserId, type TestTopup } from '../support/startTestTopup.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
+import { signedInUser } from '../support/signedInUser.ts';
 import {
   checkoutSession,
   dispute as disputeOf,
@@ -22,8 +23,7 @@ describe.each(storageKindsUnderTest())('Stripe webhooks through the real route o
 
   beforeAll(async () => {
     server = await startTestTopup({ kind });
-    userToken = await server.devToken({ userId });
-    await server.graphql('{ me { id } }', { token: userToken });
+    userToken = await signedInUser(server, userId);
   });
   afterAll(async () => {
     await server?.close();

@@ -28,6 +28,22 @@ function copyFunctionFiles(): string {
   for (const file of fs.readdirSync(functionsDirectory)) fs.copyFileSync(path.join(functionsDirectory, file), path.join(directory, file));
   return directory;
 }
+
+/** Runs `work` on a fresh, migrated test storage and a temporary copy of the SQL (`copy`); removes both after. */
+async function withSqlCopy(
+  kind: Parameters<typeof createTestStorage>[0],
+  copy: () => string,
+  work: (test: Awaited<ReturnType<typeof createTestStorage>>, directory: string) => Promise<void>,
+): Promise<void> {
+  const test = await createTestStorage(kind);
+  const directory = copy();
+  try {
+    await work(test, directory);
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
+    await test.close();
+  }
+}
 import { openPglite, processIdentity } from '../../server/db/openPglite.ts';
 import { openPostgres } from '../../server/db/openPostgres.ts';
 
@@ -53,41 +69,29 @@ describe.each(storageKindsUnderTest())('migrations on %s', (kind) => {
 
   it('is a no-op the second time, and refuses a schema migration edited after it was applied', async () => {
     // Proves forward-only: re-running applies nothing; a changed checksum stops the boot with a clear error.
-    const test = await createTestStorage(kind);
-    const directory = copySchemaMigrations();
-    try {
+    await withSqlCopy(kind, copySchemaMigrations, async (test, directory) => {
       expect((await migrate(test.database)).applied).toEqual([]);
       fs.appendFileSync(path.join(directory, '0001_users.sql'), '\n-- edited\n');
       await expect(migrate(test.database, { schemaDirectory: directory })).rejects.toThrow(/0001_users was edited after it was applied/);
-    } finally {
-      fs.rmSync(directory, { recursive: true, force: true });
-      await test.close();
-    }
+    });
   });
 
   it('stops on a failing schema migration and leaves nothing of it behind', async () => {
     // Proves a broken migration throws MigrationError and its transaction is rolled back, unrecorded; readiness reports it pending.
-    const test = await createTestStorage(kind);
-    const directory = copySchemaMigrations();
-    try {
+    await withSqlCopy(kind, copySchemaMigrations, async (test, directory) => {
       fs.writeFileSync(path.join(directory, '9999_broken.sql'), 'create table half_done (id int);\nselect no_such_function();\n');
       await expect(migrate(test.database, { schemaDirectory: directory })).rejects.toBeInstanceOf(MigrationError);
       const rows = await test.database.query<{ exists: boolean }>(`select to_regclass('half_done') is not null as exists`);
       expect(rows[0]!.exists).toBe(false);
       const applied = await test.database.query(`select 1 from topup_schema_migrations where name = '9999_broken'`);
       expect(applied).toHaveLength(0);
-    } finally {
-      fs.rmSync(directory, { recursive: true, force: true });
-      await test.close();
-    }
+    });
   });
 
   it('re-applies a changed function file, and rolls back a failing one', async () => {
     // Proves function files are code: a changed file is applied again (only that one), a failing one leaves the old functions and checksum.
-    const test = await createTestStorage(kind);
-    const directory = copyFunctionFiles();
-    const statisticsFile = path.join(directory, 'statistics.sql');
-    try {
+    await withSqlCopy(kind, copyFunctionFiles, async (test, directory) => {
+      const statisticsFile = path.join(directory, 'statistics.sql');
       fs.appendFileSync(statisticsFile, '\n-- a changed comment is a changed file\n');
       expect((await migrate(test.database, { functionsDirectory: directory })).applied).toEqual(['functions/statistics']);
       expect((await migrate(test.database, { functionsDirectory: directory })).applied).toEqual([]);
@@ -100,10 +104,7 @@ describe.each(storageKindsUnderTest())('migrations on %s', (kind) => {
       await expect(migrate(test.database, { functionsDirectory: directory })).rejects.toThrow(/functions\/statistics failed/);
       expect(await checksum()).toBe(before);
       expect(await test.storage.call('refresh_statistics', {})).toHaveProperty('analyzedAt');
-    } finally {
-      fs.rmSync(directory, { recursive: true, force: true });
-      await test.close();
-    }
+    });
   });
 });
 

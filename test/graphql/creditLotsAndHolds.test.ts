@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
+import { signedInUser } from '../support/signedInUser.ts';
 import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
 
 const promote = 'mutation ($input: GrantPromotionalCreditsInput!) { grantPromotionalCredits(input: $input) { id userId delta balanceAfter kind actor } }';
@@ -28,8 +29,7 @@ describe.each(storageKindsUnderTest())('lots, holds and batch spends through Gra
   beforeAll(async () => {
     server = await startTestTopup({ kind });
     adminToken = await server.devToken({ userId: 'user_LotAdmin1', role: 'admin' });
-    userToken = await server.devToken({ userId });
-    await server.graphql('{ me { id } }', { token: userToken });
+    userToken = await signedInUser(server, userId);
   });
 
   afterAll(async () => {

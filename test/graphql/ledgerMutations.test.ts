@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
+import { signedInUser } from '../support/signedInUser.ts';
 import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
 
 const adjust = 'mutation ($input: AdjustCreditsInput!) { adjustCredits(input: $input) { id userId delta balanceAfter kind reason actor createdAt } }';
@@ -21,7 +22,7 @@ describe.each(storageKindsUnderTest())('adjustCredits and spendCredits on %s', (
   beforeAll(async () => {
     server = await startTestTopup({ kind });
     adminToken = await server.devToken({ userId: 'user_Admin1', role: 'admin' });
-    await server.graphql('{ me { id } }', { token: await server.devToken({ userId }) });
+    await signedInUser(server, userId);
   });
 
   afterAll(async () => {
