@@ -1,3 +1,4 @@
+import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import type { Page } from '../ledger/ledgerTypes.ts';
 import { decodeCursor, pageSize, toPage } from '../ledger/pagination.ts';
@@ -57,13 +58,10 @@ export type EventHandling =
  */
 export const purchaseRecords = {
   record(storage: Storage, options: { sessionId: string; userId: string; credits: number; amountMinor: number; currency: string }) {
-    return storage.call<PurchaseRow>('record_checkout_session', {
-      p_session_id: options.sessionId,
-      p_user_id: options.userId,
-      p_credits: options.credits,
-      p_amount_minor: options.amountMinor,
-      p_currency: options.currency,
-    });
+    return storage.call<PurchaseRow>(
+      'record_checkout_session',
+      sqlArguments(options, ['sessionId', 'userId', 'credits', 'amountMinor', 'currency']),
+    );
   },
 
   settle(storage: Storage, settlement: Settlement) {
@@ -72,10 +70,10 @@ export const purchaseRecords = {
 
   /** `settle` and the event's record in one transaction; a redelivered event is a duplicate. */
   applyCheckoutEvent(storage: Storage, options: { event: StripeEventRecord; settlement: Settlement }) {
-    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'settled' | 'flagged' }>>('apply_checkout_event', {
-      p_event: options.event,
-      p_settlement: options.settlement,
-    });
+    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'settled' | 'flagged' }>>(
+      'apply_checkout_event',
+      sqlArguments(options, ['event', 'settlement']),
+    );
   },
 
   /** `recordPaymentState` and the event's record in one transaction. */
@@ -83,41 +81,34 @@ export const purchaseRecords = {
     storage: Storage,
     options: { event: StripeEventRecord; paymentIntentId: string; amountRefundedMinor: number | null; disputeId: string | null; disputeStatus: string | null },
   ) {
-    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'payment_recorded' }>>('apply_payment_event', {
-      p_event: options.event,
-      p_payment_intent_id: options.paymentIntentId,
-      p_amount_refunded_minor: options.amountRefundedMinor,
-      p_dispute_id: options.disputeId,
-      p_dispute_status: options.disputeStatus,
-    });
+    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'payment_recorded' }>>(
+      'apply_payment_event',
+      sqlArguments(options, ['event', 'paymentIntentId', 'amountRefundedMinor', 'disputeId', 'disputeStatus']),
+    );
   },
 
   /** Records an event that has no effect, with why (`outcome`, which the answer's description repeats). */
   applyIgnoredEvent(storage: Storage, options: { event: StripeEventRecord; outcome: string }) {
-    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'ignored' }>>('apply_ignored_event', {
-      p_event: options.event,
-      p_outcome: options.outcome,
-    });
+    return storage.call<Extract<EventHandling, { kind: 'duplicate' | 'ignored' }>>(
+      'apply_ignored_event',
+      sqlArguments(options, ['event', 'outcome']),
+    );
   },
 
   /** For the audit trail of an event whose processing failed (its transaction rolled back). */
   async recordFailedEvent(storage: Storage, options: { event: StripeEventRecord; outcome: string; error: string | null }) {
-    await storage.call('record_stripe_event', {
-      p_id: options.event.id, p_type: options.event.type, p_created: options.event.created, p_livemode: options.event.livemode,
-    });
-    await storage.call('finish_stripe_event', { p_id: options.event.id, p_outcome: options.outcome, p_error: options.error });
+    await storage.call('record_stripe_event', sqlArguments(options.event, ['id', 'type', 'created', 'livemode']));
+    await storage.call('finish_stripe_event', sqlArguments({ id: options.event.id, outcome: options.outcome, error: options.error }));
   },
 
   recordPaymentState(
     storage: Storage,
     options: { paymentIntentId: string; amountRefundedMinor: number | null; disputeId: string | null; disputeStatus: string | null },
   ) {
-    return storage.call<PurchaseRow | null>('record_payment_state', {
-      p_payment_intent_id: options.paymentIntentId,
-      p_amount_refunded_minor: options.amountRefundedMinor,
-      p_dispute_id: options.disputeId,
-      p_dispute_status: options.disputeStatus,
-    });
+    return storage.call<PurchaseRow | null>(
+      'record_payment_state',
+      sqlArguments(options, ['paymentIntentId', 'amountRefundedMinor', 'disputeId', 'disputeStatus']),
+    );
   },
 
   find(storage: Storage, sessionId: string) {

@@ -1,3 +1,4 @@
+import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import { assertCreditAmount } from './assertCreditAmount.ts';
 import type { LedgerEntryRow } from './ledgerTypes.ts';
@@ -11,11 +12,5 @@ export async function adjustCredits(
   options: { userId: string; delta: number; reason: string; actor: string; idempotencyKey: string },
 ): Promise<LedgerEntryRow> {
   assertCreditAmount(options.delta, 'delta', { allowNegative: true });
-  return storage.call<LedgerEntryRow>('adjust_credits', {
-    p_user_id: options.userId,
-    p_delta: options.delta,
-    p_reason: options.reason,
-    p_actor: options.actor,
-    p_idempotency_key: options.idempotencyKey,
-  });
+  return storage.call<LedgerEntryRow>('adjust_credits', sqlArguments(options, ['userId', 'delta', 'reason', 'actor', 'idempotencyKey']));
 }

@@ -1,3 +1,4 @@
+import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import type { HoldStatus } from '../vocabulary.ts';
 import { assertCreditAmount } from './assertCreditAmount.ts';
@@ -17,14 +18,10 @@ export async function reserveCredits(
   options: { userId: string; amount: number; reason: string | null; actor: string; idempotencyKey: string; expiresInSeconds: number },
 ): Promise<CreditHoldRow> {
   assertCreditAmount(options.amount, 'amount', { allowNegative: false });
-  return storage.call<CreditHoldRow>('reserve_credits', {
-    p_user_id: options.userId,
-    p_amount: options.amount,
-    p_reason: options.reason,
-    p_actor: options.actor,
-    p_idempotency_key: options.idempotencyKey,
-    p_expires_in_seconds: options.expiresInSeconds,
-  });
+  return storage.call<CreditHoldRow>(
+    'reserve_credits',
+    sqlArguments(options, ['userId', 'amount', 'reason', 'actor', 'idempotencyKey', 'expiresInSeconds']),
+  );
 }
 
 /**
@@ -37,20 +34,15 @@ export async function captureCredits(
   options: { holdId: string; amount: number; actor: string; idempotencyKey: string },
 ): Promise<CreditHoldRow> {
   assertCreditAmount(options.amount, 'amount', { allowNegative: false });
-  return storage.call<CreditHoldRow>('capture_credits', {
-    p_hold_id: options.holdId,
-    p_amount: options.amount,
-    p_actor: options.actor,
-    p_idempotency_key: options.idempotencyKey,
-  });
+  return storage.call<CreditHoldRow>('capture_credits', sqlArguments(options, ['holdId', 'amount', 'actor', 'idempotencyKey']));
 }
 
 /** Gives an active hold back (a released one is returned as is). Errors: NOT_FOUND, HOLD_NOT_ACTIVE. */
 export function releaseCredits(storage: Storage, options: { holdId: string }): Promise<CreditHoldRow> {
-  return storage.call<CreditHoldRow>('release_credits', { p_hold_id: options.holdId });
+  return storage.call<CreditHoldRow>('release_credits', sqlArguments(options, ['holdId']));
 }
 
 /** The user's holds, newest first (at most 100), of one status as of now when given. */
 export function listHolds(storage: Storage, options: { userId: string; status: HoldStatus | null }): Promise<CreditHoldRow[]> {
-  return storage.call<CreditHoldRow[]>('list_holds', { p_user_id: options.userId, p_status: options.status });
+  return storage.call<CreditHoldRow[]>('list_holds', sqlArguments(options, ['userId', 'status']));
 }

@@ -1,3 +1,4 @@
+import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import { assertCreditAmount } from './assertCreditAmount.ts';
 import type { CreditLotRow, LedgerEntryRow } from './ledgerTypes.ts';
@@ -12,19 +13,15 @@ export async function grantPromotionalCredits(
   options: { userId: string; credits: number; reason: string; expiresAt: string | null; actor: string; idempotencyKey: string },
 ): Promise<LedgerEntryRow> {
   assertCreditAmount(options.credits, 'credits', { allowNegative: false });
-  return storage.call<LedgerEntryRow>('grant_promotional_credits', {
-    p_user_id: options.userId,
-    p_credits: options.credits,
-    p_reason: options.reason,
-    p_expires_at: options.expiresAt,
-    p_actor: options.actor,
-    p_idempotency_key: options.idempotencyKey,
-  });
+  return storage.call<LedgerEntryRow>(
+    'grant_promotional_credits',
+    sqlArguments(options, ['userId', 'credits', 'reason', 'expiresAt', 'actor', 'idempotencyKey']),
+  );
 }
 
 /** The user's lots in consumption order (`list_lots`); spent and expired ones only with `includeSpent`. */
 export function listLots(storage: Storage, options: { userId: string; includeSpent: boolean }): Promise<CreditLotRow[]> {
-  return storage.call<CreditLotRow[]>('list_lots', { p_user_id: options.userId, p_include_spent: options.includeSpent });
+  return storage.call<CreditLotRow[]>('list_lots', sqlArguments(options, ['userId', 'includeSpent']));
 }
 
 /** What one sweep did: holds marked expired and users whose expired lots became EXPIRY entries. */
@@ -35,5 +32,5 @@ export interface ExpirySweep {
 
 /** One sweep of expired lots and holds (`sweep_expired_credits`), at most `limit` of each. */
 export function sweepExpiredCredits(storage: Storage, options: { limit: number }): Promise<ExpirySweep> {
-  return storage.call<ExpirySweep>('sweep_expired_credits', { p_limit: options.limit });
+  return storage.call<ExpirySweep>('sweep_expired_credits', sqlArguments(options, ['limit']));
 }

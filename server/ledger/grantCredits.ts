@@ -1,3 +1,4 @@
+import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import { assertCreditAmount } from './assertCreditAmount.ts';
 import type { LedgerEntryRow, LedgerKind } from './ledgerTypes.ts';
@@ -21,14 +22,8 @@ export async function grantCredits(
   },
 ): Promise<LedgerEntryRow> {
   assertCreditAmount(options.credits, 'credits', { allowNegative: false });
-  return storage.call<LedgerEntryRow>('grant_credits', {
-    p_user_id: options.userId,
-    p_credits: options.credits,
-    p_kind: options.kind,
-    p_reason: options.reason,
-    p_actor: options.actor,
-    p_idempotency_key: options.idempotencyKey,
-    p_source_type: options.sourceType ?? null,
-    p_source_id: options.sourceId ?? null,
-  });
+  return storage.call<LedgerEntryRow>(
+    'grant_credits',
+    sqlArguments(options, ['userId', 'credits', 'kind', 'reason', 'actor', 'idempotencyKey', 'sourceType', 'sourceId']),
+  );
 }

@@ -1,3 +1,4 @@
+import { scheduleEvery } from '../app/scheduleEvery.ts';
 import type { Logger } from '../log.ts';
 import type { Ledger } from './createLedger.ts';
 
@@ -12,7 +13,6 @@ const sweepsPerTickMax = 10;
  * writes down what already happened. Returns the function that stops it.
  */
 export function scheduleExpirySweep(options: { ledger: Ledger; log: Logger; intervalSeconds: number }): () => Promise<void> {
-  let running: Promise<void> | null = null;
   const sweep = async () => {
     for (let round = 0; round < sweepsPerTickMax; round++) {
       const report = await options.ledger.sweepExpired({ limit: sweepLimit });
@@ -20,17 +20,5 @@ export function scheduleExpirySweep(options: { ledger: Ledger; log: Logger; inte
       if (report.holdsExpired < sweepLimit && report.usersExpired < sweepLimit) return;
     }
   };
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweep()
-      .catch((error: unknown) => options.log.log('warn', 'expiry sweep failed', { error }))
-      .finally(() => {
-        running = null;
-      });
-  }, options.intervalSeconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return scheduleEvery({ name: 'expiry sweep', intervalSeconds: options.intervalSeconds, log: options.log, run: sweep });
 }

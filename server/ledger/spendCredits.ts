@@ -1,3 +1,4 @@
+import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import { assertCreditAmount } from './assertCreditAmount.ts';
 import type { LedgerEntryRow } from './ledgerTypes.ts';
@@ -11,11 +12,5 @@ export async function spendCredits(
   options: { userId: string; amount: number; reason: string | null; actor: string; idempotencyKey: string },
 ): Promise<LedgerEntryRow> {
   assertCreditAmount(options.amount, 'amount', { allowNegative: false });
-  return storage.call<LedgerEntryRow>('spend_credits', {
-    p_user_id: options.userId,
-    p_amount: options.amount,
-    p_reason: options.reason,
-    p_actor: options.actor,
-    p_idempotency_key: options.idempotencyKey,
-  });
+  return storage.call<LedgerEntryRow>('spend_credits', sqlArguments(options, ['userId', 'amount', 'reason', 'actor', 'idempotencyKey']));
 }

@@ -5,7 +5,7 @@ import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
 import { requireWithinRateLimit } from '../requireWithinRateLimit.ts';
-import { toConnection } from './toConnection.ts';
+import { listConnection, pageArguments } from './toConnection.ts';
 import { loadPurchase } from './purchaseLoader.ts';
 
 /** Pricing, checkout, the success page's `topUp`, refunds, and purchases. Rules live in server/billing. */
@@ -45,9 +45,9 @@ export const billingResolvers: Resolvers = {
         balance,
       };
     },
-    flaggedPurchases: async (_parent, args, context) => {
+    flaggedPurchases: (_parent, args, context) => {
       requireRole(context, ['admin']);
-      return toConnection(await context.services.billing.listPurchases({ flaggedOnly: true, first: args.first ?? null, after: args.after ?? null }));
+      return listConnection(context.services.billing.listPurchases({ flaggedOnly: true, ...pageArguments(args) }));
     },
   },
   Mutation: {
@@ -73,9 +73,9 @@ export const billingResolvers: Resolvers = {
     },
   },
   User: {
-    purchases: async (user, args, context) => {
+    purchases: (user, args, context) => {
       requireAccessToUser(context, user.id);
-      return toConnection(await context.services.billing.listPurchases({ userId: user.id, first: args.first ?? null, after: args.after ?? null }));
+      return listConnection(context.services.billing.listPurchases({ userId: user.id, ...pageArguments(args) }));
     },
   },
   Purchase: {

@@ -3,7 +3,7 @@ import type { GraphQLContext } from '../context.ts';
 import { requireRole } from '../requireRole.ts';
 import { holdSecondsDefault } from '../../ledger/creditHolds.ts';
 import { loadPurchase } from './purchaseLoader.ts';
-import { toConnection } from './toConnection.ts';
+import { filterArguments, listConnection, pageArguments } from './toConnection.ts';
 
 /** Who moves the credits of a service or admin call: the service's name, or the admin's user id. */
 function movingActor(context: GraphQLContext): string {
@@ -17,18 +17,10 @@ function movingActor(context: GraphQLContext): string {
  */
 export const ledgerResolvers: Resolvers = {
   Query: {
-    ledgerEntries: async (_parent, args, context) => {
+    ledgerEntries: (_parent, args, context) => {
       requireRole(context, ['admin']);
-      const page = await context.services.ledger.listEntries({
-        userId: args.filter?.userId ?? null,
-        kinds: args.filter?.kinds ?? null,
-        from: args.filter?.from ?? null,
-        to: args.filter?.to ?? null,
-        actor: args.filter?.actor ?? null,
-        first: args.first ?? null,
-        after: args.after ?? null,
-      });
-      return toConnection(page);
+      const filter = filterArguments(args.filter, ['userId', 'kinds', 'from', 'to', 'actor']);
+      return listConnection(context.services.ledger.listEntries({ ...filter, ...pageArguments(args) }));
     },
   },
   Mutation: {

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/resolversTypes.ts';
 import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
-import { toConnection } from './toConnection.ts';
+import { filterArguments, listConnection, pageArguments } from './toConnection.ts';
 
 /** The caller, users for admins, and a user's own ledger. */
 export const userResolvers: Resolvers = {
@@ -16,15 +16,9 @@ export const userResolvers: Resolvers = {
       const viewer = requireRole(context, ['user', 'admin', 'service']);
       return { id: viewer.userId, role: viewer.role };
     },
-    users: async (_parent, args, context) => {
+    users: (_parent, args, context) => {
       requireRole(context, ['admin']);
-      const page = await context.services.ledger.listUsers({
-        search: args.search ?? null,
-        sort: args.sort,
-        first: args.first ?? null,
-        after: args.after ?? null,
-      });
-      return toConnection(page);
+      return listConnection(context.services.ledger.listUsers({ search: args.search ?? null, sort: args.sort, ...pageArguments(args) }));
     },
     user: (_parent, args, context) => {
       requireRole(context, ['admin']);
@@ -43,17 +37,10 @@ export const userResolvers: Resolvers = {
       requireAccessToUser(context, user.id);
       return context.services.ledger.holds({ userId: user.id, status: args.status ?? null });
     },
-    ledger: async (user, args, context) => {
+    ledger: (user, args, context) => {
       requireAccessToUser(context, user.id);
-      const page = await context.services.ledger.listEntries({
-        userId: user.id,
-        kinds: args.filter?.kinds ?? null,
-        from: args.filter?.from ?? null,
-        to: args.filter?.to ?? null,
-        first: args.first ?? null,
-        after: args.after ?? null,
-      });
-      return toConnection(page);
+      const filter = filterArguments(args.filter, ['kinds', 'from', 'to']);
+      return listConnection(context.services.ledger.listEntries({ userId: user.id, ...filter, ...pageArguments(args) }));
     },
   },
 };

@@ -1,52 +1,35 @@
 import type { Resolvers } from '../generated/resolversTypes.ts';
+import type { GraphQLContext } from '../context.ts';
 import { requireRole } from '../requireRole.ts';
 import { webhookEventTypes } from '../../webhooks/webhookTypes.ts';
-import { toConnection } from './toConnection.ts';
+import { filterArguments, listConnection, pageArguments } from './toConnection.ts';
+
+/** The webhooks service, once the caller is known to be an admin (FORBIDDEN otherwise). */
+function adminWebhooks(context: GraphQLContext): GraphQLContext['services']['webhooks'] {
+  requireRole(context, ['admin']);
+  return context.services.webhooks;
+}
 
 /** Outbound webhooks: endpoints, deliveries and replays (admins), low-balance thresholds (admins, services). */
 export const webhookResolvers: Resolvers = {
   Query: {
-    webhookEndpoints: (_parent, _args, context) => {
-      requireRole(context, ['admin']);
-      return context.services.webhooks.listEndpoints();
-    },
+    webhookEndpoints: (_parent, _args, context) => adminWebhooks(context).listEndpoints(),
     webhookEventTypes: (_parent, _args, context) => {
       requireRole(context, ['admin']);
       return [...webhookEventTypes];
     },
-    webhookDeliveries: async (_parent, args, context) => {
-      requireRole(context, ['admin']);
-      const page = await context.services.webhooks.listDeliveries({
-        endpointId: args.filter?.endpointId ?? null,
-        eventType: args.filter?.eventType ?? null,
-        status: args.filter?.status ?? null,
-        first: args.first ?? null,
-        after: args.after ?? null,
-      });
-      return toConnection(page);
+    webhookDeliveries: (_parent, args, context) => {
+      const webhooks = adminWebhooks(context);
+      const filter = filterArguments(args.filter, ['endpointId', 'eventType', 'status']);
+      return listConnection(webhooks.listDeliveries({ ...filter, ...pageArguments(args) }));
     },
   },
   Mutation: {
-    createWebhookEndpoint: (_parent, { input }, context) => {
-      requireRole(context, ['admin']);
-      return context.services.webhooks.createEndpoint(input);
-    },
-    updateWebhookEndpoint: (_parent, { input }, context) => {
-      requireRole(context, ['admin']);
-      return context.services.webhooks.updateEndpoint(input);
-    },
-    deleteWebhookEndpoint: (_parent, { id }, context) => {
-      requireRole(context, ['admin']);
-      return context.services.webhooks.deleteEndpoint(id);
-    },
-    rotateWebhookEndpointSecret: (_parent, { id }, context) => {
-      requireRole(context, ['admin']);
-      return context.services.webhooks.rotateSecret(id);
-    },
-    replayWebhookDelivery: (_parent, { id }, context) => {
-      requireRole(context, ['admin']);
-      return context.services.webhooks.replayDelivery(id);
-    },
+    createWebhookEndpoint: (_parent, { input }, context) => adminWebhooks(context).createEndpoint(input),
+    updateWebhookEndpoint: (_parent, { input }, context) => adminWebhooks(context).updateEndpoint(input),
+    deleteWebhookEndpoint: (_parent, { id }, context) => adminWebhooks(context).deleteEndpoint(id),
+    rotateWebhookEndpointSecret: (_parent, { id }, context) => adminWebhooks(context).rotateSecret(id),
+    replayWebhookDelivery: (_parent, { id }, context) => adminWebhooks(context).replayDelivery(id),
     setLowBalanceThreshold: (_parent, { input }, context) => {
       requireRole(context, ['admin', 'service']);
       return context.services.webhooks.setLowBalanceThreshold({ userId: input.userId, credits: input.credits ?? null });

@@ -6,12 +6,12 @@ import {
   Kind,
   type ASTVisitor,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
+import { memoizeFragment } from './memoizeFragment.ts';
 
 /**
  * A validation rule refusing operations whose estimated cost exceeds `costMax`. Each field costs 1;
@@ -31,8 +31,6 @@ export function createCostLimitRule(options: {
 }): (context: ValidationContext) => ASTVisitor {
   return (context) => {
     const schema = context.getSchema();
-    const fragmentCosts = new Map<string, number>();
-    const fragmentsInProgress = new Set<string>();
 
     const pageSize = (field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
       if (!field.args.some((argument) => argument.name === 'first')) return 1;
@@ -42,17 +40,9 @@ export function createCostLimitRule(options: {
       return options.pageSizeMax;
     };
 
-    const fragmentCost = (fragment: FragmentDefinitionNode): number => {
-      const name = fragment.name.value;
-      const known = fragmentCosts.get(name);
-      if (known !== undefined) return known;
-      if (fragmentsInProgress.has(name)) return 0;
-      fragmentsInProgress.add(name);
-      const cost = selectionSetCost(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
-      fragmentsInProgress.delete(name);
-      fragmentCosts.set(name, cost);
-      return cost;
-    };
+    const fragmentCost = memoizeFragment((fragment) =>
+      selectionSetCost(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value)),
+    );
 
     const selectionSetCost = (selectionSet: SelectionSetNode, parentType: GraphQLNamedType | null | undefined): number => {
       let cost = 0;

@@ -1,11 +1,5 @@
-import {
-  GraphQLError,
-  Kind,
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext } from 'graphql';
+import { memoizeFragment } from './memoizeFragment.ts';
 
 /**
  * A validation rule refusing operations nested deeper than `depthMax` fields (`{ me { id } }` has
@@ -16,20 +10,7 @@ import {
  */
 export function createDepthLimitRule(options: { depthMax: number }): (context: ValidationContext) => ASTVisitor {
   return (context) => {
-    const fragmentDepths = new Map<string, number>();
-    const fragmentsInProgress = new Set<string>();
-
-    const fragmentDepth = (fragment: FragmentDefinitionNode): number => {
-      const name = fragment.name.value;
-      const known = fragmentDepths.get(name);
-      if (known !== undefined) return known;
-      if (fragmentsInProgress.has(name)) return 0;
-      fragmentsInProgress.add(name);
-      const depth = selectionSetDepth(fragment.selectionSet);
-      fragmentsInProgress.delete(name);
-      fragmentDepths.set(name, depth);
-      return depth;
-    };
+    const fragmentDepth = memoizeFragment((fragment) => selectionSetDepth(fragment.selectionSet));
 
     const selectionSetDepth = (selectionSet: SelectionSetNode): number => {
       let depthMax = 0;
