@@ -41,6 +41,10 @@ export async function openPostgres(options: {
   const withSession = async <Result>(work: (session: SqlExecutor) => Promise<Result>): Promise<Result> => {
     const client = await pool.connect();
     let broken = false;
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       return await work(executorOf(client));
     } catch (error) {
@@ -48,6 +52,7 @@ export async function openPostgres(options: {
       throw error;
     } finally {
       // A client whose work failed may hold session state (locks, an aborted transaction): drop it.
+      client.off('error', onError);
       client.release(broken);
     }
   };
@@ -60,6 +65,12 @@ export async function openPostgres(options: {
     const client = await pool.connect();
     const session = executorOf(client);
     let broken = false;
+    // A checked-out client has no 'error' listener of the pool's: a connection lost between two
+    // statements (a database restart) would otherwise crash the process.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await session.exec(begin);
       const result = await work(session);
@@ -73,6 +84,7 @@ export async function openPostgres(options: {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   };
