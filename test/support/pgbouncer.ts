@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,21 +76,19 @@ export async function startPgbouncer(options: { serverUrl: string; poolSize: num
   return { url, log: () => output, stop };
 }
 
-/** Polls until a query goes through (bounded: 10 s), or the process died. */
+/** Waits (vi.waitFor, bounded: 10 s) until a query goes through; a pgbouncer that exited is reported as such. */
 async function waitUntilAccepting(url: string, died: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (died()) throw new Error('pgbouncer exited');
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
+  await vi.waitFor(
+    async () => {
+      if (died()) throw new Error('pgbouncer exited');
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        await client.query('select 1');
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    { timeout: 10_000, interval: 50 },
+  );
 }
