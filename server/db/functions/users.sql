@@ -15,6 +15,16 @@ language sql stable as $$
   )
 $$;
 
+-- A user id as the users table stores it (the same rule as its CHECK). Raises TU400 otherwise.
+create or replace function assert_user_id(p_user_id text) returns void
+language plpgsql immutable as $$
+begin
+  if p_user_id is null or p_user_id !~ '^[A-Za-z0-9_:.\-]{1,128}$' then
+    raise exception using errcode = 'TU400', message = 'user id must be 1 to 128 letters, digits or _:.-';
+  end if;
+end
+$$;
+
 -- First sight of a verified user creates its row; a changed email is updated. A user deleted in
 -- Clerk is returned as it is: a token minted before the deletion does not bring its email back.
 create or replace function ensure_user(p_user_id text, p_email text default null) returns jsonb
@@ -22,9 +32,7 @@ language plpgsql as $$
 declare
   v_user users;
 begin
-  if p_user_id is null or p_user_id !~ '^[A-Za-z0-9_:.\-]{1,128}$' then
-    raise exception using errcode = 'TU400', message = 'user id must be 1 to 128 letters, digits or _:.-';
-  end if;
+  perform assert_user_id(p_user_id);
   if p_email is not null and (length(p_email) > 320 or p_email not like '%@%') then
     raise exception using errcode = 'TU400', message = 'email is not a valid address';
   end if;
@@ -81,9 +89,7 @@ declare
   v_user users;
   v_email text := case when p_email is not null and length(p_email) <= 320 and p_email like '%_@_%' then p_email end;
 begin
-  if p_user_id is null or p_user_id !~ '^[A-Za-z0-9_:.\-]{1,128}$' then
-    raise exception using errcode = 'TU400', message = 'user id must be 1 to 128 letters, digits or _:.-';
-  end if;
+  perform assert_user_id(p_user_id);
   if coalesce(p_deleted, false) then
     insert into users (id, deleted_at) values (p_user_id, now())
     on conflict (id) do update set deleted_at = coalesce(users.deleted_at, now()), email = null
