@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/log.ts';
+import { createMailStore } from '../../server/mail/createMailStore.ts';
+import { createMailTransport } from '../../server/mail/createMailTransport.ts';
+import { createMailWorker } from '../../server/mail/createMailWorker.ts';
 import { createManualWebhookClock } from '../support/manualWebhookClock.ts';
 import { createSmtpReceiver, freePort, type ReceivedMail, type SmtpReceiver } from '../support/smtpReceiver.ts';
 import { startTestTopup, testAdminUserId, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
@@ -197,5 +201,39 @@ describe.each(storageKindsUnderTest())('mail over SMTP on %s', (kind) => {
     await sendDueMail();
     expect(mailTo('retry@example.com').map((mail) => mail.parsed.subject)).toEqual(['Your balance is low: 12 credits left']);
     expect(await outboxOf('user_mailRetry')).toEqual([{ template: 'balance_low', status: 'sent', attempts: 2 }]);
+  });
+
+  it('shares the outbox between two instances\' workers: each mail is sent once', async () => {
+    // Proves the SKIP LOCKED claims: 25 due mails, two workers (as two instances would run) claiming concurrently
+    // until nothing is due; the SMTP server receives each mail exactly once and every row is sent after one attempt.
+    await userWithEmail('user_mailShared', 'shared@example.com');
+    await server.database!.query(
+      `select enqueue_webhook_event('balance.low', 'user_mailShared', jsonb_build_object('balance', n, 'thresholdCredits', 100)) from generate_series(1, 25) as n`,
+    );
+    const workers = [0, 1].map(() =>
+      createMailWorker({
+        storage: server.storage,
+        log: createLogger({ level: 'error', write: () => undefined }),
+        transport: createMailTransport({ smtpUrl: smtp.url, store: createMailStore({ directory: server.config.dataDirectory }), timeoutMilliseconds: 10_000 }),
+        from: 'billing@topup.test',
+        consoleUrl: server.topup.config.publicUrl,
+        intervalMilliseconds: 0,
+        sendTimeoutMilliseconds: 10_000,
+        clock,
+      }),
+    );
+    let attempted = 0;
+    for (let round = 0; round < 10; round += 1) {
+      const counts = await Promise.all(workers.map((worker) => worker.runOnce()));
+      attempted += counts[0]! + counts[1]!;
+      if (counts.every((count) => count === 0)) break;
+    }
+    expect(attempted).toBe(25);
+    const subjects = mailTo('shared@example.com').map((mail) => mail.parsed.subject);
+    expect(subjects).toHaveLength(25);
+    expect(new Set(subjects).size).toBe(25);
+    const rows = await outboxOf('user_mailShared');
+    expect(rows).toHaveLength(25);
+    expect(rows.every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true);
   });
 });
