@@ -45,7 +45,7 @@ export interface RunningTopup {
   webhooks: Webhooks;
   /** This instance's outbox worker (running unless WEBHOOK_WORKER_INTERVAL_MS is 0), or one to drive by hand. */
   webhookWorker: WebhookWorker;
-  /** Mail to users: the DATA_DIR preview, and whether SMTP is configured. */
+  /** Mail to users: the preview of what was kept in DATA_DIR. */
   mail: Mail;
   /** This instance's mail worker (running unless MAIL_WORKER_INTERVAL_MS is 0), or one to drive by hand. */
   mailWorker: MailWorker;
@@ -129,7 +129,10 @@ export async function startTopup(options: {
       log.log('error', 'webhook settings not written; retried before each delivery round', { error: (error as Error).message }),
     );
     const mailStore = createMailStore({ directory: path.join(config.dataDirectory, 'mail') });
-    const mail = createMail({ store: mailStore, smtp: config.mail.smtpUrl !== null });
+    const mail = createMail({ store: mailStore });
+    if (config.mail.smtpUrl === null && config.production) {
+      log.log('warn', 'SMTP_URL is not set: mail to users is kept in DATA_DIR/mail (admins see it in the console\'s mail preview), not sent');
+    }
     const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks, mail }, options.appOptions);
     const http = await startHttpServer({ app, port: config.port, host: config.host });
     closers.push(() => http.close());

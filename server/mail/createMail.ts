@@ -8,15 +8,12 @@ import type { StoredMail } from './mailTypes.ts';
  * with the event that causes it (`functions/mail.sql`) and sent by the mail worker, never from here.
  */
 export interface Mail {
-  /** Whether mail goes to an SMTP server (true) or is kept in DATA_DIR (false). */
-  smtp: boolean;
   /** The newest mails kept in DATA_DIR, newest first. Errors: BAD_USER_INPUT for `first` outside 1..100. */
   preview(first?: number | null): Promise<StoredMail[]>;
 }
 
-export function createMail(options: { store: MailStore; smtp: boolean }): Mail {
+export function createMail(options: { store: MailStore }): Mail {
   return {
-    smtp: options.smtp,
     preview: (first) => options.store.list(pageSize(first)),
   };
 }
