@@ -100,6 +100,17 @@ export interface Config {
     /** `WEBHOOK_ATTEMPT_TIMEOUT_MS`: how long one POST may take before it counts as failed. */
     attemptTimeoutMilliseconds: number;
   };
+  /** Mail to users: receipts, failed payments, low balance, auto top-up (docs/mail.md). */
+  mail: {
+    /** `SMTP_URL` (smtp:// or smtps://, credentials in the URL); null: mail is kept in `DATA_DIR/mail` and shown in the preview. */
+    smtpUrl: string | null;
+    /** `MAIL_FROM`: the From of every mail, an address or `Name <address>`. */
+    from: string;
+    /** `MAIL_WORKER_INTERVAL_MS`: how often each instance looks for due mail; 0 turns its worker off. */
+    workerIntervalMilliseconds: number;
+    /** `MAIL_SEND_TIMEOUT_MS`: how long connecting, the greeting and each SMTP exchange may take before the send counts as failed. */
+    sendTimeoutMilliseconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -191,6 +202,12 @@ export function loadConfig(environment: Environment = process.env): Config {
       workerIntervalMilliseconds: parseInteger(read('WEBHOOK_WORKER_INTERVAL_MS') ?? '1000', 'WEBHOOK_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
       attemptTimeoutMilliseconds: parseInteger(read('WEBHOOK_ATTEMPT_TIMEOUT_MS') ?? '10000', 'WEBHOOK_ATTEMPT_TIMEOUT_MS', { min: 100, max: 60_000 }),
     },
+    mail: {
+      smtpUrl: parseSmtpUrl(read('SMTP_URL')),
+      from: parseMailFrom(read('MAIL_FROM') ?? 'Topup <no-reply@localhost>'),
+      workerIntervalMilliseconds: parseInteger(read('MAIL_WORKER_INTERVAL_MS') ?? '1000', 'MAIL_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
+      sendTimeoutMilliseconds: parseInteger(read('MAIL_SEND_TIMEOUT_MS') ?? '15000', 'MAIL_SEND_TIMEOUT_MS', { min: 100, max: 120_000 }),
+    },
   };
   const clerkConfigured = config.clerk.jwtKey !== null || config.clerk.secretKey !== null;
   // Live money never meets development sign-in (which signs anyone in as anyone), in any mode.
@@ -273,6 +290,29 @@ function parseDefaultWebhookEndpoint(url: string | undefined, secret: string | u
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('APP_WEBHOOK_URL must be an http or https URL');
   if (parsed.username !== '' || parsed.password !== '') throw new ConfigError('APP_WEBHOOK_URL must not contain credentials');
   return { url: parsed.toString(), secret: parseWebhookSecret(secret, 'APP_WEBHOOK_SECRET')! };
+}
+
+/** smtp://[user:pass@]host[:port][?options] or smtps://...; the URL's credentials never reach a log. */
+function parseSmtpUrl(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // Not echoed: the URL may carry the SMTP password.
+    throw new ConfigError('SMTP_URL must be a URL (smtp://user:pass@host:587 or smtps://host:465)');
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
+  if (parsed.hostname === '') throw new ConfigError('SMTP_URL must name a host');
+  return value;
+}
+
+/** `billing@example.com` or `Topup <billing@example.com>`: one address, no line breaks (a header). */
+function parseMailFrom(value: string): string {
+  if (!/^(?:[^<>\r\n@]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(value)) {
+    throw new ConfigError(`MAIL_FROM must be an address or "Name <address>", got "${value}"`);
+  }
+  return value;
 }
 
 function parseWebhookSecret(value: string | undefined, name: string): string | null {

@@ -24,6 +24,14 @@ export type HoldStatus = (typeof holdStatuses)[number];
 export const purchaseStatuses = ['open', 'paid', 'pending', 'failed', 'expired', 'refunded', 'partially_refunded', 'disputed'] as const;
 export type PurchaseStatus = (typeof purchaseStatuses)[number];
 
+/** `mail_outbox.template`: which mail an event owes the user (docs/mail.md). */
+export const mailTemplates = ['purchase_receipt', 'purchase_failed', 'balance_low', 'auto_top_up_failed', 'auto_top_up_requires_action'] as const;
+export type MailTemplate = (typeof mailTemplates)[number];
+
+/** `mail_outbox.status`: to send, sent (or kept in DATA_DIR), failed after the retries, skipped for want of an address. */
+export const mailStatuses = ['pending', 'sent', 'failed', 'skipped'] as const;
+export type MailStatus = (typeof mailStatuses)[number];
+
 /** How a list of users is ordered (`list_users(p_sort)`). */
 export const userSorts = ['last_credit_update_desc', 'credits_desc', 'credits_asc', 'created_at_desc'] as const;
 export type UserSort = (typeof userSorts)[number];

@@ -9,6 +9,7 @@ import { createAccessLogMiddleware } from '../http/createAccessLogMiddleware.ts'
 import { createAppMetrics } from '../http/createAppMetrics.ts';
 import { createConsoleRouter } from '../http/createConsoleRouter.ts';
 import { createDevTokenRouter } from '../http/createDevTokenRouter.ts';
+import { createDevMailRouter } from '../http/createDevMailRouter.ts';
 import { createGraphQLRoute } from '../http/createGraphQLRoute.ts';
 import { createHealthRouter } from '../http/createHealthRouter.ts';
 import { createJsonErrorHandler } from '../http/createJsonErrorHandler.ts';
@@ -58,6 +59,8 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
 
   app.use(createHealthRouter({ storage: services.storage, metrics: metrics.registry, metricsToken: config.metricsToken }));
   if (config.devAuth) app.use(createDevTokenRouter({ devSigningKey, rateLimiter: services.rateLimiter }));
+  // The mail kept in DATA_DIR, for development only: production answers 404 (the /api fallback).
+  if (!config.production) app.use(createDevMailRouter({ mail: services.mail }));
   app.all(
     '/graphql',
     ...createGraphQLRoute({

@@ -20,6 +20,11 @@ import { secureDataDirectory, tightenFileModes } from './secureDataDirectory.ts'
 import { createWebhooks, type Webhooks } from '../webhooks/createWebhooks.ts';
 import { createWebhookWorker, type WebhookWorker } from '../webhooks/createWebhookWorker.ts';
 import type { WebhookClock } from '../webhooks/webhookTypes.ts';
+import path from 'node:path';
+import { createMail, type Mail } from '../mail/createMail.ts';
+import { createMailStore } from '../mail/createMailStore.ts';
+import { createMailTransport } from '../mail/createMailTransport.ts';
+import { createMailWorker, type MailWorker } from '../mail/createMailWorker.ts';
 
 export interface RunningTopup {
   /** Where the API and console answer, e.g. http://127.0.0.1:4000. */
@@ -40,6 +45,10 @@ export interface RunningTopup {
   webhooks: Webhooks;
   /** This instance's outbox worker (running unless WEBHOOK_WORKER_INTERVAL_MS is 0), or one to drive by hand. */
   webhookWorker: WebhookWorker;
+  /** Mail to users: the preview of what was kept in DATA_DIR. */
+  mail: Mail;
+  /** This instance's mail worker (running unless MAIL_WORKER_INTERVAL_MS is 0), or one to drive by hand. */
+  mailWorker: MailWorker;
   /** Stops HTTP first (no new work), then the sandbox, then the database. */
   close(): Promise<void>;
 }
@@ -66,6 +75,8 @@ export async function startTopup(options: {
   sandboxTimers?: SandboxTimers;
   /** The outbox's clock and timers (tests move time through retries); real by default. */
   webhookClock?: WebhookClock;
+  /** The mail worker's clock and timers (tests move time through retries); real by default. */
+  mailClock?: WebhookClock;
 }): Promise<RunningTopup> {
   const log = options.log ?? createLogger();
   const config = await resolvePort(options.config);
@@ -117,7 +128,12 @@ export async function startTopup(options: {
     await configureWebhooks().catch((error: unknown) =>
       log.log('error', 'webhook settings not written; retried before each delivery round', { error: (error as Error).message }),
     );
-    const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks }, options.appOptions);
+    const mailStore = createMailStore({ directory: path.join(config.dataDirectory, 'mail') });
+    const mail = createMail({ store: mailStore });
+    if (config.mail.smtpUrl === null && config.production) {
+      log.log('warn', 'SMTP_URL is not set: mail to users is kept in DATA_DIR/mail (admins see it in the console\'s mail preview), not sent');
+    }
+    const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks, mail }, options.appOptions);
     const http = await startHttpServer({ app, port: config.port, host: config.host });
     closers.push(() => http.close());
     if (config.reconcileIntervalSeconds > 0) {
@@ -139,6 +155,23 @@ export async function startTopup(options: {
       // Closed before HTTP and storage (closers run in reverse), so its last attempts are recorded.
       closers.push(() => webhookWorker.stop());
     }
+    const mailTransport = createMailTransport({ smtpUrl: config.mail.smtpUrl, store: mailStore, timeoutMilliseconds: config.mail.sendTimeoutMilliseconds });
+    closers.push(async () => mailTransport.close());
+    const mailWorker = createMailWorker({
+      storage,
+      log,
+      transport: mailTransport,
+      from: config.mail.from,
+      consoleUrl: config.publicUrl,
+      intervalMilliseconds: config.mail.workerIntervalMilliseconds,
+      sendTimeoutMilliseconds: config.mail.sendTimeoutMilliseconds,
+      ...(options.mailClock ? { clock: options.mailClock } : {}),
+    });
+    if (config.mail.workerIntervalMilliseconds > 0) {
+      mailWorker.start();
+      // Closed before the transport, HTTP and storage (closers run in reverse).
+      closers.push(() => mailWorker.stop());
+    }
     const url = `http://127.0.0.1:${http.port}`;
     log.log('info', 'topup listening', { url, database: storage.kind, publicUrl: config.publicUrl, stripe: stripeSandbox ? 'sandbox' : 'stripe' });
     return {
@@ -153,6 +186,8 @@ export async function startTopup(options: {
       stripeSandbox,
       webhooks,
       webhookWorker,
+      mail,
+      mailWorker,
       async close() {
         for (const close of closers.reverse()) await close().catch((error: unknown) => log.log('warn', 'close failed', { error }));
       },

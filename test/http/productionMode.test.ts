@@ -41,4 +41,11 @@ describe('production mode', () => {
     const landing = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await landing.text()).not.toMatch(/<html/i);
   });
+
+  it('does not serve the development mail list', async () => {
+    // Proves GET /api/dev/mail is for development only: production answers 404 NOT_FOUND, with no mail in the body.
+    const response = await fetch(`${server.url}/api/dev/mail`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+  });
 });

@@ -36,6 +36,8 @@ export interface StartTestTopupOptions {
   sandboxTimers?: SandboxTimers;
   /** The outbox's clock (`createManualWebhookClock()` from test/support/manualWebhookClock.ts to move time by hand). */
   webhookClock?: WebhookClock;
+  /** The mail worker's clock (`createManualWebhookClock()` too), for suites that move time through mail retries. */
+  mailClock?: WebhookClock;
   /** Another test server whose Stripe sandbox this one uses (several instances behind one load balancer share one Stripe). */
   shareStripeWith?: TestTopup;
   /** Receives every log line as written (JSON), besides `logs`; `TEST_LOG=1` also prints them. */
@@ -118,6 +120,8 @@ export async function startTestTopup(options: StartTestTopupOptions = {}): Promi
       RECONCILE_INTERVAL_SECONDS: '0',
       // The outbox worker runs only in suites that ask for it (they drive it, or set an interval).
       WEBHOOK_WORKER_INTERVAL_MS: '0',
+      // So does the mail worker (the mail suites drive it with runOnce, or set an interval).
+      MAIL_WORKER_INTERVAL_MS: '0',
       // Suites buy many sessions per user within a minute; the rate-limit suite sets the real default.
       RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000',
       SEED_DEMO_DATA: options.seedReferenceUser ? 'true' : 'false',
@@ -131,6 +135,7 @@ export async function startTestTopup(options: StartTestTopupOptions = {}): Promi
       sandboxRetryDelaysMilliseconds: options.sandboxRetryDelaysMilliseconds ?? [200, 400, 800, 1600],
       ...(options.sandboxTimers ? { sandboxTimers: options.sandboxTimers } : {}),
       ...(options.webhookClock ? { webhookClock: options.webhookClock } : {}),
+      ...(options.mailClock ? { mailClock: options.mailClock } : {}),
       ...(options.shareStripeWith?.topup.stripeSandbox ? { stripeSandbox: options.shareStripeWith.topup.stripeSandbox } : {}),
     });
   } catch (error) {

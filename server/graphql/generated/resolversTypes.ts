@@ -240,6 +240,27 @@ export type LotKind =
   /** Credits bought with a paid checkout session (or restored by a won dispute). */
   | 'purchase';
 
+/**
+ * A mail Topup kept in DATA_DIR instead of sending it, because no SMTP_URL is configured (docs/mail.md):
+ * what the user would have received, for the console's mail preview.
+ */
+export type MailMessage = {
+  __typename?: 'MailMessage';
+  from: Scalars['String']['output'];
+  /** The HTML body: the user's data in it is escaped. Show it only in a sandboxed frame. */
+  html: Scalars['String']['output'];
+  /** The mail's outbox id. */
+  id: Scalars['ID']['output'];
+  /** When the mail worker kept it. */
+  sentAt: Scalars['DateTime']['output'];
+  subject: Scalars['String']['output'];
+  /** purchase_receipt, purchase_failed, balance_low, auto_top_up_failed or auto_top_up_requires_action. */
+  template: Scalars['String']['output'];
+  /** The plain-text body. */
+  text: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   _noop?: Maybe<Scalars['Boolean']['output']>;
@@ -441,6 +462,8 @@ export type Query = {
   flaggedPurchases: PurchaseConnection;
   /** Admin: every credit movement across users, newest first. */
   ledgerEntries: LedgerConnection;
+  /** The newest mails kept in DATA_DIR, newest first (admins). Empty while SMTP_URL sends mail out; first: 1 to 100, default 20. */
+  mailPreview: Array<MailMessage>;
   /** The signed-in user; created on first sight of a verified token. */
   me: User;
   /** Liveness of the API itself; always true when the server answers. */
@@ -482,6 +505,11 @@ export type QueryFlaggedPurchasesArgs = {
 export type QueryLedgerEntriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AdminLedgerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMailPreviewArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -877,6 +905,7 @@ export type ResolversTypes = {
   LedgerFilter: LedgerFilter;
   LedgerKind: null;
   LotKind: null;
+  MailMessage: ResolverTypeWrapper<MailMessage>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PriceQuote: ResolverTypeWrapper<PriceQuote>;
@@ -938,6 +967,7 @@ export type ResolversParentTypes = {
   LedgerEdge: Omit<LedgerEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
   LedgerEntry: LedgerEntryRow;
   LedgerFilter: LedgerFilter;
+  MailMessage: MailMessage;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PriceQuote: PriceQuote;
@@ -1062,6 +1092,17 @@ export type LedgerKindResolvers = { ADJUSTMENT: 'adjustment', DISPUTE: 'dispute'
 
 export type LotKindResolvers = { PROMOTION: 'promotion', PURCHASE: 'purchase' };
 
+export type MailMessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MailMessage'] = ResolversParentTypes['MailMessage']> = {
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  html?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  template?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   _noop?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   adjustCredits?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType, RequireFields<MutationAdjustCreditsArgs, 'input'>>;
@@ -1137,6 +1178,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   currencies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   flaggedPurchases?: Resolver<ResolversTypes['PurchaseConnection'], ParentType, ContextType, Partial<QueryFlaggedPurchasesArgs>>;
   ledgerEntries?: Resolver<ResolversTypes['LedgerConnection'], ParentType, ContextType, Partial<QueryLedgerEntriesArgs>>;
+  mailPreview?: Resolver<Array<ResolversTypes['MailMessage']>, ParentType, ContextType, Partial<QueryMailPreviewArgs>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   priceQuote?: Resolver<ResolversTypes['PriceQuote'], ParentType, ContextType, RequireFields<QueryPriceQuoteArgs, 'credits'>>;
@@ -1275,6 +1317,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
   LedgerKind?: LedgerKindResolvers;
   LotKind?: LotKindResolvers;
+  MailMessage?: MailMessageResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PriceQuote?: PriceQuoteResolvers<ContextType>;

@@ -4,6 +4,7 @@ import { commonResolvers } from './commonResolvers.ts';
 import { creditStatsResolvers } from './creditStatsResolvers.ts';
 import { enumResolvers } from './enumResolvers.ts';
 import { ledgerResolvers } from './ledgerResolvers.ts';
+import { mailResolvers } from './mailResolvers.ts';
 import { userResolvers } from './userResolvers.ts';
 import { webhookResolvers } from './webhookResolvers.ts';
 
@@ -19,4 +20,5 @@ export const resolverMaps: readonly Resolvers[] = [
   creditStatsResolvers,
   billingResolvers,
   webhookResolvers,
+  mailResolvers,
 ];
