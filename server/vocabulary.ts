@@ -24,6 +24,16 @@ export type HoldStatus = (typeof holdStatuses)[number];
 export const purchaseStatuses = ['open', 'paid', 'pending', 'failed', 'expired', 'refunded', 'partially_refunded', 'disputed'] as const;
 export type PurchaseStatus = (typeof purchaseStatuses)[number];
 
+/**
+ * `stripe_events.outcome_kind`: how processing a Stripe event ended. `processed` changed or confirmed
+ * a purchase or payment; `ignored` had nothing to do; `refused` was a verified event whose content
+ * Topup refuses (acknowledged, not retried); `flagged` was paid but not granted (an admin looks);
+ * `failed` rolled back and waits for Stripe's retry. A redelivery of a processed event (a duplicate)
+ * is counted in the event's deliveries, not a word of its own.
+ */
+export const stripeEventOutcomes = ['processed', 'ignored', 'refused', 'flagged', 'failed'] as const;
+export type StripeEventOutcome = (typeof stripeEventOutcomes)[number];
+
 /** How a list of users is ordered (`list_users(p_sort)`). */
 export const userSorts = ['last_credit_update_desc', 'credits_desc', 'credits_asc', 'created_at_desc'] as const;
 export type UserSort = (typeof userSorts)[number];
@@ -45,6 +55,7 @@ export const graphQLEnumWords = {
   LotKind: lotKinds,
   HoldStatus: holdStatuses,
   TopUpStatus: purchaseStatuses,
+  StripeEventOutcome: stripeEventOutcomes,
   UserSort: userSorts,
   StatsInterval: statsIntervals,
   Role: roles,
@@ -71,6 +82,7 @@ export function allGraphQLEnumValues(): { [Enum in keyof typeof graphQLEnumWords
     LotKind: graphQLEnumValues(lotKinds),
     HoldStatus: graphQLEnumValues(holdStatuses),
     TopUpStatus: graphQLEnumValues(purchaseStatuses),
+    StripeEventOutcome: graphQLEnumValues(stripeEventOutcomes),
     UserSort: graphQLEnumValues(userSorts),
     StatsInterval: graphQLEnumValues(statsIntervals),
     Role: graphQLEnumValues(roles),

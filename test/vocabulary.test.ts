@@ -1,7 +1,7 @@
 import { GraphQLEnumType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphQLSchema } from '../server/graphql/createGraphQLSchema.ts';
-import { graphQLEnumName, graphQLEnumWords, ledgerKinds, purchaseStatuses } from '../server/vocabulary.ts';
+import { graphQLEnumName, graphQLEnumWords, ledgerKinds, purchaseStatuses, stripeEventOutcomes } from '../server/vocabulary.ts';
 import { createTestStorage } from './support/testStorage.ts';
 import type { TestStorage } from './support/testStorage.ts';
 
@@ -42,6 +42,10 @@ describe('the vocabulary', () => {
 
   it('has the words of the CHECK constraint on credit_purchases.status, in order', async () => {
     expect(await wordsAllowedBy('credit_purchases', 'status')).toEqual([...purchaseStatuses]);
+  });
+
+  it('has the words of the CHECK constraint on stripe_events.outcome_kind, in order', async () => {
+    expect(await wordsAllowedBy('stripe_events', 'outcome_kind')).toEqual([...stripeEventOutcomes]);
   });
 
   it('names every GraphQL enum and maps each name to its word', () => {

@@ -5,6 +5,7 @@ import { creditStatsResolvers } from './creditStatsResolvers.ts';
 import { enumResolvers } from './enumResolvers.ts';
 import { ledgerResolvers } from './ledgerResolvers.ts';
 import { userResolvers } from './userResolvers.ts';
+import { stripeEventResolvers } from './stripeEventResolvers.ts';
 import { webhookResolvers } from './webhookResolvers.ts';
 
 /**
@@ -19,4 +20,5 @@ export const resolverMaps: readonly Resolvers[] = [
   creditStatsResolvers,
   billingResolvers,
   webhookResolvers,
+  stripeEventResolvers,
 ];
