@@ -16,7 +16,7 @@ interface NavigationItem {
 }
 
 const userItems: NavigationItem[] = [
-  { to: '/billing', label: 'Billing', matches: (path) => path === '/' || path === '/billing' || path.startsWith('/payment') },
+  { to: '/billing', label: 'Billing', matches: (path) => path === '/' || path.startsWith('/billing') || path.startsWith('/payment') },
   { to: '/history', label: 'History', matches: (path) => path === '/history' },
 ];
 
@@ -24,6 +24,7 @@ const adminItems: NavigationItem[] = [
   { to: '/admin/users', label: 'Users', matches: (path) => path === '/admin' || path.startsWith('/admin/users') },
   { to: '/admin/ledger', label: 'Ledger', matches: (path) => path === '/admin/ledger' },
   { to: '/admin/flags', label: 'Flags', matches: (path) => path === '/admin/flags' },
+  { to: '/admin/events', label: 'Stripe events', matches: (path) => path === '/admin/events' },
 ];
 
 /** Brand, navigation (admin pages only for admins), the live balance, and who is signed in. */

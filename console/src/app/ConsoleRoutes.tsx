@@ -1,6 +1,7 @@
 import { lazy } from 'react';
 import { BillingPage } from '../billing/BillingPage.tsx';
 import type { Role } from '../generated/graphql.ts';
+import { PaymentsPage } from '../billing/payments/PaymentsPage.tsx';
 import { HistoryPage } from '../history/HistoryPage.tsx';
 import { PaymentSuccessPage } from '../payment/PaymentSuccessPage.tsx';
 import { matchPath } from '../router/router.tsx';
@@ -13,6 +14,7 @@ const AdminUsersPage = lazy(() => import('../admin/users/AdminUsersPage.tsx'));
 const AdminUserPage = lazy(() => import('../admin/user/AdminUserPage.tsx'));
 const AdminLedgerPage = lazy(() => import('../admin/ledger/AdminLedgerPage.tsx'));
 const AdminFlagsPage = lazy(() => import('../admin/flags/AdminFlagsPage.tsx'));
+const AdminStripeEventsPage = lazy(() => import('../admin/events/AdminStripeEventsPage.tsx'));
 
 interface ConsoleRoutesProps {
   location: Location;
@@ -28,6 +30,7 @@ export function ConsoleRoutes({ location, role }: ConsoleRoutesProps) {
   if (pathname === '/payment/cancel' || pathname === '/payment/canceled') return <BillingPage checkoutCanceled />;
   if (pathname === '/payment/success') return <PaymentSuccessPage sessionId={search.get('session_id')} />;
   if (pathname === '/history') return <HistoryPage />;
+  if (matchPath('/billing/payments', pathname)) return <PaymentsPage />;
 
   if (pathname === '/admin' || pathname.startsWith('/admin/')) {
     if (role !== 'ADMIN') return <ForbiddenPage />;
@@ -36,6 +39,7 @@ export function ConsoleRoutes({ location, role }: ConsoleRoutesProps) {
     if (userMatch?.userId) return <AdminUserPage key={userMatch.userId} userId={userMatch.userId} />;
     if (matchPath('/admin/ledger', pathname)) return <AdminLedgerPage />;
     if (matchPath('/admin/flags', pathname)) return <AdminFlagsPage />;
+    if (matchPath('/admin/events', pathname)) return <AdminStripeEventsPage />;
   }
   return <NotFoundPage />;
 }
