@@ -655,7 +655,7 @@ export type StripeEvent = {
   /** Null only while the first delivery is being recorded. */
   outcome?: Maybe<StripeEventOutcome>;
   /**
-   * The event's JSON as Stripe sent it (pretty-printed), or null when not stored. Read from the database
+   * The event's JSON as verified (same values, keys in jsonb order; pretty-printed), or null when not stored. Read from the database
    * one event at a time: ask for it on `stripeEvent(id)`, not on a page of `stripeEvents`.
    */
   payload?: Maybe<Scalars['String']['output']>;
