@@ -31,6 +31,15 @@ export type MailTemplate = (typeof mailTemplates)[number];
 /** `mail_outbox.status`: to send, sent (or kept in DATA_DIR), failed after the retries, skipped for want of an address. */
 export const mailStatuses = ['pending', 'sent', 'failed', 'skipped'] as const;
 export type MailStatus = (typeof mailStatuses)[number];
+/**
+ * `stripe_events.outcome_kind`: how processing a Stripe event ended. `processed` changed or confirmed
+ * a purchase or payment; `ignored` had nothing to do; `refused` was a verified event whose content
+ * Topup refuses (acknowledged, not retried); `flagged` was paid but not granted (an admin looks);
+ * `failed` rolled back and waits for Stripe's retry. A redelivery of a processed event (a duplicate)
+ * is counted in the event's deliveries, not a word of its own.
+ */
+export const stripeEventOutcomes = ['processed', 'ignored', 'refused', 'flagged', 'failed'] as const;
+export type StripeEventOutcome = (typeof stripeEventOutcomes)[number];
 
 /** How a list of users is ordered (`list_users(p_sort)`). */
 export const userSorts = ['last_credit_update_desc', 'credits_desc', 'credits_asc', 'created_at_desc'] as const;
@@ -53,6 +62,7 @@ export const graphQLEnumWords = {
   LotKind: lotKinds,
   HoldStatus: holdStatuses,
   TopUpStatus: purchaseStatuses,
+  StripeEventOutcome: stripeEventOutcomes,
   UserSort: userSorts,
   StatsInterval: statsIntervals,
   Role: roles,
@@ -79,6 +89,7 @@ export function allGraphQLEnumValues(): { [Enum in keyof typeof graphQLEnumWords
     LotKind: graphQLEnumValues(lotKinds),
     HoldStatus: graphQLEnumValues(holdStatuses),
     TopUpStatus: graphQLEnumValues(purchaseStatuses),
+    StripeEventOutcome: graphQLEnumValues(stripeEventOutcomes),
     UserSort: graphQLEnumValues(userSorts),
     StatsInterval: graphQLEnumValues(statsIntervals),
     Role: graphQLEnumValues(roles),

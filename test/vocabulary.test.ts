@@ -1,7 +1,7 @@
 import { GraphQLEnumType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphQLSchema } from '../server/graphql/createGraphQLSchema.ts';
-import { graphQLEnumName, graphQLEnumWords, ledgerKinds, mailStatuses, mailTemplates, purchaseStatuses } from '../server/vocabulary.ts';
+import { graphQLEnumName, graphQLEnumWords, ledgerKinds, mailStatuses, mailTemplates, purchaseStatuses, stripeEventOutcomes } from '../server/vocabulary.ts';
 import { createTestStorage } from './support/testStorage.ts';
 import type { TestStorage } from './support/testStorage.ts';
 
@@ -47,6 +47,10 @@ describe('the vocabulary', () => {
   it('has the words of the CHECK constraints on mail_outbox.template and mail_outbox.status, in order', async () => {
     expect(await wordsAllowedBy('mail_outbox', 'template')).toEqual([...mailTemplates]);
     expect(await wordsAllowedBy('mail_outbox', 'status')).toEqual([...mailStatuses]);
+  });
+
+  it('has the words of the CHECK constraint on stripe_events.outcome_kind, in order', async () => {
+    expect(await wordsAllowedBy('stripe_events', 'outcome_kind')).toEqual([...stripeEventOutcomes]);
   });
 
   it('names every GraphQL enum and maps each name to its word', () => {

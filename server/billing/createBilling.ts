@@ -10,7 +10,9 @@ import { refundTopUp, type RefundResult } from './refundTopUp.ts';
 import { reconcile, type ReconcileReport } from './reconcile.ts';
 import { handleStripeEvent, type EventHandling } from './handleStripeEvent.ts';
 import { purchaseRecords, type StripeEventRecord } from './purchaseRecords.ts';
-import type { PurchaseRow } from './purchaseTypes.ts';
+import type { PurchaseRow, PurchaseStatus } from './purchaseTypes.ts';
+import { findReceiptUrl } from './findReceiptUrl.ts';
+import { findStripeEvent, listStripeEvents, type StripeEventFilter, type StripeEventRow, type StripeEventWithPayload } from './stripeEventLog.ts';
 import type { Page } from '../ledger/ledgerTypes.ts';
 
 /**
@@ -27,8 +29,20 @@ export interface Billing {
   /** Applies one verified event and records it, in one transaction (see `handleStripeEvent.ts`). */
   handleStripeEvent(event: Stripe.Event): Promise<EventHandling>;
   /** The audit record of an event whose processing was refused or failed (its transaction rolled back). */
-  recordFailedEvent(options: { event: StripeEventRecord; outcome: string; error: string | null }): Promise<void>;
-  listPurchases(options: { userId?: string | null; flaggedOnly?: boolean; first?: number | null; after?: string | null }): Promise<Page<PurchaseRow>>;
+  recordFailedEvent(options: { event: StripeEventRecord; kind: 'refused' | 'failed'; outcome: string; error: string | null }): Promise<void>;
+  listPurchases(options: {
+    userId?: string | null;
+    flaggedOnly?: boolean;
+    statuses?: readonly PurchaseStatus[] | null;
+    first?: number | null;
+    after?: string | null;
+  }): Promise<Page<PurchaseRow>>;
+  /** Stripe's receipt page of a charged purchase, fetched once and stored (see `findReceiptUrl.ts`); null when unknown. */
+  findReceiptUrl(purchase: PurchaseRow): Promise<string | null>;
+  /** The admins' Stripe event log, newest first (see `stripeEventLog.ts`). Errors: BAD_USER_INPUT. */
+  listStripeEvents(options: StripeEventFilter & { first?: number | null; after?: string | null }): Promise<Page<StripeEventRow>>;
+  /** One Stripe event with its payload, or null. */
+  findStripeEvent(id: string): Promise<StripeEventWithPayload | null>;
   /** At most 1,000 ids; missing sessions are absent from the result. */
   findPurchases(sessionIds: string[]): Promise<PurchaseRow[]>;
   /** `currency`: an offered ISO code, either case; the default currency when null or absent. */
@@ -53,6 +67,9 @@ export function createBilling(options: {
     handleStripeEvent: (event) => handleStripeEvent({ storage, pricing, event }),
     recordFailedEvent: (failure) => purchaseRecords.recordFailedEvent(storage, failure),
     listPurchases: (listOptions) => purchaseRecords.list(storage, listOptions),
+    findReceiptUrl: (purchase) => findReceiptUrl({ storage, stripe, log, purchase }),
+    listStripeEvents: (listOptions) => listStripeEvents(storage, listOptions),
+    findStripeEvent: (id) => findStripeEvent(storage, id),
     findPurchases: (sessionIds) => purchaseRecords.findMany(storage, sessionIds),
     createTopUpSession: ({ user, credits, currency }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency }),
     checkTopUp: ({ viewer, sessionId }) => checkTopUp({ storage, stripe, pricing, log, viewer, sessionId }),

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import type { Pricing } from './pricing.ts';
 import { fulfillCheckout } from './fulfillCheckout.ts';
+import { stripeEventRecord } from './stripeEventRecord.ts';
 import { purchaseRecords, type EventHandling, type StripeEventRecord } from './purchaseRecords.ts';
 
 export type { EventHandling } from './purchaseRecords.ts';
@@ -28,7 +29,7 @@ export const handledStripeEventTypes = [
  */
 export async function handleStripeEvent(options: { storage: Storage; pricing: Pricing; event: Stripe.Event }): Promise<EventHandling> {
   const { storage, pricing, event } = options;
-  const record: StripeEventRecord = { id: event.id, type: event.type, created: event.created, livemode: event.livemode };
+  const record: StripeEventRecord = stripeEventRecord(event);
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':

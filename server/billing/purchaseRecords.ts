@@ -2,7 +2,7 @@ import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import type { Page } from '../ledger/ledgerTypes.ts';
 import { decodeCursor, pageSize, toPage } from '../ledger/pagination.ts';
-import type { PurchaseRow } from './purchaseTypes.ts';
+import type { PurchaseRow, PurchaseStatus } from './purchaseTypes.ts';
 
 /**
  * What Stripe says about a checkout session, for `settle_checkout_session` to apply. Sent as one jsonb
@@ -34,6 +34,8 @@ export interface StripeEventRecord {
   /** Unix seconds. */
   created: number;
   livemode: boolean;
+  /** The event's JSON for the admins' log (bounded: `stripeEventRecord.ts`); absent: not kept. */
+  payload?: unknown;
 }
 
 /** What settling a session did: the outcome text is built once, in SQL (`settlement_result`). */
@@ -95,10 +97,18 @@ export const purchaseRecords = {
     );
   },
 
-  /** For the audit trail of an event whose processing failed (its transaction rolled back). */
-  async recordFailedEvent(storage: Storage, options: { event: StripeEventRecord; outcome: string; error: string | null }) {
-    await storage.call('record_stripe_event', sqlArguments(options.event, ['id', 'type', 'created', 'livemode']));
-    await storage.call('finish_stripe_event', sqlArguments({ id: options.event.id, outcome: options.outcome, error: options.error }));
+  /**
+   * For the audit trail of an event whose processing failed (its transaction rolled back: kind
+   * `failed`, with the error) or was refused (kind `refused`, no error: it counts as processed).
+   */
+  async recordFailedEvent(storage: Storage, options: { event: StripeEventRecord; kind: 'refused' | 'failed'; outcome: string; error: string | null }) {
+    await storage.call('record_stripe_event', sqlArguments({ ...options.event, payload: options.event.payload ?? null }, ['id', 'type', 'created', 'livemode', 'payload']));
+    await storage.call('finish_stripe_event', sqlArguments({ id: options.event.id, outcome: options.outcome, error: options.error, kind: options.kind }));
+  },
+
+  /** Stores a purchase's receipt URL once known; the first one stored stays. Errors: NOT_FOUND, BAD_USER_INPUT. */
+  recordReceiptUrl(storage: Storage, options: { sessionId: string; receiptUrl: string }) {
+    return storage.call<PurchaseRow>('record_receipt_url', sqlArguments(options, ['sessionId', 'receiptUrl']));
   },
 
   recordPaymentState(
@@ -121,12 +131,16 @@ export const purchaseRecords = {
     return storage.call<PurchaseRow[]>('find_purchases', { p_session_ids: sessionIds });
   },
 
-  async list(storage: Storage, options: { userId?: string | null; flaggedOnly?: boolean; first?: number | null; after?: string | null }): Promise<Page<PurchaseRow>> {
+  async list(
+    storage: Storage,
+    options: { userId?: string | null; flaggedOnly?: boolean; statuses?: readonly PurchaseStatus[] | null; first?: number | null; after?: string | null },
+  ): Promise<Page<PurchaseRow>> {
     const size = pageSize(options.first);
     const scope = options.flaggedOnly ? 'purchases:flagged' : 'purchases';
     const rows = await storage.call<{ node: PurchaseRow; cursor: string }[]>('list_purchases', {
       p_user_id: options.userId ?? null,
       p_flagged_only: options.flaggedOnly ?? false,
+      p_statuses: options.statuses && options.statuses.length > 0 ? [...options.statuses] : null,
       p_after: decodeCursor(scope, options.after),
       p_limit: size,
     });

@@ -26,6 +26,8 @@ export interface PurchaseRow {
   presentmentCurrency: string | null;
   /** Stripe's rate from `currency` to `presentmentCurrency`, as a decimal string; null without a conversion. */
   fxRate: string | null;
+  /** Stripe's receipt page of the charge, once known (stored by `findReceiptUrl.ts`); else null. */
+  receiptUrl: string | null;
   createdAt: string;
   paidAt: string | null;
   updatedAt: string;

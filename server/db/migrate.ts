@@ -48,6 +48,7 @@ export const functionFileOrder = [
   'purchases',
   'refunds',
   'stripe_events',
+  'stripe_event_log',
   'queries',
   'statistics',
   'rate_limits',

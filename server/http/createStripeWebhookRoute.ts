@@ -4,6 +4,7 @@ import type { Billing } from '../billing/createBilling.ts';
 import type { Logger } from '../log.ts';
 import { rawBodyErrorHandler } from './rawBodyErrorHandler.ts';
 import { isTopupError } from '../errors.ts';
+import { stripeEventRecord } from '../billing/stripeEventRecord.ts';
 
 /**
  * `POST /api/stripe/webhooks`: the raw body (the signature covers the exact bytes), verified with the
@@ -48,7 +49,7 @@ export function createStripeWebhookRoute(options: {
         return;
       }
       const log = options.log.child({ eventId: event.id, eventType: event.type });
-      const record = { id: event.id, type: event.type, created: event.created, livemode: event.livemode };
+      const record = stripeEventRecord(event);
       try {
         const handled = await options.billing.handleStripeEvent(event);
         if (handled.kind === 'duplicate') {
@@ -64,14 +65,14 @@ export function createStripeWebhookRoute(options: {
           // retrying cannot change the answer, so it is acknowledged and its refusal recorded.
           const outcome = `refused: ${error.code}: ${error.message}`;
           log.log('warn', 'stripe event refused', { outcome });
-          await options.billing.recordFailedEvent({ event: record, outcome, error: null }).catch(() => undefined);
+          await options.billing.recordFailedEvent({ event: record, kind: 'refused', outcome, error: null }).catch(() => undefined);
           response.json({ received: true, outcome });
           return;
         }
         // Nothing was applied (the event's transaction rolled back): Stripe's retry will apply it.
         log.log('error', 'stripe event failed; Stripe will retry', { error });
         await options.billing
-          .recordFailedEvent({ event: record, outcome: 'failed', error: (error as Error).message })
+          .recordFailedEvent({ event: record, kind: 'failed', outcome: 'failed', error: (error as Error).message })
           .catch(() => undefined);
         response.status(500).json({ error: 'processing failed; retry later' });
       }

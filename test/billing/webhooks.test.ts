@@ -286,7 +286,7 @@ describe('Stripe redelivering a webhook on the sandbox clock', () => {
   });
 
   it('grants nothing on a 500 and once when the retry comes a minute later, with no real waiting', async () => {
-    // Proves the whole retry path end to end on controlled time: the sandbox's delivery gets a 500 (transient failure), nothing is granted until the sandbox clock reaches the backoff, then the redelivery grants exactly once.
+    // Proves the whole retry path end to end on controlled time: the sandbox's delivery gets a 500 (transient failure) and the event log says failed, nothing is granted until the sandbox clock reaches the backoff, then the redelivery grants exactly once and the log says processed, without the error.
     const token = await server.devToken({ userId });
     const created = await server.graphql<{ createCreditTopUpSession: { sessionId: string } }>('mutation { createCreditTopUpSession(input: { credits: 71 }) { sessionId } }', { token });
     const sessionId = created.body.data!.createCreditTopUpSession.sessionId;
@@ -298,11 +298,19 @@ describe('Stripe redelivering a webhook on the sandbox clock', () => {
     await vi.waitFor(() => expect(timers.pendingDueTimes()).toEqual([timers.now() + 60_000]));
     expect(failuresLeft).toBe(0);
     expect(await grants()).toEqual([]);
+    // The admins' event log shows the failure until the retry succeeds.
+    const logged = async () =>
+      server.database!.query<{ outcome_kind: string; last_error: string | null; processed: boolean; deliveries: number }>(
+        "select outcome_kind, last_error, processed_at is not null as processed, deliveries from stripe_events where type = 'checkout.session.completed' and payload->'data'->'object'->>'id' = $1",
+        [sessionId],
+      );
+    await vi.waitFor(async () => expect(await logged()).toEqual([{ outcome_kind: 'failed', last_error: 'Connection terminated unexpectedly', processed: false, deliveries: 1 }]));
     timers.advanceBy(59_999);
     expect(await grants()).toEqual([]);
     timers.advanceBy(1);
     await server.webhooksDelivered();
     expect(await grants()).toEqual([71]);
+    expect(await logged()).toEqual([{ outcome_kind: 'processed', last_error: null, processed: true, deliveries: 2 }]);
     const me = await server.graphql<{ me: { credits: number } }>('{ me { credits } }', { token });
     expect(me.body.data!.me.credits).toBe(71);
   });

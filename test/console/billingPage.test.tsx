@@ -68,7 +68,7 @@ describe('BillingPage', () => {
       mockResult(MyLotsDocument, {}, myLots()),
       mockResult(MeDocument, {}, me()),
       mockResult(PricingDocument, {}, pricing()),
-      mockResult(PriceQuoteDocument, { credits: 71, currency: 'usd' }, { priceQuote: { __typename: 'PriceQuote', credits: 71, amountMinor: 71, currency: 'usd' } }),
+      mockResult(PriceQuoteDocument, { credits: 71, currency: 'usd' }, { priceQuote: { __typename: 'PriceQuote', credits: 71, amountMinor: 71, currency: 'usd', debtRepaid: 0, creditsAdded: 71 } }),
       mockResult(
         CreateCreditTopUpSessionDocument,
         { input: { credits: 71, currency: 'usd' } },

@@ -16,7 +16,7 @@ interface NavigationItem {
 }
 
 const userItems: NavigationItem[] = [
-  { to: '/billing', label: 'Billing', matches: (path) => path === '/' || path === '/billing' || path.startsWith('/payment') },
+  { to: '/billing', label: 'Billing', matches: (path) => path === '/' || path.startsWith('/billing') || path.startsWith('/payment') },
   { to: '/history', label: 'History', matches: (path) => path === '/history' },
 ];
 
@@ -25,6 +25,7 @@ const adminItems: NavigationItem[] = [
   { to: '/admin/ledger', label: 'Ledger', matches: (path) => path === '/admin/ledger' },
   { to: '/admin/flags', label: 'Flags', matches: (path) => path === '/admin/flags' },
   { to: '/admin/mail', label: 'Mail', matches: (path) => path === '/admin/mail' },
+  { to: '/admin/events', label: 'Events', matches: (path) => path === '/admin/events' },
 ];
 
 /** Brand, navigation (admin pages only for admins), the live balance, and who is signed in. */

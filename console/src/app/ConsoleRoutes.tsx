@@ -1,6 +1,7 @@
 import { lazy } from 'react';
 import { BillingPage } from '../billing/BillingPage.tsx';
 import type { Role } from '../generated/graphql.ts';
+import { PaymentsPage } from '../billing/payments/PaymentsPage.tsx';
 import { HistoryPage } from '../history/HistoryPage.tsx';
 import { PaymentSuccessPage } from '../payment/PaymentSuccessPage.tsx';
 import { matchPath } from '../router/router.tsx';
@@ -14,6 +15,7 @@ const AdminUserPage = lazy(() => import('../admin/user/AdminUserPage.tsx'));
 const AdminLedgerPage = lazy(() => import('../admin/ledger/AdminLedgerPage.tsx'));
 const AdminFlagsPage = lazy(() => import('../admin/flags/AdminFlagsPage.tsx'));
 const AdminMailPage = lazy(() => import('../admin/mail/AdminMailPage.tsx'));
+const AdminStripeEventsPage = lazy(() => import('../admin/events/AdminStripeEventsPage.tsx'));
 
 interface ConsoleRoutesProps {
   location: Location;
@@ -29,6 +31,7 @@ export function ConsoleRoutes({ location, role }: ConsoleRoutesProps) {
   if (pathname === '/payment/cancel' || pathname === '/payment/canceled') return <BillingPage checkoutCanceled />;
   if (pathname === '/payment/success') return <PaymentSuccessPage sessionId={search.get('session_id')} />;
   if (pathname === '/history') return <HistoryPage />;
+  if (matchPath('/billing/payments', pathname)) return <PaymentsPage />;
 
   if (pathname === '/admin' || pathname.startsWith('/admin/')) {
     if (role !== 'ADMIN') return <ForbiddenPage />;
@@ -38,6 +41,7 @@ export function ConsoleRoutes({ location, role }: ConsoleRoutesProps) {
     if (matchPath('/admin/ledger', pathname)) return <AdminLedgerPage />;
     if (matchPath('/admin/flags', pathname)) return <AdminFlagsPage />;
     if (matchPath('/admin/mail', pathname)) return <AdminMailPage />;
+    if (matchPath('/admin/events', pathname)) return <AdminStripeEventsPage />;
   }
   return <NotFoundPage />;
 }

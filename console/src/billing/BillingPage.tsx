@@ -4,6 +4,7 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { formatUnitPrice } from '../format/formatMoney.ts';
 import { PricingDocument } from '../generated/graphql.ts';
+import { Link } from '../router/router.tsx';
 import { BalanceCard } from './BalanceCard.tsx';
 import { chooseCurrency, rememberCurrency, rememberedCurrency } from './chooseCurrency.ts';
 import { CurrencyPicker } from './CurrencyPicker.tsx';
@@ -21,12 +22,13 @@ interface BillingPageProps {
 export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
   // null until the user picks: the server's offered list, the remembered choice and the locale decide.
   const [picked, setPicked] = useState<string | null>(null);
-  const offered = useQuery(PricingDocument);
+  // cache-and-network: the packs' debt split follows the balance, which changes between visits.
+  const offered = useQuery(PricingDocument, { fetchPolicy: 'cache-and-network' });
   const currency =
     picked ??
     chooseCurrency({ offered: offered.data?.currencies ?? [], remembered: rememberedCurrency(), locales: navigator.languages ?? [navigator.language] });
   const needsOtherCurrency = currency !== null && offered.data !== undefined && offered.data.pricing.currency !== currency;
-  const inCurrency = useQuery(PricingDocument, { variables: { currency }, skip: !needsOtherCurrency });
+  const inCurrency = useQuery(PricingDocument, { variables: { currency }, skip: !needsOtherCurrency, fetchPolicy: 'cache-and-network' });
   const { data, error, refetch } = needsOtherCurrency ? inCurrency : offered;
   const purchase = useBuyCredits(currency);
   const pricing = data?.pricing;
@@ -72,6 +74,9 @@ export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
         </section>
       </div>
       <LotsCard />
+      <p className="billing-links">
+        <Link to="/billing/payments">Your payments and receipts</Link>
+      </p>
     </>
   );
 }

@@ -8,6 +8,7 @@ import type { PricingQuery } from '../generated/graphql.ts';
 import { PriceQuoteDocument } from '../generated/graphql.ts';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.ts';
 import { parseCredits } from './parseCredits.ts';
+import { DebtSplit } from './DebtSplit.tsx';
 import type { BuyCredits } from './useBuyCredits.ts';
 
 interface CustomAmountFormProps {
@@ -32,7 +33,11 @@ export function CustomAmountForm({ pricing, purchase }: CustomAmountFormProps) {
   const credits = parsed.state === 'valid' ? parsed.credits : null;
   const debouncedCredits = useDebouncedValue(credits, quoteDelayMilliseconds);
   const quoteCredits = pricing && debouncedCredits !== null && debouncedCredits === credits ? debouncedCredits : null;
-  const quote = useQuery(PriceQuoteDocument, quoteCredits === null ? skipToken : { variables: { credits: quoteCredits, currency: pricing?.currency ?? null } });
+  const quote = useQuery(
+    PriceQuoteDocument,
+    // cache-and-network: the quote's debt split follows the balance, which changes between visits.
+    quoteCredits === null ? skipToken : { variables: { credits: quoteCredits, currency: pricing?.currency ?? null }, fetchPolicy: 'cache-and-network' },
+  );
   const quoted = quote.data?.priceQuote;
   const currentQuote = quoted && quoted.credits === credits && quoted.currency === pricing?.currency ? quoted : undefined;
   const busy = purchase.pendingCredits !== null;
@@ -74,6 +79,7 @@ export function CustomAmountForm({ pricing, purchase }: CustomAmountFormProps) {
       <p className="custom-amount__total" aria-live="polite" data-testid="custom-total">
         Total: <strong>{total}</strong>
       </p>
+      {currentQuote && <DebtSplit credits={currentQuote.credits} debtRepaid={currentQuote.debtRepaid} creditsAdded={currentQuote.creditsAdded} />}
       <button type="submit" className="button button--primary" disabled={!currentQuote || busy} aria-busy={purchase.pendingCredits === credits && busy}>
         {busy && purchase.pendingCredits === credits
           ? 'Redirecting…'

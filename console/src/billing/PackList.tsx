@@ -1,6 +1,7 @@
 import { formatCredits } from '../format/formatCredits.ts';
 import { formatMoney } from '../format/formatMoney.ts';
 import type { PricingQuery } from '../generated/graphql.ts';
+import { DebtSplit } from './DebtSplit.tsx';
 import type { BuyCredits } from './useBuyCredits.ts';
 
 interface PackListProps {
@@ -32,6 +33,7 @@ export function PackList({ pricing, purchase }: PackListProps) {
               {formatCredits(pack.credits)} <span className="pack__unit">credits</span>
             </p>
             <p className="pack__price">{price}</p>
+            <DebtSplit credits={pack.credits} debtRepaid={pack.debtRepaid} creditsAdded={pack.creditsAdded} />
             <button
               type="button"
               className="button button--primary"

@@ -20,8 +20,8 @@ export function PaymentSuccessPage({ sessionId }: PaymentSuccessPageProps) {
       <>
         <PageHeading title="Payment" />
         <Outcome tone="warning" title="No checkout session">
-          <p>This address does not name a checkout session. Your purchases are listed in your history.</p>
-          <NextSteps />
+          <p>This address does not name a checkout session. Your purchases are listed in your payments.</p>
+          <NextSteps tryAgain />
         </Outcome>
       </>
     );
@@ -175,15 +175,25 @@ function Outcome({ tone, title, busy = false, children }: OutcomeProps) {
   );
 }
 
+/**
+ * What to do next. A checkout that took no money (failed, expired, not paid) points to the payments
+ * list, where the attempt is listed; credit history would show nothing for it.
+ */
 function NextSteps({ tryAgain = false }: { tryAgain?: boolean }) {
   return (
     <p className="next-steps">
       <Link to="/billing" className="button button--primary">
         {tryAgain ? 'Back to billing' : 'Buy more credits'}
       </Link>
-      <Link to="/history" className="button">
-        View history
-      </Link>
+      {tryAgain ? (
+        <Link to="/billing/payments" className="button">
+          View payments
+        </Link>
+      ) : (
+        <Link to="/history" className="button">
+          View history
+        </Link>
+      )}
     </p>
   );
 }

@@ -11,6 +11,9 @@
 --   through Stripe Adaptive Pricing; amountPaidMinor and currency are then its currency_conversion's
 --   source amounts, in the recorded currency, and this is what the customer was charged).
 
+-- list_purchases before its status filter (schema/0022).
+drop function if exists list_purchases(text, boolean, text, integer);
+
 -- The nine-argument form of the shipped 0003 and 0007 is replaced by the jsonb settlement.
 drop function if exists settle_checkout_session(text, text, bigint, text, text, jsonb, text, text, bigint);
 
@@ -33,6 +36,7 @@ language sql stable as $$
     'presentmentAmountMinor', p.presentment_amount_minor,
     'presentmentCurrency', p.presentment_currency,
     'fxRate', p.presentment_fx_rate::text,
+    'receiptUrl', p.receipt_url,
     'createdAt', iso_time(p.created_at),
     'paidAt', iso_time(p.paid_at),
     'updatedAt', iso_time(p.updated_at)
@@ -488,6 +492,7 @@ $$;
 create or replace function list_purchases(
   p_user_id text default null,
   p_flagged_only boolean default false,
+  p_statuses text[] default null,
   p_after text default null,
   p_limit integer default 20
 ) returns jsonb
@@ -509,10 +514,33 @@ begin
     select * from credit_purchases p
     where (p_user_id is null or p.user_id = p_user_id)
       and (not p_flagged_only or p.flag_reason is not null)
+      and (p_statuses is null or cardinality(p_statuses) = 0 or p.status = any(p_statuses))
       and (v_after_time is null or (p.created_at, p.session_id) < (v_after_time, v_after.key))
     order by p.created_at desc, p.session_id desc
     limit p_limit + 1
   ) p;
   return v_rows;
+end
+$$;
+
+-- Stores Stripe's receipt page of a purchase's charge, once known (server/billing/findReceiptUrl.ts
+-- fetches it when the owner lists payments). The first URL stored
+-- stays. Returns the purchase.
+-- Errors: TU404 (unknown session), TU400 (not an http(s) URL).
+create or replace function record_receipt_url(p_session_id text, p_receipt_url text) returns jsonb
+language plpgsql as $$
+declare
+  v_purchase credit_purchases;
+begin
+  if p_receipt_url is null or p_receipt_url !~ '^https?://' or length(p_receipt_url) > 2000 then
+    raise exception using errcode = 'TU400', message = 'a receipt URL is an http(s) URL of at most 2000 characters';
+  end if;
+  update credit_purchases set receipt_url = coalesce(receipt_url, p_receipt_url)
+  where session_id = p_session_id
+  returning * into v_purchase;
+  if not found then
+    raise exception using errcode = 'TU404', message = 'no such checkout session';
+  end if;
+  return purchase_json(v_purchase);
 end
 $$;

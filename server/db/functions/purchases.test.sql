@@ -102,3 +102,25 @@ begin
     'TU400', 'a page of 0 must be refused');
 end
 $$;
+
+-- Proves a receipt URL is stored once (the first one stays), shows in purchase_json, is refused when
+-- not http(s), and that list_purchases filters by status.
+do $$
+declare
+  v jsonb;
+begin
+  perform ensure_user('user_receipt_test', null);
+  perform record_checkout_session('cs_receipt_a', 'user_receipt_test', 500, 500, 'usd');
+  perform record_checkout_session('cs_receipt_b', 'user_receipt_test', 500, 500, 'usd');
+  v := record_receipt_url('cs_receipt_a', 'https://pay.example/receipts/1');
+  assert v->>'receiptUrl' = 'https://pay.example/receipts/1', 'stored: ' || v::text;
+  v := record_receipt_url('cs_receipt_a', 'https://pay.example/receipts/2');
+  assert v->>'receiptUrl' = 'https://pay.example/receipts/1', 'the first URL stays';
+  perform pg_temp.assert_refused($sql$select record_receipt_url('cs_receipt_a', 'javascript:alert(1)')$sql$, 'TU400', 'http(s) only');
+  perform pg_temp.assert_refused($sql$select record_receipt_url('cs_nope', 'https://x')$sql$, 'TU404', 'unknown session');
+  update credit_purchases set status = 'expired' where session_id = 'cs_receipt_b';
+  v := list_purchases(p_user_id => 'user_receipt_test', p_statuses => '{open,paid}');
+  assert jsonb_array_length(v) = 1 and v->0->'node'->>'sessionId' = 'cs_receipt_a', 'by status: ' || v::text;
+  assert jsonb_array_length(list_purchases(p_user_id => 'user_receipt_test')) = 2, 'no status filter: all';
+end
+$$;

@@ -64,3 +64,38 @@ begin
   assert (select outcome from stripe_events where id = 'evt_test_e') = 'ignored: not handled', 'ignored events are recorded';
 end
 $$;
+
+-- Proves the log's columns: each apply records its outcome word, the purchase and user it concerned
+-- and the payload; a refused event is 'refused' and processed; a failed delivery that later succeeds
+-- ends processed with the success's outcome and no error.
+do $$
+declare
+  v jsonb;
+  v_settlement jsonb := '{"sessionId": "cs_test_log", "outcome": "paid", "amountPaidMinor": 500, "currency": "usd",
+    "paymentIntentId": "pi_test_log", "legacy": null, "flagReason": null, "metadataUserId": "user_log_test", "metadataCredits": 500}';
+begin
+  perform ensure_user('user_log_test', null);
+  perform record_checkout_session('cs_test_log', 'user_log_test', 500, 500, 'usd');
+  perform record_stripe_event('evt_log_paid', 'checkout.session.completed', 1764000000, false, '{"id": "evt_log_paid"}');
+  perform finish_stripe_event('evt_log_paid', 'failed', 'database hiccup');
+  assert (select outcome_kind = 'failed' and processed_at is null from stripe_events where id = 'evt_log_paid'), 'a failure is failed, unprocessed';
+  v := apply_checkout_event('{"id": "evt_log_paid", "type": "checkout.session.completed", "created": 1764000000,
+    "payload": {"id": "evt_log_paid", "object": "event"}}', v_settlement);
+  assert (select outcome_kind = 'processed' and outcome = v->>'description' and last_error is null and processed_at is not null
+            and purchase_session_id = 'cs_test_log' and user_id = 'user_log_test' and deliveries = 2
+            and payload = '{"id": "evt_log_paid"}'::jsonb
+          from stripe_events where id = 'evt_log_paid'), 'the retry that succeeds overwrites the failure, keeps the first payload';
+  v := apply_payment_event('{"id": "evt_log_refund", "type": "charge.refunded", "created": 1764000000, "payload": {"n": 1}}', 'pi_test_log', 100);
+  assert (select outcome_kind = 'processed' and user_id = 'user_log_test' and payload = '{"n": 1}'::jsonb
+          from stripe_events where id = 'evt_log_refund'), 'a payment event is linked to its purchase';
+  v := apply_ignored_event('{"id": "evt_log_ignored", "type": "customer.created", "created": 1764000000}', 'ignored: not handled');
+  assert (select outcome_kind = 'ignored' and user_id is null and payload is null from stripe_events where id = 'evt_log_ignored'), 'ignored';
+  perform record_stripe_event('evt_log_refused', 'checkout.session.completed', 1764000000);
+  perform finish_stripe_event('evt_log_refused', 'refused: NOT_FOUND: unknown session', null, 'refused');
+  assert (select outcome_kind = 'refused' and processed_at is not null from stripe_events where id = 'evt_log_refused'), 'refused';
+  perform record_checkout_session('cs_test_log_flag', 'user_log_test', 500, 500, 'usd');
+  v := apply_checkout_event('{"id": "evt_log_flag", "type": "checkout.session.completed", "created": 1764000000}',
+    v_settlement || '{"sessionId": "cs_test_log_flag", "paymentIntentId": "pi_test_log_flag", "amountPaidMinor": 1}');
+  assert (select outcome_kind = 'flagged' and purchase_session_id = 'cs_test_log_flag' from stripe_events where id = 'evt_log_flag'), 'flagged';
+end
+$$;

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { UserRow, LedgerEntryRow, CreditLotRow, CreditHoldRow, SpendResultRow } from '../../ledger/ledgerTypes.ts';
 import type { PurchaseRow } from '../../billing/purchaseTypes.ts';
 import type { WebhookEndpointRow, WebhookDeliveryRow } from '../../webhooks/webhookTypes.ts';
+import type { StripeEventRow } from '../../billing/stripeEventLog.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -112,6 +113,10 @@ export type CreditPack = {
   /** Total charged, in minor units of the currency (cents for USD). */
   amountMinor: Scalars['SafeInt']['output'];
   credits: Scalars['SafeInt']['output'];
+  /** Credits the balance would rise above zero by: `credits - debtRepaid`. */
+  creditsAdded: Scalars['SafeInt']['output'];
+  /** Of these credits, how many would repay the signed-in caller's debt (a grant repays debt first); 0 without debt or caller. */
+  debtRepaid: Scalars['SafeInt']['output'];
 };
 
 export type CreditStats = {
@@ -383,7 +388,11 @@ export type PriceQuote = {
   __typename?: 'PriceQuote';
   amountMinor: Scalars['SafeInt']['output'];
   credits: Scalars['SafeInt']['output'];
+  /** Credits the balance would rise above zero by: `credits - debtRepaid`. */
+  creditsAdded: Scalars['SafeInt']['output'];
   currency: Scalars['String']['output'];
+  /** Of these credits, how many would repay the signed-in caller's debt (a grant repays debt first); 0 without debt or caller. */
+  debtRepaid: Scalars['SafeInt']['output'];
 };
 
 /** Prices as the server will charge them, in one currency: the only source of truth for amounts. */
@@ -431,6 +440,12 @@ export type Purchase = {
   /** The currency the customer was charged in, lower case, when it differs from `currency`; else null. */
   presentmentCurrency?: Maybe<Scalars['String']['output']>;
   /**
+   * Stripe's receipt page of the charge (`receipt_url`), for paid purchases; null until known. Fetched
+   * from Stripe the first time a page of purchases asks for it and stored, at most 5 lookups per
+   * request: a purchase beyond that has it on a later request.
+   */
+  receiptUrl?: Maybe<Scalars['String']['output']>;
+  /**
    * Credits an admin may refund now: those granted and not taken back yet, but never more than the
    * owner still has (refunding spent credits would put them in debt). 0 when nothing is refundable.
    */
@@ -472,6 +487,10 @@ export type Query = {
   priceQuote: PriceQuote;
   /** Prices in `currency` (either case; the default currency when absent). BAD_USER_INPUT for a currency not offered. */
   pricing: Pricing;
+  /** Admin: one Stripe event (with its `payload`), or null. */
+  stripeEvent?: Maybe<StripeEvent>;
+  /** Admin: the Stripe events received, newest first, filtered. */
+  stripeEvents: StripeEventConnection;
   /** The caller's own checkout session (admins: any). Fulfills a paid session the webhook has not reached yet. */
   topUp: TopUp;
   /** Admin: one user, or null. */
@@ -522,6 +541,18 @@ export type QueryPriceQuoteArgs = {
 
 export type QueryPricingArgs = {
   currency?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryStripeEventArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryStripeEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<StripeEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -633,6 +664,84 @@ export type StatsInterval =
   | 'day'
   | 'week';
 
+/** One Stripe event Topup received, and what became of it. */
+export type StripeEvent = {
+  __typename?: 'StripeEvent';
+  /** When Stripe created the event. */
+  createdAt: Scalars['DateTime']['output'];
+  /** How many times Stripe delivered it; more than 1 means duplicates arrived. */
+  deliveries: Scalars['Int']['output'];
+  /** The outcome in words, as recorded (e.g. "purchase paid, 500 credits granted"). */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The error of the last failed processing; null once processed. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** Whether the event's JSON is stored (events received before the log existed, or too large, have none). */
+  hasPayload: Scalars['Boolean']['output'];
+  /** Stripe's event id (evt_...). */
+  id: Scalars['ID']['output'];
+  livemode: Scalars['Boolean']['output'];
+  /** Null only while the first delivery is being recorded. */
+  outcome?: Maybe<StripeEventOutcome>;
+  /**
+   * The event's JSON as verified (same values, keys in jsonb order; pretty-printed), or null when not stored. Read from the database
+   * one event at a time: ask for it on `stripeEvent(id)`, not on a page of `stripeEvents`.
+   */
+  payload?: Maybe<Scalars['String']['output']>;
+  /** When its processing committed; null while it waits for a retry. */
+  processedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The purchase it concerned, when known. */
+  purchase?: Maybe<Purchase>;
+  /** When Topup first received it. */
+  receivedAt: Scalars['DateTime']['output'];
+  /** Stripe's event type, e.g. checkout.session.completed. */
+  type: Scalars['String']['output'];
+  /** The user of that purchase, when known. */
+  userId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type StripeEventConnection = {
+  __typename?: 'StripeEventConnection';
+  edges: Array<StripeEventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type StripeEventEdge = {
+  __typename?: 'StripeEventEdge';
+  cursor: Scalars['String']['output'];
+  node: StripeEvent;
+};
+
+/** Every given field narrows the list; absent fields do not filter. */
+export type StripeEventFilter = {
+  /** Only events delivered more than once (duplicates arrived). */
+  duplicatesOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Received at or after. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Any of these outcomes. */
+  outcomes?: InputMaybe<Array<StripeEventOutcome>>;
+  /** Events of this purchase (its checkout session id, cs_...). */
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Received before. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** An exact type, or a prefix of whole dotted parts: `charge.dispute` matches `charge.dispute.closed`. */
+  type?: InputMaybe<Scalars['String']['input']>;
+  /** Events of this user's purchases. */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How processing a Stripe event ended (a redelivery of a processed event counts in `deliveries`). */
+export type StripeEventOutcome =
+  /** Processing rolled back (e.g. the database was unreachable); Stripe retries it. */
+  | 'failed'
+  /** Paid but not granted (amount or metadata mismatch); an admin looks at the purchase. */
+  | 'flagged'
+  /** Nothing to do for this event type or object. */
+  | 'ignored'
+  /** Changed or confirmed a purchase or payment. */
+  | 'processed'
+  /** A verified event whose content Topup refuses (e.g. an unknown session without usable metadata); acknowledged, not retried. */
+  | 'refused';
+
 /** The state of one checkout session, as the success page shows it. */
 export type TopUp = {
   __typename?: 'TopUp';
@@ -689,7 +798,7 @@ export type User = {
   lots: Array<CreditLot>;
   /** The balance below which balance.low is sent (the user's own, else LOW_BALANCE_CREDITS). */
   lowBalanceCredits: Scalars['SafeInt']['output'];
-  /** The user's checkout sessions, newest first. */
+  /** The user's checkout sessions, newest first; only those of the given statuses when `statuses` is not empty. */
   purchases: PurchaseConnection;
 };
 
@@ -714,6 +823,7 @@ export type UserLotsArgs = {
 export type UserPurchasesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  statuses?: InputMaybe<Array<TopUpStatus>>;
 };
 
 export type UserConnection = {
@@ -928,6 +1038,11 @@ export type ResolversTypes = {
   SpendResult: ResolverTypeWrapper<SpendResultRow>;
   StatsInterval: null;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  StripeEvent: ResolverTypeWrapper<StripeEventRow>;
+  StripeEventConnection: ResolverTypeWrapper<Omit<StripeEventConnection, 'edges'> & { edges: Array<ResolversTypes['StripeEventEdge']> }>;
+  StripeEventEdge: ResolverTypeWrapper<Omit<StripeEventEdge, 'node'> & { node: ResolversTypes['StripeEvent'] }>;
+  StripeEventFilter: StripeEventFilter;
+  StripeEventOutcome: null;
   TopUp: ResolverTypeWrapper<TopUp>;
   TopUpStatus: null;
   UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
@@ -988,6 +1103,10 @@ export type ResolversParentTypes = {
   SpendError: SpendError;
   SpendResult: SpendResultRow;
   String: Scalars['String']['output'];
+  StripeEvent: StripeEventRow;
+  StripeEventConnection: Omit<StripeEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['StripeEventEdge']> };
+  StripeEventEdge: Omit<StripeEventEdge, 'node'> & { node: ResolversParentTypes['StripeEvent'] };
+  StripeEventFilter: StripeEventFilter;
   TopUp: TopUp;
   UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   User: UserRow;
@@ -1034,6 +1153,8 @@ export type CreditLotResolvers<ContextType = GraphQLContext, ParentType extends 
 export type CreditPackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreditPack'] = ResolversParentTypes['CreditPack']> = {
   amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   credits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  creditsAdded?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  debtRepaid?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
 };
 
 export type CreditStatsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreditStats'] = ResolversParentTypes['CreditStats']> = {
@@ -1130,7 +1251,9 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 export type PriceQuoteResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PriceQuote'] = ResolversParentTypes['PriceQuote']> = {
   amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   credits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  creditsAdded?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  debtRepaid?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
 };
 
 export type PricingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Pricing'] = ResolversParentTypes['Pricing']> = {
@@ -1157,6 +1280,7 @@ export type PurchaseResolvers<ContextType = GraphQLContext, ParentType extends R
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   presentmentAmountMinor?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType>;
   presentmentCurrency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  receiptUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   refundableCredits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TopUpStatus'], ParentType, ContextType>;
@@ -1183,6 +1307,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   priceQuote?: Resolver<ResolversTypes['PriceQuote'], ParentType, ContextType, RequireFields<QueryPriceQuoteArgs, 'credits'>>;
   pricing?: Resolver<ResolversTypes['Pricing'], ParentType, ContextType, Partial<QueryPricingArgs>>;
+  stripeEvent?: Resolver<Maybe<ResolversTypes['StripeEvent']>, ParentType, ContextType, RequireFields<QueryStripeEventArgs, 'id'>>;
+  stripeEvents?: Resolver<ResolversTypes['StripeEventConnection'], ParentType, ContextType, Partial<QueryStripeEventsArgs>>;
   topUp?: Resolver<ResolversTypes['TopUp'], ParentType, ContextType, RequireFields<QueryTopUpArgs, 'sessionId'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'sort'>>;
@@ -1218,6 +1344,35 @@ export type SpendResultResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type StatsIntervalResolvers = { DAY: 'day', WEEK: 'week' };
+
+export type StripeEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StripeEvent'] = ResolversParentTypes['StripeEvent']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasPayload?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  livemode?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['StripeEventOutcome']>, ParentType, ContextType>;
+  payload?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  processedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  purchase?: Resolver<Maybe<ResolversTypes['Purchase']>, ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type StripeEventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StripeEventConnection'] = ResolversParentTypes['StripeEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StripeEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type StripeEventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StripeEventEdge'] = ResolversParentTypes['StripeEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['StripeEvent'], ParentType, ContextType>;
+};
+
+export type StripeEventOutcomeResolvers = { FAILED: 'failed', FLAGGED: 'flagged', IGNORED: 'ignored', PROCESSED: 'processed', REFUSED: 'refused' };
 
 export type TopUpResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TopUp'] = ResolversParentTypes['TopUp']> = {
   amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
@@ -1332,6 +1487,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   SpendError?: SpendErrorResolvers<ContextType>;
   SpendResult?: SpendResultResolvers<ContextType>;
   StatsInterval?: StatsIntervalResolvers;
+  StripeEvent?: StripeEventResolvers<ContextType>;
+  StripeEventConnection?: StripeEventConnectionResolvers<ContextType>;
+  StripeEventEdge?: StripeEventEdgeResolvers<ContextType>;
+  StripeEventOutcome?: StripeEventOutcomeResolvers;
   TopUp?: TopUpResolvers<ContextType>;
   TopUpStatus?: TopUpStatusResolvers;
   User?: UserResolvers<ContextType>;

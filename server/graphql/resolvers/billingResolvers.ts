@@ -1,4 +1,9 @@
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import { needsReceiptLookup } from '../../billing/findReceiptUrl.ts';
 import { refundableCredits } from '../../billing/refundableCredits.ts';
+import { debtRepayment } from '../../ledger/debtRepayment.ts';
+import { graphqlLimits } from '../graphqlLimits.ts';
+import { stripeCallingFields } from '../validation/createStripeCallLimitRule.ts';
 import type { UserRow } from '../../ledger/ledgerTypes.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolversTypes.ts';
@@ -17,16 +22,17 @@ export const billingResolvers: Resolvers = {
         currency: pricing.currency,
         unitPrice: pricing.unitPrice,
         currencyExponent: pricing.currencyExponent,
-        packs: pricing.packs,
+        packs: pricing.packs.map((pack) => ({ ...pack, debtRepaid: 0, creditsAdded: pack.credits })),
         creditsMin: pricing.creditsMin,
         creditsMax: pricing.creditsMax,
         roundingRule: pricing.roundingRule,
       };
     },
     currencies: (_parent, _args, context) => context.services.billing.pricing.currencies,
-    priceQuote: (_parent, args, context) => {
+    priceQuote: async (_parent, args, context) => {
       const pricing = context.services.billing.pricing.inCurrency(args.currency);
-      return { credits: args.credits, amountMinor: pricing.quote(args.credits), currency: pricing.currency };
+      const amountMinor = pricing.quote(args.credits);
+      return { credits: args.credits, amountMinor, currency: pricing.currency, ...(await callerDebtRepayment(context, args.credits)) };
     },
     topUp: async (_parent, args, context) => {
       const viewer = requireRole(context, ['user', 'admin']);
@@ -75,10 +81,20 @@ export const billingResolvers: Resolvers = {
   User: {
     purchases: (user, args, context) => {
       requireAccessToUser(context, user.id);
-      return listConnection(context.services.billing.listPurchases({ userId: user.id, ...pageArguments(args) }));
+      return listConnection(context.services.billing.listPurchases({ userId: user.id, statuses: args.statuses ?? null, ...pageArguments(args) }));
     },
   },
+  CreditPack: {
+    // The caller's split, from the server's balance: the console shows it and never computes it.
+    debtRepaid: async (pack, _args, context) => (await callerDebtRepayment(context, pack.credits)).debtRepaid,
+    creditsAdded: async (pack, _args, context) => (await callerDebtRepayment(context, pack.credits)).creditsAdded,
+  },
   Purchase: {
+    receiptUrl: (purchase, _args, context, info) => {
+      if (!needsReceiptLookup(purchase)) return purchase.receiptUrl;
+      if (!takeReceiptLookup(context, info.operation)) return null;
+      return context.services.billing.findReceiptUrl(purchase);
+    },
     refundableCredits: async (purchase, _args, context) => {
       const owner = await findOwner(context, purchase.userId);
       return refundableCredits(purchase, owner?.credits ?? 0);
@@ -88,6 +104,40 @@ export const billingResolvers: Resolvers = {
     purchase: (entry, _args, context) => (entry.purchaseSessionId === null ? null : loadPurchase(context, entry.purchaseSessionId)),
   },
 };
+
+/**
+ * How a grant of `credits` would split for the signed-in caller (a user or an admin buying for
+ * themselves): what repays their debt and what is added. No caller, a service, or an unknown user
+ * has no debt. The balance is read once per request (`findOwner`).
+ */
+async function callerDebtRepayment(context: GraphQLContext, credits: number): Promise<{ debtRepaid: number; creditsAdded: number }> {
+  const viewer = context.viewer;
+  if (viewer === null || viewer.role === 'service') return { debtRepaid: 0, creditsAdded: credits };
+  const caller = await findOwner(context, viewer.userId);
+  return debtRepayment({ credits, balance: caller?.credits ?? 0 });
+}
+
+const receiptLookupsByRequest = new WeakMap<GraphQLContext, { remaining: number }>();
+
+/**
+ * Receipt lookups call Stripe, once per purchase that has none stored yet. One request shares the
+ * contract's Stripe call cap (`graphqlLimits.stripeCallsMax`, 5) with the root fields that call
+ * Stripe: a page of 20 new purchases fetches 5 receipts and answers null for the others, which the
+ * next request fetches (each one is stored once known).
+ */
+function takeReceiptLookup(context: GraphQLContext, operation: OperationDefinitionNode): boolean {
+  let budget = receiptLookupsByRequest.get(context);
+  if (budget === undefined) {
+    const rootStripeCalls = operation.selectionSet.selections.filter(
+      (selection) => selection.kind === Kind.FIELD && stripeCallingFields.has(selection.name.value),
+    ).length;
+    budget = { remaining: Math.max(0, graphqlLimits.stripeCallsMax - rootStripeCalls) };
+    receiptLookupsByRequest.set(context, budget);
+  }
+  if (budget.remaining === 0) return false;
+  budget.remaining -= 1;
+  return true;
+}
 
 const ownersByRequest = new WeakMap<GraphQLContext, Map<string, Promise<UserRow | null>>>();
 

@@ -6,6 +6,7 @@ import { enumResolvers } from './enumResolvers.ts';
 import { ledgerResolvers } from './ledgerResolvers.ts';
 import { mailResolvers } from './mailResolvers.ts';
 import { userResolvers } from './userResolvers.ts';
+import { stripeEventResolvers } from './stripeEventResolvers.ts';
 import { webhookResolvers } from './webhookResolvers.ts';
 
 /**
@@ -21,4 +22,5 @@ export const resolverMaps: readonly Resolvers[] = [
   billingResolvers,
   webhookResolvers,
   mailResolvers,
+  stripeEventResolvers,
 ];

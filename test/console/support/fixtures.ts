@@ -36,9 +36,9 @@ export function pricing(overrides: Partial<PricingQuery['pricing']> = {}): Prici
       unitPrice: '0.01',
       currencyExponent: 2,
       packs: [
-        { __typename: 'CreditPack', credits: 500, amountMinor: 500 },
-        { __typename: 'CreditPack', credits: 1000, amountMinor: 1000 },
-        { __typename: 'CreditPack', credits: 2500, amountMinor: 2500 },
+        { __typename: 'CreditPack', credits: 500, amountMinor: 500, debtRepaid: 0, creditsAdded: 500 },
+        { __typename: 'CreditPack', credits: 1000, amountMinor: 1000, debtRepaid: 0, creditsAdded: 1000 },
+        { __typename: 'CreditPack', credits: 2500, amountMinor: 2500, debtRepaid: 0, creditsAdded: 2500 },
       ],
       creditsMin: 50,
       creditsMax: 1_000_000,

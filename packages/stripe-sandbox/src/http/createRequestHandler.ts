@@ -6,10 +6,11 @@ import { StripeApiError } from '../stripeApiError.ts';
 import { handleApiRequest } from './handleApiRequest.ts';
 import { handleCheckoutPage } from './handleCheckoutPage.ts';
 import { handleControlRequest } from './handleControlRequest.ts';
+import { handleReceiptPage } from './handleReceiptPage.ts';
 import { sendJson, sendText } from './sendResponse.ts';
 
 /**
- * The sandbox's one HTTP entry point: `/v1/` is Stripe's API, `/checkout/` the hosted page,
+ * The sandbox's one HTTP entry point: `/v1/` is Stripe's API, `/checkout/` the hosted page, `/receipts/` the charges' receipts,
  * `/sandbox/` the control endpoints. An unexpected error is logged with its stack and answered
  * with a 500, so one bug does not take the sandbox down.
  */
@@ -25,6 +26,7 @@ export function createRequestHandler(dependencies: {
     if (url.pathname.startsWith('/v1/')) return handleApiRequest(dependencies, request, response, url);
     if (url.pathname.startsWith('/sandbox/')) return handleControlRequest(dependencies, request, response, url);
     if (url.pathname.startsWith('/checkout/')) return handleCheckoutPage(context, request, response, url);
+    if (url.pathname.startsWith('/receipts/')) return handleReceiptPage(context, request, response, url);
     if (url.pathname === '/' && request.method === 'GET') {
       sendText(response, 200, 'Stripe sandbox: a local stand-in for the part of Stripe\'s API Topup uses. See packages/stripe-sandbox/README.md.\n', {
         'Content-Type': 'text/plain; charset=utf-8',

@@ -1,4 +1,4 @@
-/** What the hosted checkout page shows about one session. */
+/** What the hosted checkout page shows about one session (`page` and `escapeHtml` also make the receipt page). */
 export interface CheckoutPageView {
   sessionId: string;
   /** `open` offers the payment buttons; `processing` offers the buttons that settle a delayed payment. */
@@ -94,7 +94,7 @@ function returnLink(view: CheckoutPageView): string {
   return `<p><a href="${escapeHtml(view.returnUrl)}">Return to the merchant</a></p>`;
 }
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -126,7 +126,7 @@ ${body}
 `;
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { createId } from '../createId.ts';
+import { receiptPath } from '../http/handleReceiptPage.ts';
 import { buildCharge } from '../objects/buildCharge.ts';
 import { recordEvent } from '../recordEvent.ts';
 import { unixSeconds, type SandboxContext } from '../sandboxContext.ts';
@@ -16,8 +17,9 @@ export function captureSessionPayment(
 ): Stripe.Charge {
   const { paymentIntent, stored } = options;
   const paymentMethod = typeof paymentIntent.payment_method === 'string' ? paymentIntent.payment_method : createId('pm_1');
+  const chargeId = createId('ch_3');
   const charge = buildCharge({
-    id: createId('ch_3'),
+    id: chargeId,
     created: unixSeconds(context.now()),
     amountMinor: paymentIntent.amount,
     currency: paymentIntent.currency,
@@ -29,7 +31,8 @@ export function captureSessionPayment(
     paymentMethod,
     balanceTransaction: createId('txn_3'),
     billingEmail: options.billingEmail,
-    receiptUrl: null,
+    // Stripe's hosted receipt; the sandbox serves one (http/handleReceiptPage.ts).
+    receiptUrl: context.baseUrl() + receiptPath(chargeId),
   });
   context.state.charges[charge.id] = charge;
   paymentIntent.status = 'succeeded';
