@@ -5,6 +5,7 @@ import type { Billing } from '../billing/createBilling.ts';
 import type { Ledger } from '../ledger/createLedger.ts';
 import type { RateLimiter } from '../rateLimits/createRateLimiter.ts';
 import type { Webhooks } from '../webhooks/createWebhooks.ts';
+import type { AuditLog } from '../audit/createAuditLog.ts';
 
 /**
  * What the transports (HTTP routes, GraphQL resolvers) get to do their job: built once at boot by
@@ -23,4 +24,6 @@ export interface DomainServices {
   billing: Billing;
   rateLimiter: RateLimiter;
   webhooks: Webhooks;
+  /** The admin audit log (read side; mutations write their records themselves). */
+  audit: AuditLog;
 }

@@ -7,6 +7,7 @@ import { openStorage } from '../db/openStorage.ts';
 import { seedReferenceUser } from '../seed/seedReferenceUser.ts';
 import { createApp, type CreateAppOptions } from './createApp.ts';
 import { startHttpServer } from '../http/startHttpServer.ts';
+import { createAuditLog } from '../audit/createAuditLog.ts';
 import { createBilling, type Billing } from '../billing/createBilling.ts';
 import { createStripeClient } from '../billing/stripe/createStripeClient.ts';
 import type Stripe from 'stripe';
@@ -117,7 +118,8 @@ export async function startTopup(options: {
     await configureWebhooks().catch((error: unknown) =>
       log.log('error', 'webhook settings not written; retried before each delivery round', { error: (error as Error).message }),
     );
-    const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks }, options.appOptions);
+    const audit = createAuditLog(storage);
+    const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks, audit }, options.appOptions);
     const http = await startHttpServer({ app, port: config.port, host: config.host });
     closers.push(() => http.close());
     if (config.reconcileIntervalSeconds > 0) {

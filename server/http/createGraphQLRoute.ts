@@ -32,6 +32,7 @@ export function createGraphQLRoute(options: {
     billing: services.billing,
     rateLimiter: services.rateLimiter,
     webhooks: services.webhooks,
+    audit: services.audit,
   };
   const server = createApolloServer({
     services: domainServices,
