@@ -15,6 +15,7 @@ export function createApolloCache(): InMemoryCache {
           users: relayStylePagination(['search', 'sort']),
           ledgerEntries: relayStylePagination(['filter']),
           flaggedPurchases: relayStylePagination(),
+          auditLog: relayStylePagination(['filter']),
         },
       },
       User: {

@@ -24,6 +24,7 @@ const adminItems: NavigationItem[] = [
   { to: '/admin/users', label: 'Users', matches: (path) => path === '/admin' || path.startsWith('/admin/users') },
   { to: '/admin/ledger', label: 'Ledger', matches: (path) => path === '/admin/ledger' },
   { to: '/admin/flags', label: 'Flags', matches: (path) => path === '/admin/flags' },
+  { to: '/admin/audit', label: 'Audit', matches: (path) => path === '/admin/audit' },
 ];
 
 /** Brand, navigation (admin pages only for admins), the live balance, and who is signed in. */

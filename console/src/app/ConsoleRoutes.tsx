@@ -13,6 +13,7 @@ const AdminUsersPage = lazy(() => import('../admin/users/AdminUsersPage.tsx'));
 const AdminUserPage = lazy(() => import('../admin/user/AdminUserPage.tsx'));
 const AdminLedgerPage = lazy(() => import('../admin/ledger/AdminLedgerPage.tsx'));
 const AdminFlagsPage = lazy(() => import('../admin/flags/AdminFlagsPage.tsx'));
+const AuditLogPage = lazy(() => import('../admin/audit/AuditLogPage.tsx'));
 
 interface ConsoleRoutesProps {
   location: Location;
@@ -36,6 +37,7 @@ export function ConsoleRoutes({ location, role }: ConsoleRoutesProps) {
     if (userMatch?.userId) return <AdminUserPage key={userMatch.userId} userId={userMatch.userId} />;
     if (matchPath('/admin/ledger', pathname)) return <AdminLedgerPage />;
     if (matchPath('/admin/flags', pathname)) return <AdminFlagsPage />;
+    if (matchPath('/admin/audit', pathname)) return <AuditLogPage />;
   }
   return <NotFoundPage />;
 }

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "query AuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {\n  auditLog(filter: $filter, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        id\n        actor\n        action\n        userId\n        input\n        result\n        requestId\n        createdAt\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.AuditLogDocument,
     "query FlaggedPurchases($first: Int!, $after: String) {\n  flaggedPurchases(first: $first, after: $after) {\n    ...PurchaseConnectionFields\n  }\n}\n\nquery UsersInDebt($first: Int!, $after: String) {\n  users(sort: CREDITS_ASC, first: $first, after: $after) {\n    ...UserConnectionFields\n  }\n}": typeof types.FlaggedPurchasesDocument,
     "query LedgerEntries($filter: AdminLedgerFilter, $first: Int!, $after: String) {\n  ledgerEntries(filter: $filter, first: $first, after: $after) {\n    ...LedgerConnectionFields\n  }\n}\n\nquery CreditStats($from: DateTime!, $to: DateTime!, $interval: StatsInterval) {\n  creditStats(from: $from, to: $to, interval: $interval) {\n    currency\n    currencies\n    interval\n    buckets {\n      start\n      creditsSold\n      creditsSpent\n      creditsClawedBack\n      creditsAdjusted\n      revenue {\n        currency\n        amountMinor\n      }\n    }\n  }\n}": typeof types.LedgerEntriesDocument,
     "fragment PurchaseConnectionFields on PurchaseConnection {\n  edges {\n    cursor\n    node {\n      ...PurchaseFields\n    }\n  }\n  pageInfo {\n    hasNextPage\n    endCursor\n  }\n}": typeof types.PurchaseConnectionFieldsFragmentDoc,
@@ -32,6 +33,7 @@ type Documents = {
     "query TopUp($sessionId: ID!) {\n  topUp(sessionId: $sessionId) {\n    sessionId\n    status\n    credits\n    amountMinor\n    currency\n    creditsGranted\n    balance\n  }\n}": typeof types.TopUpDocument,
 };
 const documents: Documents = {
+    "query AuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {\n  auditLog(filter: $filter, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        id\n        actor\n        action\n        userId\n        input\n        result\n        requestId\n        createdAt\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": types.AuditLogDocument,
     "query FlaggedPurchases($first: Int!, $after: String) {\n  flaggedPurchases(first: $first, after: $after) {\n    ...PurchaseConnectionFields\n  }\n}\n\nquery UsersInDebt($first: Int!, $after: String) {\n  users(sort: CREDITS_ASC, first: $first, after: $after) {\n    ...UserConnectionFields\n  }\n}": types.FlaggedPurchasesDocument,
     "query LedgerEntries($filter: AdminLedgerFilter, $first: Int!, $after: String) {\n  ledgerEntries(filter: $filter, first: $first, after: $after) {\n    ...LedgerConnectionFields\n  }\n}\n\nquery CreditStats($from: DateTime!, $to: DateTime!, $interval: StatsInterval) {\n  creditStats(from: $from, to: $to, interval: $interval) {\n    currency\n    currencies\n    interval\n    buckets {\n      start\n      creditsSold\n      creditsSpent\n      creditsClawedBack\n      creditsAdjusted\n      revenue {\n        currency\n        amountMinor\n      }\n    }\n  }\n}": types.LedgerEntriesDocument,
     "fragment PurchaseConnectionFields on PurchaseConnection {\n  edges {\n    cursor\n    node {\n      ...PurchaseFields\n    }\n  }\n  pageInfo {\n    hasNextPage\n    endCursor\n  }\n}": types.PurchaseConnectionFieldsFragmentDoc,
@@ -64,6 +66,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {\n  auditLog(filter: $filter, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        id\n        actor\n        action\n        userId\n        input\n        result\n        requestId\n        createdAt\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): (typeof documents)["query AuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {\n  auditLog(filter: $filter, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        id\n        actor\n        action\n        userId\n        input\n        result\n        requestId\n        createdAt\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
