@@ -13,6 +13,8 @@ export interface AuditRecordRow {
   /** What the mutation answered, secrets redacted. */
   result: unknown;
   requestId: string;
+  /** The mutation was refused and changed nothing; `result` is `{ error: { code, message } }`. */
+  refused: boolean;
   createdAt: string;
 }
 
@@ -24,4 +26,6 @@ export interface AuditLogFilter {
   from?: string | null;
   /** ISO instant, exclusive. */
   to?: string | null;
+  /** true: refused attempts only; false: mutations that took effect only; absent: both. */
+  refused?: boolean | null;
 }

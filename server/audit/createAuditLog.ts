@@ -2,16 +2,18 @@ import type { Storage } from '../db/storage.ts';
 import { errorCodes, TopupError } from '../errors.ts';
 import type { Page } from '../ledger/ledgerTypes.ts';
 import { decodeCursor, pageSize, toPage } from '../ledger/pagination.ts';
-import type { AuditLogFilter, AuditRecordRow } from './auditTypes.ts';
+import type { AuditLogFilter, AuditRecordRow, AuditStamp } from './auditTypes.ts';
 
 /**
  * The admin audit log as the transports read it (docs/audit.md). Records are written by the
- * mutations themselves, through `auditedCall`, in the transaction of their effect; nothing here
- * writes one.
+ * mutations themselves, through `auditedCall`, in the transaction of their effect; the only record
+ * written here is that of a refused attempt, marked so, after its transaction rolled back.
  */
 export interface AuditLog {
   /** Newest first, keyset-paginated. Errors: BAD_USER_INPUT (page size, cursor, an instant). */
   list(options: AuditLogFilter & { first?: number | null; after?: string | null }): Promise<Page<AuditRecordRow>>;
+  /** An admin's mutation that was refused with `error` (nothing of it took effect): a record marked refused. */
+  recordRefused(audit: AuditStamp, error: { code: string; message: string }): Promise<AuditRecordRow>;
 }
 
 const cursorScope = 'auditLog';
@@ -26,11 +28,13 @@ export function createAuditLog(storage: Storage): AuditLog {
         p_user_id: options.userId ?? null,
         p_from: parseInstant(options.from, 'from'),
         p_to: parseInstant(options.to, 'to'),
+        p_refused: options.refused ?? null,
         p_after: decodeCursor(cursorScope, options.after),
         p_limit: size,
       });
       return toPage(cursorScope, rows, size);
     },
+    recordRefused: (audit, error) => storage.call<AuditRecordRow>('record_refused_attempt', { p_audit: audit, p_error: error }),
   };
 }
 

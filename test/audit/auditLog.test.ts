@@ -13,6 +13,7 @@ interface AuditRow {
   actor: string;
   action: string;
   user_id: string | null;
+  refused: boolean;
   input: unknown;
   result: unknown;
   request_id: string;
@@ -138,7 +139,7 @@ describe.each(ledgerStorageKindsUnderTest())('the admin audit log on %s', (kind)
   let server: TestTopup;
   let admin = '';
   const auditRows = (requestId: string) =>
-    server.database!.query<AuditRow>('select actor, action, user_id, input, result, request_id from audit_log where request_id = $1', [requestId]);
+    server.database!.query<AuditRow>('select actor, action, user_id, refused, input, result, request_id from audit_log where request_id = $1', [requestId]);
   const auditCount = async () => Number((await server.database!.query<{ count: string }>('select count(*)::text as count from audit_log'))[0]!.count);
   /** The row count of every table of the schema, to show that a call changed none. */
   const tableCounts = async () => {
@@ -180,14 +181,14 @@ describe.each(ledgerStorageKindsUnderTest())('the admin audit log on %s', (kind)
       const answer = await asAdmin(call.query, call.variables, requestId);
       expect(answer.body.errors, field).toBeUndefined();
       const rows = await auditRows(requestId);
-      expect(rows, field).toEqual([expect.objectContaining({ actor: testAdminUserId, action: field, user_id: call.userId, request_id: requestId })]);
+      expect(rows, field).toEqual([expect.objectContaining({ actor: testAdminUserId, action: field, user_id: call.userId, refused: false, request_id: requestId })]);
       expect(await auditCount(), `${field} writes one record in all`).toBe(before + 1);
       expect(JSON.stringify(rows[0]!.result), `${field} records its result`).not.toBe('null');
     }
   });
 
-  it('writes no effect and no record for a mutation that is refused', async () => {
-    // Proves the record shares the effect's transaction: an overdrawing adjustment and a capture of an unknown hold are refused with their codes, the balance and the ledger are unchanged, and no record carries their request ids.
+  it('writes no effect and no record of an effect for a mutation that is refused, only one marked refused', async () => {
+    // Proves the record shares the effect's transaction: an overdrawing adjustment (refused in SQL), a capture of an unknown hold and an ftp endpoint (refused before SQL) answer their codes, the balance and the ledger are unchanged, and each request id has exactly one record, marked refused, with the error code and no effect.
     const userId = 'user_AuditRefused';
     await userWithCredits(server.storage, userId, 10);
     const entriesBefore = await server.database!.query('select id from credit_ledger where user_id = $1', [userId]);
@@ -199,7 +200,23 @@ describe.each(ledgerStorageKindsUnderTest())('the admin audit log on %s', (kind)
     expect(badUrl.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await server.database!.query('select id from credit_ledger where user_id = $1', [userId])).toEqual(entriesBefore);
     expect((await server.topup.ledger.findUser(userId))!.credits).toBe(10);
-    for (const requestId of ['audit-refused-1', 'audit-refused-2', 'audit-refused-3']) expect(await auditRows(requestId)).toEqual([]);
+    const refusals: [string, string, string, string | null][] = [
+      ['audit-refused-1', 'adjustCredits', 'INSUFFICIENT_CREDITS', userId],
+      ['audit-refused-2', 'captureCredits', 'NOT_FOUND', null],
+      ['audit-refused-3', 'createWebhookEndpoint', 'BAD_USER_INPUT', null],
+    ];
+    for (const [requestId, action, code, targetUserId] of refusals) {
+      expect(await auditRows(requestId), requestId).toEqual([
+        expect.objectContaining({ actor: testAdminUserId, action, user_id: targetUserId, refused: true, result: { error: expect.objectContaining({ code }) } }),
+      ]);
+    }
+    expect(await server.database!.query("select url from webhook_endpoints where url like 'ftp:%'")).toEqual([]);
+    const listed = await server.graphql<{ auditLog: { edges: { node: { requestId: string; refused: boolean } }[] } }>(
+      '{ auditLog(filter: { refused: true, actor: "user_admin" }) { edges { node { requestId refused } } } }',
+      { token: admin },
+    );
+    expect(listed.body.data!.auditLog.edges.map((edge) => edge.node.requestId).filter((id) => id.startsWith('audit-refused-'))).toEqual(['audit-refused-3', 'audit-refused-2', 'audit-refused-1']);
+    expect(listed.body.data!.auditLog.edges.every((edge) => edge.node.refused)).toBe(true);
   });
 
   it("writes no record for a service's spends, holds, batches and promotional grants, and one for its threshold", async () => {

@@ -2,7 +2,8 @@
 /**
  * Proves the admin audit page: the filters come from the URL and go to the API, a typed filter
  * goes back into the URL (so a filtered view can be linked to) and sends the narrowed query, each
- * record's input and result open on demand as pretty-printed JSON, and an empty filtered list says so.
+ * record's input and result open on demand as pretty-printed JSON, a refused attempt is marked and
+ * filtered by outcome, and an empty filtered list says so.
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ function record(overrides: Partial<AuditNode> = {}): AuditNode {
     input: '{"userId":"user_32mSltWx9KkUkJe3sN2Bkym2w45","delta":50,"reason":"Support ticket 42"}',
     result: '{"id":"17","delta":50,"balanceAfter":78}',
     requestId: 'req-abc',
+    refused: false,
     createdAt: '2026-11-24T01:22:07.123Z',
     ...overrides,
   };
@@ -72,6 +74,23 @@ describe('the admin audit page', () => {
     expect(input.open).toBe(true);
     expect(input.querySelector('pre')!.textContent).toBe(JSON.stringify({ userId: 'user_32mSltWx9KkUkJe3sN2Bkym2w45', delta: 50, reason: 'Support ticket 42' }, null, 2));
     expect(result.querySelector('pre')!.textContent).toContain('"balanceAfter": 78');
+  });
+
+  it('marks refused attempts, and filters by outcome through the URL', async () => {
+    // Proves a refused record reads "Refused" (a record that took effect does not), and choosing Refused puts outcome=refused in the URL and asks the API for refused: true.
+    window.history.replaceState(null, '', '/admin/audit');
+    const refused = record({ id: '3', refused: true, result: '{"error":{"code":"INSUFFICIENT_CREDITS","message":"not enough"}}', requestId: 'req-refused' });
+    renderWithApollo(<AuditLogPage />, [
+      mockResult(AuditLogDocument, { filter: {}, first: auditPageSize }, page([refused, record()])),
+      mockResult(AuditLogDocument, { filter: { refused: true }, first: auditPageSize }, page([refused])),
+    ]);
+    await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(2));
+    const [refusedRow, tookEffect] = screen.getAllByTestId('audit-row');
+    expect(within(refusedRow!).getByText('Refused')).toBeTruthy();
+    expect(within(tookEffect!).queryByText('Refused')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'refused' } });
+    expect(window.location.search).toBe('?outcome=refused');
+    await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(1));
   });
 
   it('says when nothing matches the filters, and clears them', async () => {

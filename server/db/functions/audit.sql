@@ -1,7 +1,8 @@
 -- The admin audit log (docs/audit.md, table in schema/0021_admin_audit.sql). supabase-js calls one
 -- SQL function per request and cannot wrap two in a transaction, so an audited mutation is one call
 -- of run_audited(): it calls the mutation's own function and writes the audit row with its result,
--- in the same transaction. A refused mutation (a domain error) rolls back and leaves no audit row.
+-- in the same transaction. A refused mutation (a domain error) rolls back and leaves no audit row of
+-- its effect; record_refused_attempt() then writes one marked refused, in a transaction of its own.
 
 -- Append-only, like the ledger: a record is never changed or deleted.
 create or replace function refuse_audit_rewrite() returns trigger
@@ -125,6 +126,28 @@ begin
 end
 $$;
 
+-- The record of a mutation that was refused (p_error: { code, message }), marked refused: written by
+-- its own call after the mutation's transaction rolled back, so it records an attempt, never an effect.
+create or replace function record_refused_attempt(p_audit jsonb, p_error jsonb) returns jsonb
+language plpgsql as $$
+declare
+  v_row audit_log;
+begin
+  if p_audit->>'actor' is null or p_audit->>'action' is null or p_audit->>'requestId' is null or p_error->>'code' is null then
+    raise exception 'record_refused_attempt: needs an actor, an action, a requestId and an error code';
+  end if;
+  insert into audit_log (actor, action, user_id, refused, input, result, request_id)
+  values (
+    p_audit->>'actor', p_audit->>'action', p_audit->>'userId', true,
+    audit_redact(coalesce(p_audit->'input', 'null'::jsonb)),
+    audit_redact(jsonb_build_object('error', jsonb_build_object('code', p_error->>'code', 'message', p_error->>'message'))),
+    p_audit->>'requestId'
+  )
+  returning * into v_row;
+  return audit_record_json(v_row);
+end
+$$;
+
 create or replace function audit_record_json(a audit_log) returns jsonb
 language sql stable as $$
   select jsonb_build_object(
@@ -135,17 +158,19 @@ language sql stable as $$
     'input', a.input,
     'result', a.result,
     'requestId', a.request_id,
+    'refused', a.refused,
     'createdAt', iso_time(a.created_at)
   )
 $$;
 
--- Audit records newest first, filtered by actor, action, user and [from, to); keyset on id.
+-- Audit records newest first, filtered by actor, action, user, [from, to) and refused; keyset on id.
 create or replace function list_audit_log(
   p_actor text default null,
   p_action text default null,
   p_user_id text default null,
   p_from timestamptz default null,
   p_to timestamptz default null,
+  p_refused boolean default null,
   p_after text default null,
   p_limit integer default 20
 ) returns jsonb
@@ -163,12 +188,13 @@ begin
   if p_user_id is not null then v_conditions := v_conditions || ' and a.user_id = $3'; end if;
   if p_from is not null then v_conditions := v_conditions || ' and a.created_at >= $4'; end if;
   if p_to is not null then v_conditions := v_conditions || ' and a.created_at < $5'; end if;
+  if p_refused is not null then v_conditions := v_conditions || ' and a.refused = $8'; end if;
   execute format($query$
     select coalesce(jsonb_agg(jsonb_build_object('node', audit_record_json(page), 'cursor', page.id::text) order by page.id desc), '[]'::jsonb)
     from (select a.* from audit_log a where true %s order by a.id desc limit $7) page
   $query$, v_conditions)
   into v_rows
-  using p_actor, p_action, p_user_id, p_from, p_to, v_after_id, p_limit + 1;
+  using p_actor, p_action, p_user_id, p_from, p_to, v_after_id, p_limit + 1, p_refused;
   return v_rows;
 end
 $$;

@@ -22,6 +22,12 @@ begin
     '{"actor": "user_admin", "action": "adjustCredits", "requestId": "req-2", "input": {}}')$sql$, 'TU402', 'an overdraw is refused as it is without run_audited');
   assert not exists (select 1 from audit_log where request_id = 'req-2'), 'a refused mutation writes no audit record';
   assert (select credits from users where id = 'user_audit_sql') = 40, 'and no effect';
+  perform record_refused_attempt('{"actor": "user_admin", "action": "adjustCredits", "requestId": "req-2", "userId": "user_audit_sql", "input": {"delta": -100, "secret": "s"}}',
+    '{"code": "INSUFFICIENT_CREDITS", "message": "not enough"}');
+  select * into v_record from audit_log where request_id = 'req-2';
+  assert v_record.refused and v_record.result = '{"error": {"code": "INSUFFICIENT_CREDITS", "message": "not enough"}}',
+    'the attempt is recorded on its own, marked refused, with its error';
+  assert v_record.input->>'secret' = '[redacted]', 'a refused attempt is redacted too';
 
   v_endpoint := run_audited('create_webhook_endpoint',
     '{"p_url": "https://app.example/audit", "p_event_types": ["balance.low"], "p_description": "", "p_secret": "whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3Q="}',
@@ -58,9 +64,14 @@ begin
     ('admin_a', 'adjustCredits', 'user_l1', '{}', '{}', 'l1', '2026-01-01T00:00:00Z'),
     ('admin_a', 'spendCredits', 'user_l2', '{}', '{}', 'l2', '2026-01-02T00:00:00Z'),
     ('admin_b', 'adjustCredits', 'user_l1', '{}', '{}', 'l3', '2026-01-03T00:00:00Z');
+  insert into audit_log (actor, action, user_id, refused, input, result, request_id, created_at) values
+    ('admin_b', 'adjustCredits', 'user_l1', true, '{}', '{}', 'l4', '2026-01-05T00:00:00Z');
+  assert (select list_audit_log(p_refused => true, p_actor => 'admin_b', p_limit => 10)->0->'node'->>'requestId') = 'l4'
+    and jsonb_array_length(list_audit_log(p_refused => true, p_actor => 'admin_b', p_limit => 10)) = 1, 'refused attempts alone';
+  assert jsonb_array_length(list_audit_log(p_refused => false, p_user_id => 'user_l1', p_limit => 10)) = 2, 'successes alone';
   v_page := list_audit_log(p_actor => 'admin_a', p_limit => 10);
   assert jsonb_array_length(v_page) = 2 and v_page->0->'node'->>'requestId' = 'l2', 'by actor, newest first';
-  assert jsonb_array_length(list_audit_log(p_action => 'adjustCredits', p_user_id => 'user_l1', p_limit => 10)) = 2, 'by action and user';
+  assert jsonb_array_length(list_audit_log(p_action => 'adjustCredits', p_user_id => 'user_l1', p_limit => 10)) = 3, 'by action and user (refused attempts too)';
   assert jsonb_array_length(list_audit_log(p_from => '2026-01-02T00:00:00Z', p_to => '2026-01-03T00:00:00Z', p_limit => 10)) = 1, '[from, to)';
   v_page := list_audit_log(p_from => '2026-01-01T00:00:00Z', p_to => '2026-01-04T00:00:00Z', p_limit => 1);
   assert jsonb_array_length(v_page) = 2, 'one row more than asked tells that a next page exists';

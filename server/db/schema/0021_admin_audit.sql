@@ -1,6 +1,7 @@
 -- The admin audit log (docs/audit.md): one row per successful admin mutation, and per service
 -- mutation that no ledger or hold row records with its actor, written by run_audited()
--- (functions/audit.sql) in the same transaction as the mutation's effect. Append-only.
+-- (functions/audit.sql) in the same transaction as the mutation's effect; and, marked refused, an
+-- admin's mutation that was refused, written after its transaction rolled back. Append-only.
 
 create table audit_log (
   id bigint generated always as identity primary key,
@@ -10,6 +11,8 @@ create table audit_log (
   action text not null check (action ~ '^[A-Za-z_][A-Za-z0-9_]{0,99}$'),
   -- The user the mutation was about; null for those about no user (webhook endpoints, deliveries).
   user_id text check (user_id is null or length(user_id) between 1 and 200),
+  -- True: the mutation was refused and changed nothing; result is then { error: { code, message } }.
+  refused boolean not null default false,
   -- What the caller asked and what the mutation answered, secrets redacted.
   input jsonb not null,
   result jsonb not null,

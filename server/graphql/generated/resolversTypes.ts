@@ -47,6 +47,8 @@ export type AuditLogFilter = {
   actor?: InputMaybe<Scalars['String']['input']>;
   /** Records created at or after this instant. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** true: refused attempts only; false: mutations that took effect only; absent: both. */
+  refused?: InputMaybe<Scalars['Boolean']['input']>;
   /** Records created before this instant. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
   userId?: InputMaybe<Scalars['ID']['input']>;
@@ -54,7 +56,8 @@ export type AuditLogFilter = {
 
 /**
  * One admin mutation, or one service mutation that no ledger or hold row records with its actor,
- * written in the same transaction as its effect (docs/audit.md). Refused mutations write none.
+ * written in the same transaction as its effect (docs/audit.md); or an admin's refused attempt, marked
+ * `refused`, written after it rolled back.
  */
 export type AuditRecord = {
   __typename?: 'AuditRecord';
@@ -66,6 +69,8 @@ export type AuditRecord = {
   id: Scalars['ID']['output'];
   /** The mutation's arguments as JSON text (its `input` when it has one), secrets redacted. */
   input: Scalars['String']['output'];
+  /** True: the mutation was refused and changed nothing; `result` is then `{ error: { code message } }`. */
+  refused: Scalars['Boolean']['output'];
   /** The request's x-request-id, as on the server's log lines. */
   requestId: Scalars['String']['output'];
   /** What the mutation's SQL answered, as JSON text, secrets redacted. */
@@ -1042,6 +1047,7 @@ export type AuditRecordResolvers<ContextType = GraphQLContext, ParentType extend
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   input?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refused?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   result?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;

@@ -7,7 +7,7 @@ export const auditResolvers: Resolvers = {
   Query: {
     auditLog: (_parent, args, context) => {
       requireRole(context, ['admin']);
-      const filter = filterArguments(args.filter, ['actor', 'action', 'userId', 'from', 'to']);
+      const filter = filterArguments(args.filter, ['actor', 'action', 'userId', 'from', 'to', 'refused']);
       return listConnection(context.services.audit.list({ ...filter, ...pageArguments(args) }));
     },
   },

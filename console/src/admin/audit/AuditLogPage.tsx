@@ -22,7 +22,7 @@ const textFilters: { name: 'actor' | 'action' | 'user'; label: string; placehold
 
 /**
  * Admin: who changed what. Every admin mutation (and a service's that no ledger row records), newest
- * first, filtered by actor, action, user and days; the filters live in the URL, so a filtered view
+ * first, with an admin's refused attempts marked Refused, filtered by actor, action, user, days and outcome; the filters live in the URL, so a filtered view
  * can be linked to. Each record's input and result open on demand.
  */
 export default function AuditLogPage() {
@@ -59,6 +59,13 @@ export default function AuditLogPage() {
         <Field id={`${id}-to`} label="To">
           <input id={`${id}-to`} type="date" value={values.to} onChange={(event) => setValue('to', event.target.value)} />
         </Field>
+        <Field id={`${id}-outcome`} label="Outcome">
+          <select id={`${id}-outcome`} value={values.outcome} onChange={(event) => setValue('outcome', event.target.value)}>
+            <option value="">Any</option>
+            <option value="succeeded">Took effect</option>
+            <option value="refused">Refused</option>
+          </select>
+        </Field>
         {filtered && (
           <button type="button" className="button button--quiet" onClick={() => navigate('/admin/audit', { replace: true })}>
             Clear filters
@@ -87,7 +94,17 @@ export default function AuditLogPage() {
               <td data-label="Actor" className="id">
                 {record.actor}
               </td>
-              <td data-label="Action">{record.action}</td>
+              <td data-label="Action">
+                {record.action}
+                {record.refused && (
+                  <>
+                    {' '}
+                    <span className="tag" title="Refused: nothing changed; the result holds the error">
+                      Refused
+                    </span>
+                  </>
+                )}
+              </td>
               <td data-label="User">{record.userId ? <UserLink userId={record.userId} /> : '—'}</td>
               <td data-label="Details">
                 <JsonDetails summary="Input" json={record.input} />

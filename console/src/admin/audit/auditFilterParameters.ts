@@ -1,16 +1,20 @@
 import type { AuditLogFilter } from '../../generated/graphql.ts';
 import { startOfLocalDay } from '../../format/formatDate.ts';
 
-/** The audit page's filters as the URL keeps them (`?actor=&action=&user=&from=&to=`), dates as YYYY-MM-DD. */
+/**
+ * The audit page's filters as the URL keeps them (`?actor=&action=&user=&from=&to=&outcome=`), dates
+ * as YYYY-MM-DD, `outcome` `succeeded` or `refused` (empty: both).
+ */
 export interface AuditFilterValues {
   actor: string;
   action: string;
   user: string;
   from: string;
   to: string;
+  outcome: string;
 }
 
-export const auditFilterNames = ['actor', 'action', 'user', 'from', 'to'] as const;
+export const auditFilterNames = ['actor', 'action', 'user', 'from', 'to', 'outcome'] as const;
 
 export function auditFilterValues(search: URLSearchParams): AuditFilterValues {
   const values = {} as AuditFilterValues;
@@ -36,5 +40,6 @@ export function toAuditLogFilter(values: AuditFilterValues): AuditLogFilter {
     ...(values.user.trim() ? { userId: values.user.trim() } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
+    ...(values.outcome === 'refused' ? { refused: true } : values.outcome === 'succeeded' ? { refused: false } : {}),
   };
 }
