@@ -43,6 +43,7 @@ const config: CodegenConfig = {
           WebhookEndpoint: '../../webhooks/webhookTypes.ts#WebhookEndpointRow',
           WebhookDelivery: '../../webhooks/webhookTypes.ts#WebhookDeliveryRow',
           StripeEvent: '../../billing/stripeEventLog.ts#StripeEventRow',
+          AuditRecord: '../../audit/auditTypes.ts#AuditRecordRow',
         },
       },
     },

@@ -6,6 +6,7 @@ import type { Ledger } from '../ledger/createLedger.ts';
 import type { RateLimiter } from '../rateLimits/createRateLimiter.ts';
 import type { Webhooks } from '../webhooks/createWebhooks.ts';
 import type { Mail } from '../mail/createMail.ts';
+import type { AuditLog } from '../audit/createAuditLog.ts';
 
 /**
  * What the transports (HTTP routes, GraphQL resolvers) get to do their job: built once at boot by
@@ -25,4 +26,6 @@ export interface DomainServices {
   rateLimiter: RateLimiter;
   webhooks: Webhooks;
   mail: Mail;
+  /** The admin audit log (read side; mutations write their records themselves). */
+  audit: AuditLog;
 }

@@ -7,6 +7,7 @@ import { openStorage } from '../db/openStorage.ts';
 import { seedReferenceUser } from '../seed/seedReferenceUser.ts';
 import { createApp, type CreateAppOptions } from './createApp.ts';
 import { startHttpServer } from '../http/startHttpServer.ts';
+import { createAuditLog } from '../audit/createAuditLog.ts';
 import { createBilling, type Billing } from '../billing/createBilling.ts';
 import { createStripeClient } from '../billing/stripe/createStripeClient.ts';
 import type Stripe from 'stripe';
@@ -133,7 +134,8 @@ export async function startTopup(options: {
     if (config.mail.smtpUrl === null && config.production) {
       log.log('warn', 'SMTP_URL is not set: mail to users is kept in DATA_DIR/mail (admins see it in the console\'s mail preview), not sent');
     }
-    const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks, mail }, options.appOptions);
+    const audit = createAuditLog(storage);
+    const app = createApp({ config, storage, log, ledger, billing, rateLimiter, webhooks, mail, audit }, options.appOptions);
     const http = await startHttpServer({ app, port: config.port, host: config.host });
     closers.push(() => http.close());
     if (config.reconcileIntervalSeconds > 0) {

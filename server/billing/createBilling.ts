@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
+import type { AuditStamp } from '../db/auditedCall.ts';
 import type { Storage } from '../db/storage.ts';
 import type { Logger } from '../log.ts';
 import { createPricing, type Pricing } from './pricing.ts';
@@ -46,9 +47,9 @@ export interface Billing {
   /** At most 1,000 ids; missing sessions are absent from the result. */
   findPurchases(sessionIds: string[]): Promise<PurchaseRow[]>;
   /** `currency`: an offered ISO code, either case; the default currency when null or absent. */
-  createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null }): Promise<TopUpSession>;
+  createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null; audit?: AuditStamp | null }): Promise<TopUpSession>;
   checkTopUp(options: { viewer: { userId: string; isAdmin: boolean }; sessionId: string }): Promise<TopUpState>;
-  refundTopUp(options: { sessionId: string; credits: number | null; actor: string }): Promise<RefundResult>;
+  refundTopUp(options: { sessionId: string; credits: number | null; actor: string; audit?: AuditStamp | null }): Promise<RefundResult>;
   reconcile(options?: { lookbackSeconds?: number }): Promise<ReconcileReport>;
 }
 
@@ -71,9 +72,9 @@ export function createBilling(options: {
     listStripeEvents: (listOptions) => listStripeEvents(storage, listOptions),
     findStripeEvent: (id) => findStripeEvent(storage, id),
     findPurchases: (sessionIds) => purchaseRecords.findMany(storage, sessionIds),
-    createTopUpSession: ({ user, credits, currency }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency }),
+    createTopUpSession: ({ user, credits, currency, audit }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency, audit }),
     checkTopUp: ({ viewer, sessionId }) => checkTopUp({ storage, stripe, pricing, log, viewer, sessionId }),
-    refundTopUp: ({ sessionId, credits, actor }) => refundTopUp({ storage, stripe, sessionId, credits, actor }),
+    refundTopUp: ({ sessionId, credits, actor, audit }) => refundTopUp({ storage, stripe, sessionId, credits, actor, audit }),
     reconcile: (reconcileOptions = {}) => reconcile({ storage, stripe, pricing, log, ...reconcileOptions }),
   };
 }

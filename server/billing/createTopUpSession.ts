@@ -1,6 +1,7 @@
 import { errorCodes, TopupError } from '../errors.ts';
 import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
+import type { AuditStamp } from '../db/auditedCall.ts';
 import type { Storage } from '../db/storage.ts';
 import type { Logger } from '../log.ts';
 import { ensureUser } from '../ledger/ensureUser.ts';
@@ -36,6 +37,8 @@ export async function createTopUpSession(options: {
   credits: number;
   /** ISO code of an offered currency, either case; the default currency when null or absent. */
   currency?: string | null;
+  /** An admin's checkout: recording the session writes its audit record (docs/audit.md). */
+  audit?: AuditStamp | null;
 }): Promise<TopUpSession> {
   const { storage, stripe, config, user, credits } = options;
   const pricing = options.pricing.inCurrency(options.currency);
@@ -67,7 +70,7 @@ export async function createTopUpSession(options: {
     throw toStripeUnavailable(error, 'creating the checkout session');
   }
   try {
-    await purchaseRecords.record(storage, { sessionId: session.id, userId: user.userId, credits, amountMinor, currency: pricing.currency });
+    await purchaseRecords.record(storage, { sessionId: session.id, userId: user.userId, credits, amountMinor, currency: pricing.currency, audit: options.audit });
   } catch (error) {
     await stripe.checkout.sessions.expire(session.id).catch((expireError: unknown) =>
       options.log.log('error', 'could not expire an unrecorded checkout session', { sessionId: session.id, error: expireError }),

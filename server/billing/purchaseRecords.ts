@@ -1,3 +1,4 @@
+import { auditedCall, type AuditStamp } from '../db/auditedCall.ts';
 import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import type { Page } from '../ledger/ledgerTypes.ts';
@@ -59,8 +60,11 @@ export type EventHandling =
  * recorded with other data).
  */
 export const purchaseRecords = {
-  record(storage: Storage, options: { sessionId: string; userId: string; credits: number; amountMinor: number; currency: string }) {
-    return storage.call<PurchaseRow>(
+  /** With `audit` (an admin's own checkout), its audit record in the same transaction. */
+  record(storage: Storage, options: { sessionId: string; userId: string; credits: number; amountMinor: number; currency: string; audit?: AuditStamp | null }) {
+    return auditedCall<PurchaseRow>(
+      storage,
+      options.audit,
       'record_checkout_session',
       sqlArguments(options, ['sessionId', 'userId', 'credits', 'amountMinor', 'currency']),
     );

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { auditedCall, type AuditStamp } from '../db/auditedCall.ts';
 import type { Storage } from '../db/storage.ts';
 import { errorCodes, TopupError } from '../errors.ts';
 import { toStripeUnavailable } from './stripe/toStripeUnavailable.ts';
@@ -42,6 +43,9 @@ interface RefundRequestRow {
  * refund; when the answer is unknown (network, timeout, Stripe's 5xx) it stays reserved, and a retry
  * of the same credits replays it with the same Stripe idempotency key. That key is derived from the
  * reservation, so a double-click (or two admins at once) makes one refund.
+ * The audit record (docs/audit.md) is written with the refund's confirmation, `finish_refund_request`,
+ * once Stripe made the refund (a replay of a finished refund confirms it again, audited again); a
+ * refusal writes none.
  * Errors: NOT_FOUND, BAD_USER_INPUT (nothing refundable, credits out of range), STRIPE_UNAVAILABLE.
  */
 export async function refundTopUp(options: {
@@ -50,6 +54,7 @@ export async function refundTopUp(options: {
   sessionId: string;
   credits: number | null;
   actor: string;
+  audit?: AuditStamp | null;
 }): Promise<RefundResult> {
   const { storage, stripe, sessionId } = options;
   const request = await storage.call<RefundRequestRow>('reserve_refund', {
@@ -57,7 +62,12 @@ export async function refundTopUp(options: {
     p_credits: options.credits,
     p_actor: options.actor,
   });
-  if (request.status === 'succeeded' && request.stripeRefundId !== null) return refundResult(request, request.stripeRefundId);
+  const confirm = (stripeRefundId: string) =>
+    auditedCall(storage, options.audit, 'finish_refund_request', { p_request_id: request.requestId, p_stripe_refund_id: stripeRefundId });
+  if (request.status === 'succeeded' && request.stripeRefundId !== null) {
+    await confirm(request.stripeRefundId);
+    return refundResult(request, request.stripeRefundId);
+  }
   let refund: Stripe.Refund;
   try {
     refund = await stripe.refunds.create(
@@ -80,7 +90,7 @@ export async function refundTopUp(options: {
     }
     throw toStripeUnavailable(error, 'refunding');
   }
-  await storage.call('finish_refund_request', { p_request_id: request.requestId, p_stripe_refund_id: refund.id });
+  await confirm(refund.id);
   return refundResult(request, refund.id);
 }
 

@@ -55,6 +55,7 @@ export const functionFileOrder = [
   'webhooks',
   'webhook_deliveries',
   'mail',
+  'audit',
   'migrations',
 ] as const;
 

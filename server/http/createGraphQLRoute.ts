@@ -33,6 +33,7 @@ export function createGraphQLRoute(options: {
     rateLimiter: services.rateLimiter,
     webhooks: services.webhooks,
     mail: services.mail,
+    audit: services.audit,
   };
   const server = createApolloServer({
     services: domainServices,

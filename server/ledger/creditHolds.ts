@@ -1,3 +1,4 @@
+import { auditedCall, type AuditStamp } from '../db/auditedCall.ts';
 import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import type { HoldStatus } from '../vocabulary.ts';
@@ -15,10 +16,12 @@ export const holdSecondsDefault = 3600;
  */
 export async function reserveCredits(
   storage: Storage,
-  options: { userId: string; amount: number; reason: string | null; actor: string; idempotencyKey: string; expiresInSeconds: number },
+  options: { userId: string; amount: number; reason: string | null; actor: string; idempotencyKey: string; expiresInSeconds: number; audit?: AuditStamp | null },
 ): Promise<CreditHoldRow> {
   assertCreditAmount(options.amount, 'amount', { allowNegative: false });
-  return storage.call<CreditHoldRow>(
+  return auditedCall<CreditHoldRow>(
+    storage,
+    options.audit,
     'reserve_credits',
     sqlArguments(options, ['userId', 'amount', 'reason', 'actor', 'idempotencyKey', 'expiresInSeconds']),
   );
@@ -31,15 +34,15 @@ export async function reserveCredits(
  */
 export async function captureCredits(
   storage: Storage,
-  options: { holdId: string; amount: number; actor: string; idempotencyKey: string },
+  options: { holdId: string; amount: number; actor: string; idempotencyKey: string; audit?: AuditStamp | null },
 ): Promise<CreditHoldRow> {
   assertCreditAmount(options.amount, 'amount', { allowNegative: false });
-  return storage.call<CreditHoldRow>('capture_credits', sqlArguments(options, ['holdId', 'amount', 'actor', 'idempotencyKey']));
+  return auditedCall<CreditHoldRow>(storage, options.audit, 'capture_credits', sqlArguments(options, ['holdId', 'amount', 'actor', 'idempotencyKey']));
 }
 
 /** Gives an active hold back (a released one is returned as is). Errors: NOT_FOUND, HOLD_NOT_ACTIVE. */
-export function releaseCredits(storage: Storage, options: { holdId: string }): Promise<CreditHoldRow> {
-  return storage.call<CreditHoldRow>('release_credits', sqlArguments(options, ['holdId']));
+export function releaseCredits(storage: Storage, options: { holdId: string; audit?: AuditStamp | null }): Promise<CreditHoldRow> {
+  return auditedCall<CreditHoldRow>(storage, options.audit, 'release_credits', sqlArguments(options, ['holdId']));
 }
 
 /** The user's holds, newest first (at most 100), of one status as of now when given. */

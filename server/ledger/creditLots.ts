@@ -1,3 +1,4 @@
+import { auditedCall, type AuditStamp } from '../db/auditedCall.ts';
 import { sqlArguments } from '../db/sqlArguments.ts';
 import type { Storage } from '../db/storage.ts';
 import { assertCreditAmount } from './assertCreditAmount.ts';
@@ -10,10 +11,12 @@ import type { CreditLotRow, LedgerEntryRow } from './ledgerTypes.ts';
  */
 export async function grantPromotionalCredits(
   storage: Storage,
-  options: { userId: string; credits: number; reason: string; expiresAt: string | null; actor: string; idempotencyKey: string },
+  options: { userId: string; credits: number; reason: string; expiresAt: string | null; actor: string; idempotencyKey: string; audit?: AuditStamp | null },
 ): Promise<LedgerEntryRow> {
   assertCreditAmount(options.credits, 'credits', { allowNegative: false });
-  return storage.call<LedgerEntryRow>(
+  return auditedCall<LedgerEntryRow>(
+    storage,
+    options.audit,
     'grant_promotional_credits',
     sqlArguments(options, ['userId', 'credits', 'reason', 'expiresAt', 'actor', 'idempotencyKey']),
   );

@@ -42,7 +42,7 @@ describe('ConsoleShell', () => {
       mockResult(AdminUsersDocument, anyVariables, { users: connection([], { hasNextPage: false, endCursor: null }, 'UserConnection') }),
     ]);
     expect(await screen.findByRole('heading', { name: 'Users' })).toBeTruthy();
-    expect(screen.getByRole('navigation', { name: 'Main' }).textContent).toBe('BillingHistoryUsersLedgerFlagsMailEvents');
+    expect(screen.getByRole('navigation', { name: 'Main' }).textContent).toBe('BillingHistoryUsersLedgerFlagsMailEventsAudit');
     expect(screen.getByRole('link', { name: 'Users' }).getAttribute('aria-current')).toBe('page');
   });
 

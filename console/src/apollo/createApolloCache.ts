@@ -16,6 +16,7 @@ export function createApolloCache(): InMemoryCache {
           ledgerEntries: relayStylePagination(['filter']),
           flaggedPurchases: relayStylePagination(),
           stripeEvents: relayStylePagination(['filter']),
+          auditLog: relayStylePagination(['filter']),
         },
       },
       User: {

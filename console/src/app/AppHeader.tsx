@@ -26,6 +26,7 @@ const adminItems: NavigationItem[] = [
   { to: '/admin/flags', label: 'Flags', matches: (path) => path === '/admin/flags' },
   { to: '/admin/mail', label: 'Mail', matches: (path) => path === '/admin/mail' },
   { to: '/admin/events', label: 'Events', matches: (path) => path === '/admin/events' },
+  { to: '/admin/audit', label: 'Audit', matches: (path) => path === '/admin/audit' },
 ];
 
 /** Brand, navigation (admin pages only for admins), the live balance, and who is signed in. */

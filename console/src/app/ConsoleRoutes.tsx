@@ -16,6 +16,7 @@ const AdminLedgerPage = lazy(() => import('../admin/ledger/AdminLedgerPage.tsx')
 const AdminFlagsPage = lazy(() => import('../admin/flags/AdminFlagsPage.tsx'));
 const AdminMailPage = lazy(() => import('../admin/mail/AdminMailPage.tsx'));
 const AdminStripeEventsPage = lazy(() => import('../admin/events/AdminStripeEventsPage.tsx'));
+const AuditLogPage = lazy(() => import('../admin/audit/AuditLogPage.tsx'));
 
 interface ConsoleRoutesProps {
   location: Location;
@@ -42,6 +43,7 @@ export function ConsoleRoutes({ location, role }: ConsoleRoutesProps) {
     if (matchPath('/admin/flags', pathname)) return <AdminFlagsPage />;
     if (matchPath('/admin/mail', pathname)) return <AdminMailPage />;
     if (matchPath('/admin/events', pathname)) return <AdminStripeEventsPage />;
+    if (matchPath('/admin/audit', pathname)) return <AuditLogPage />;
   }
   return <NotFoundPage />;
 }

@@ -4,6 +4,7 @@ import type { UserRow, LedgerEntryRow, CreditLotRow, CreditHoldRow, SpendResultR
 import type { PurchaseRow } from '../../billing/purchaseTypes.ts';
 import type { WebhookEndpointRow, WebhookDeliveryRow } from '../../webhooks/webhookTypes.ts';
 import type { StripeEventRow } from '../../billing/stripeEventLog.ts';
+import type { AuditRecordRow } from '../../audit/auditTypes.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -38,6 +39,57 @@ export type AdminLedgerFilter = {
   kinds?: InputMaybe<Array<LedgerKind>>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
   userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type AuditLogFilter = {
+  /** A Mutation field name, exactly. */
+  action?: InputMaybe<Scalars['String']['input']>;
+  /** An admin's user id or a service's name, exactly. */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** Records created at or after this instant. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** true: refused attempts only; false: mutations that took effect only; absent: both. */
+  refused?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Records created before this instant. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * One admin mutation, or one service mutation that no ledger or hold row records with its actor,
+ * written in the same transaction as its effect (docs/audit.md); or an admin's refused attempt, marked
+ * `refused`, written after it rolled back.
+ */
+export type AuditRecord = {
+  __typename?: 'AuditRecord';
+  /** The Mutation field called, e.g. adjustCredits. */
+  action: Scalars['String']['output'];
+  /** An admin's user id, or a service's name. */
+  actor: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The mutation's arguments as JSON text (its `input` when it has one), secrets redacted. */
+  input: Scalars['String']['output'];
+  /** True: the mutation was refused and changed nothing; `result` is then `{ error: { code message } }`. */
+  refused: Scalars['Boolean']['output'];
+  /** The request's x-request-id, as on the server's log lines. */
+  requestId: Scalars['String']['output'];
+  /** What the mutation's SQL answered, as JSON text, secrets redacted. */
+  result: Scalars['String']['output'];
+  /** The user the mutation was about; null for those about no user (webhook endpoints, deliveries). */
+  userId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type AuditRecordConnection = {
+  __typename?: 'AuditRecordConnection';
+  edges: Array<AuditRecordEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditRecordEdge = {
+  __typename?: 'AuditRecordEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditRecord;
 };
 
 export type CaptureCreditsInput = {
@@ -469,6 +521,8 @@ export type PurchaseEdge = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Admin: the audit log, newest first. */
+  auditLog: AuditRecordConnection;
   /** Admin: credits sold, spent, clawed back and revenue per bucket in [from, to). */
   creditStats: CreditStats;
   /** The currencies credits can be bought in, lower case, the default first. */
@@ -505,6 +559,13 @@ export type Query = {
   webhookEndpoints: Array<WebhookEndpoint>;
   /** Every event type an endpoint may subscribe to (admins). */
   webhookEventTypes: Array<Scalars['String']['output']>;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -993,6 +1054,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AdjustCreditsInput: AdjustCreditsInput;
   AdminLedgerFilter: AdminLedgerFilter;
+  AuditLogFilter: AuditLogFilter;
+  AuditRecord: ResolverTypeWrapper<AuditRecordRow>;
+  AuditRecordConnection: ResolverTypeWrapper<Omit<AuditRecordConnection, 'edges'> & { edges: Array<ResolversTypes['AuditRecordEdge']> }>;
+  AuditRecordEdge: ResolverTypeWrapper<Omit<AuditRecordEdge, 'node'> & { node: ResolversTypes['AuditRecord'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CaptureCreditsInput: CaptureCreditsInput;
   CheckoutSession: ResolverTypeWrapper<CheckoutSession>;
@@ -1063,6 +1128,10 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AdjustCreditsInput: AdjustCreditsInput;
   AdminLedgerFilter: AdminLedgerFilter;
+  AuditLogFilter: AuditLogFilter;
+  AuditRecord: AuditRecordRow;
+  AuditRecordConnection: Omit<AuditRecordConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditRecordEdge']> };
+  AuditRecordEdge: Omit<AuditRecordEdge, 'node'> & { node: ResolversParentTypes['AuditRecord'] };
   Boolean: Scalars['Boolean']['output'];
   CaptureCreditsInput: CaptureCreditsInput;
   CheckoutSession: CheckoutSession;
@@ -1119,6 +1188,28 @@ export type ResolversParentTypes = {
   WebhookDeliveryFilter: WebhookDeliveryFilter;
   WebhookEndpoint: WebhookEndpointRow;
   WebhookEndpointSecret: Omit<WebhookEndpointSecret, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
+};
+
+export type AuditRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditRecord'] = ResolversParentTypes['AuditRecord']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  input?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refused?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  result?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type AuditRecordConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditRecordConnection'] = ResolversParentTypes['AuditRecordConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditRecordEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AuditRecordEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditRecordEdge'] = ResolversParentTypes['AuditRecordEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditRecord'], ParentType, ContextType>;
 };
 
 export type CheckoutSessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CheckoutSession'] = ResolversParentTypes['CheckoutSession']> = {
@@ -1298,6 +1389,7 @@ export type PurchaseEdgeResolvers<ContextType = GraphQLContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditLog?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   creditStats?: Resolver<ResolversTypes['CreditStats'], ParentType, ContextType, RequireFields<QueryCreditStatsArgs, 'from' | 'interval' | 'to'>>;
   currencies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   flaggedPurchases?: Resolver<ResolversTypes['PurchaseConnection'], ParentType, ContextType, Partial<QueryFlaggedPurchasesArgs>>;
@@ -1458,6 +1550,9 @@ export type WebhookEndpointSecretResolvers<ContextType = GraphQLContext, ParentT
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  AuditRecord?: AuditRecordResolvers<ContextType>;
+  AuditRecordConnection?: AuditRecordConnectionResolvers<ContextType>;
+  AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
   CheckoutSession?: CheckoutSessionResolvers<ContextType>;
   CreditHold?: CreditHoldResolvers<ContextType>;
   CreditLot?: CreditLotResolvers<ContextType>;

@@ -7,6 +7,7 @@ import { stripeCallingFields } from '../validation/createStripeCallLimitRule.ts'
 import type { UserRow } from '../../ledger/ledgerTypes.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolversTypes.ts';
+import { auditStamp } from '../auditStamp.ts';
 import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
 import { requireWithinRateLimit } from '../requireWithinRateLimit.ts';
@@ -57,7 +58,7 @@ export const billingResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createCreditTopUpSession: async (_parent, args, context) => {
+    createCreditTopUpSession: async (_parent, args, context, info) => {
       // The user comes from the verified token, and the amount from the server's pricing: the
       // browser only says how many credits it wants.
       const viewer = requireRole(context, ['user', 'admin']);
@@ -66,15 +67,18 @@ export const billingResolvers: Resolvers = {
         user: { userId: viewer.userId, email: viewer.email },
         credits: args.input.credits,
         currency: args.input.currency ?? null,
+        // An admin buying for their own account is still an admin's mutation: audited.
+        audit: auditStamp(context, info, viewer, { args, userId: viewer.userId }),
       });
     },
-    refundTopUp: async (_parent, args, context) => {
+    refundTopUp: async (_parent, args, context, info) => {
       const viewer = requireRole(context, ['admin']);
       await requireWithinRateLimit(context, 'refund', viewer.userId);
       return context.services.billing.refundTopUp({
         sessionId: args.input.sessionId,
         credits: args.input.credits ?? null,
         actor: viewer.userId,
+        audit: auditStamp(context, info, viewer, { args }),
       });
     },
   },

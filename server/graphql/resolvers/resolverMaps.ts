@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/resolversTypes.ts';
+import { auditResolvers } from './auditResolvers.ts';
 import { billingResolvers } from './billingResolvers.ts';
 import { commonResolvers } from './commonResolvers.ts';
 import { creditStatsResolvers } from './creditStatsResolvers.ts';
@@ -23,4 +24,5 @@ export const resolverMaps: readonly Resolvers[] = [
   webhookResolvers,
   mailResolvers,
   stripeEventResolvers,
+  auditResolvers,
 ];

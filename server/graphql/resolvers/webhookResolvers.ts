@@ -1,4 +1,6 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Resolvers } from '../generated/resolversTypes.ts';
+import { auditStamp } from '../auditStamp.ts';
 import type { GraphQLContext } from '../context.ts';
 import { requireRole } from '../requireRole.ts';
 import { webhookEventTypes } from '../../webhooks/webhookTypes.ts';
@@ -8,6 +10,12 @@ import { filterArguments, listConnection, pageArguments } from './toConnection.t
 function adminWebhooks(context: GraphQLContext): GraphQLContext['services']['webhooks'] {
   requireRole(context, ['admin']);
   return context.services.webhooks;
+}
+
+/** The webhooks service and the audit stamp of an admin's mutation (FORBIDDEN for anyone else). */
+function auditedAdminWebhooks(context: GraphQLContext, info: GraphQLResolveInfo, args: Record<string, unknown>) {
+  const viewer = requireRole(context, ['admin']);
+  return { webhooks: context.services.webhooks, audit: auditStamp(context, info, viewer, { args }) };
 }
 
 /** Outbound webhooks: endpoints, deliveries and replays (admins), low-balance thresholds (admins, services). */
@@ -25,14 +33,31 @@ export const webhookResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createWebhookEndpoint: (_parent, { input }, context) => adminWebhooks(context).createEndpoint(input),
-    updateWebhookEndpoint: (_parent, { input }, context) => adminWebhooks(context).updateEndpoint(input),
-    deleteWebhookEndpoint: (_parent, { id }, context) => adminWebhooks(context).deleteEndpoint(id),
-    rotateWebhookEndpointSecret: (_parent, { id }, context) => adminWebhooks(context).rotateSecret(id),
-    replayWebhookDelivery: (_parent, { id }, context) => adminWebhooks(context).replayDelivery(id),
-    setLowBalanceThreshold: (_parent, { input }, context) => {
-      requireRole(context, ['admin', 'service']);
-      return context.services.webhooks.setLowBalanceThreshold({ userId: input.userId, credits: input.credits ?? null });
+    createWebhookEndpoint: (_parent, args, context, info) => {
+      const { webhooks, audit } = auditedAdminWebhooks(context, info, args);
+      return webhooks.createEndpoint(args.input, audit);
+    },
+    updateWebhookEndpoint: (_parent, args, context, info) => {
+      const { webhooks, audit } = auditedAdminWebhooks(context, info, args);
+      return webhooks.updateEndpoint(args.input, audit);
+    },
+    deleteWebhookEndpoint: (_parent, args, context, info) => {
+      const { webhooks, audit } = auditedAdminWebhooks(context, info, args);
+      return webhooks.deleteEndpoint(args.id, audit);
+    },
+    rotateWebhookEndpointSecret: (_parent, args, context, info) => {
+      const { webhooks, audit } = auditedAdminWebhooks(context, info, args);
+      return webhooks.rotateSecret(args.id, audit);
+    },
+    replayWebhookDelivery: (_parent, args, context, info) => {
+      const { webhooks, audit } = auditedAdminWebhooks(context, info, args);
+      return webhooks.replayDelivery(args.id, audit);
+    },
+    setLowBalanceThreshold: (_parent, args, context, info) => {
+      const viewer = requireRole(context, ['admin', 'service']);
+      // No ledger row records who set a threshold, so a service's call is audited too.
+      const audit = auditStamp(context, info, viewer, { args, userId: args.input.userId, callers: 'admins and services' });
+      return context.services.webhooks.setLowBalanceThreshold({ userId: args.input.userId, credits: args.input.credits ?? null, audit });
     },
   },
   User: {

@@ -5,7 +5,7 @@
  *    the balance goes 28 -> 99 without a reload;
  * 2. a delayed payment shows as pending, then settles while the page is open;
  * 3. an admin finds that user, adjusts their credits with a reason, sees the entry in the ledger,
- *    and exports the filtered ledger as CSV;
+ *    and exports the filtered ledger as CSV, then finds the adjustment's record on the Audit page;
  * 4. the pages hold at phone width (375px) without sideways scrolling;
  * 5. the admin grants 120 promotional credits expiring in a week (one grant for a double click),
  *    and the user's billing page says "120 promotional credits expire on <that day>".
@@ -175,6 +175,21 @@ describeInBrowser('the console in Chromium', () => {
     await page.getByText('Nothing flagged').waitFor();
     await page.getByText('No one is in debt').waitFor();
     await harness.screenshot(page, '14-admin-flags');
+
+    // The adjustment wrote its audit record: the Audit page, filtered by this admin (the filter goes into the URL), shows it with its input on demand.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByLabel('Actor').fill(adminUserId);
+    await page.waitForURL(`**/admin/audit?actor=${adminUserId}`);
+    const auditRow = page.getByTestId('audit-row').filter({ hasText: 'adjustCredits' }).first();
+    await auditRow.waitFor();
+    expect(await auditRow.textContent()).toContain(referenceUserId);
+    await auditRow.getByText('Input', { exact: true }).click();
+    // The first of the row's two folded JSON blocks is the input; it shows once opened.
+    const inputJson = auditRow.locator('details').first().locator('pre');
+    await inputJson.waitFor();
+    expect(await inputJson.textContent()).toContain(adjustmentReason);
+    await harness.screenshot(page, '14b-admin-audit');
   }, 120_000);
 
   it('holds at phone width (375px) without sideways scrolling', async () => {
