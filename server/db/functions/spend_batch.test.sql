@@ -51,6 +51,12 @@ begin
   assert v_again->0->'entry' = v->0->'entry', 'a replay returns the original entry unchanged';
   assert v_again->1->'error'->>'sqlState' = 'TU409', 'a replay with another input conflicts';
   assert v_again->2->'error'->>'sqlState' = 'TU402', 'a key whose item was refused is tried again';
+  -- The batch writes credit_movement_hash's formula out: a key spend_credits used replays in a batch.
+  perform grant_credits('user_batch_b', 5, 'adjustment', 'top up', 'system', 'test:batch:b:2');
+  v := spend_credits('user_batch_b', 2, 'single', 'service:batch', 'k7');
+  v_again := spend_credits_batch(jsonb_build_object('items', jsonb_build_array(
+    jsonb_build_object('userId', 'user_batch_b', 'amount', 2, 'reason', 'single', 'idempotencyKey', 'k7'))), 'service:batch');
+  assert v_again->0->'entry' = v, 'a batch replays a single spend''s key with the same input: the hashes agree';
   assert spend_credits_batch('{"items": []}', 'service:batch') = '[]'::jsonb, 'an empty batch answers nothing';
   perform pg_temp.assert_refused($sql$ select spend_credits_batch('{"items": {}}', 'service:batch') $sql$, 'TU400', 'items must be an array');
   perform pg_temp.assert_refused(format('select spend_credits_batch(%L, %L)',
