@@ -8,7 +8,19 @@ import type { SqlDatabase } from '../server/db/sqlDatabase.ts';
 import { buildConsole, chromiumPath, consoleBuilt, measureInitialJavaScript, measureTimeToUsableBilling } from './consoleLoad.ts';
 import { measureDeepPages, seedHistory, type PageLatency } from './deepPage.ts';
 import { meTokens, runMeLoad, type MeLoadResult } from './meQuery.ts';
-import { benchServiceKey, measureSqlSpend, runBatchLoad, runSpendLoad, seedSpendUsers, type SpendLoadResult, type SqlSpendCost } from './spendThroughput.ts';
+import {
+  benchServiceKey,
+  measureSpendBackendCpu,
+  measureSqlSpend,
+  migrateAtCommit,
+  preLotsCommit,
+  runBatchLoad,
+  runSpendLoad,
+  seedSpendUsers,
+  type SpendBackendCpu,
+  type SpendLoadResult,
+  type SqlSpendCost,
+} from './spendThroughput.ts';
 import { benchServerUrl, createScratchDatabase, serverReachable } from './support/benchDatabase.ts';
 import { freePort } from './support/freePort.ts';
 import { devToken } from './support/graphqlClient.ts';
@@ -37,7 +49,9 @@ import {
  *  (d) the console: gzipped initial JavaScript, and time to a usable billing page in Chromium;
  *  (e) spends: `spendCredits` across many users and for one hot user (spends/s, p99) and
  *      `spendCreditsBatch` of 1,000 items next to `pgbench -N`, and a spend's cost inside
- *      PostgreSQL with one lot and with many (`pgbench -f spend_credits`, track_functions).
+ *      PostgreSQL with one lot and with many (`pgbench -f spend_credits`, track_functions), and a
+ *      spend's SQL CPU (one backend's /proc CPU per call) now vs the commit before lots, whose
+ *      `server/db` (`git archive`) migrates a second scratch database in the same run.
  *
  * The server runs in a child process (`node --import tsx server/main.ts`), so the load generator
  * (autocannon, in this process) never shares its event loop. Figures are medians of several runs,
@@ -53,8 +67,8 @@ const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex > 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split(',')) : null;
 const enabled = (section: 'webhooks' | 'me' | 'spends' | 'pages' | 'console' | 'pglite') => only === null || only.has(section);
 const sizes = short
-  ? { runs: 1, loadSeconds: 2, purchasesPerRun: 1500, pglitePurchasesPerRun: 800, historyEntries: 20_000, pageSamples: 10, consoleSamples: 2, spendSeconds: 2, sqlSpendUsers: 20, sqlSpendLots: 10 }
-  : { runs: 3, loadSeconds: 8, purchasesPerRun: 12_000, pglitePurchasesPerRun: 6000, historyEntries: 1_000_000, pageSamples: 60, consoleSamples: 5, spendSeconds: 3, sqlSpendUsers: 50, sqlSpendLots: 20 };
+  ? { runs: 1, loadSeconds: 2, purchasesPerRun: 1500, pglitePurchasesPerRun: 800, historyEntries: 20_000, pageSamples: 10, consoleSamples: 2, spendSeconds: 2, sqlSpendUsers: 20, sqlSpendLots: 10, sqlSpendCalls: 200 }
+  : { runs: 3, loadSeconds: 8, purchasesPerRun: 12_000, pglitePurchasesPerRun: 6000, historyEntries: 1_000_000, pageSamples: 60, consoleSamples: 5, spendSeconds: 3, sqlSpendUsers: 50, sqlSpendLots: 20, sqlSpendCalls: 2000 };
 const connections = 8;
 const warmUpSeconds = short ? 2 : 3;
 const trackFunctions = process.env.BENCH_TRACK_FUNCTIONS === '1';
@@ -259,7 +273,46 @@ async function spendFigures(bench: PostgresBench): Promise<void> {
   ] as const) {
     sqlCosts.push(await measureSqlSpend({ url: bench.databaseUrl, database: bench.database, prefix, count: sizes.sqlSpendUsers, seconds: sizes.spendSeconds, variant, workDirectory }));
   }
-  recordSpendRows(runs, sqlCosts, verification!.result.problemCount);
+  const backendCpu = await spendCpuBeforeAndAfterLots(bench);
+  recordSpendRows(runs, sqlCosts, verification!.result.problemCount, backendCpu);
+}
+
+/**
+ * A spend's SQL CPU now (one lot; 21 live lots) against the spend of the commit before lots, whose
+ * SQL (taken with `git archive`, no worktree) migrates a second scratch database on the same server
+ * in this run: `spend_credits` calls on one connection, that backend's CPU per call, the three
+ * variants alternating `sizes.runs` times (medians).
+ */
+async function spendCpuBeforeAndAfterLots(bench: PostgresBench): Promise<{ commit: string; runs: SpendBackendCpu[][] }> {
+  const commit = preLotsCommit();
+  step(`postgres: a spend's SQL CPU, now vs before lots (commit ${commit.slice(0, 7)}, second scratch database)`);
+  const scratch = await createScratchDatabase(benchServerUrl(), 'topup_bench_prelots');
+  cleanups.push(() => scratch.drop());
+  const database = await openPostgres({ connectionString: scratch.url, poolSizeMax: 2, statementTimeoutMilliseconds: 600_000 });
+  cleanups.push(() => database.close());
+  await migrateAtCommit({ database, commit, directory: path.join(workDirectory, 'prelots') });
+  await seedSpendUsers(database, { prefix: 'user_sqlprelots', count: sizes.sqlSpendUsers });
+  const variants = [
+    { url: scratch.url, prefix: 'user_sqlprelots', variant: `before lots (${commit.slice(0, 7)})` },
+    { url: bench.databaseUrl, prefix: 'user_sqlonelot', variant: 'now, one lot' },
+    { url: bench.databaseUrl, prefix: 'user_sqllots', variant: `now, ${sizes.sqlSpendLots + 1} live lots` },
+  ];
+  const runs: SpendBackendCpu[][] = [];
+  for (let index = 0; index < sizes.runs; index += 1) {
+    const round: SpendBackendCpu[] = [];
+    for (const variant of variants) round.push(await measureSpendBackendCpu({ ...variant, count: sizes.sqlSpendUsers, spends: sizes.sqlSpendCalls }));
+    // The same one-lot spend with the outbox's trigger off (this scratch database only): the
+    // commit before lots had no outbox either, so this separates what lots and holds cost from
+    // what announcing every movement costs.
+    await bench.database.exec('alter table credit_ledger disable trigger credit_ledger_announce');
+    try {
+      round.push(await measureSpendBackendCpu({ url: bench.databaseUrl, prefix: 'user_sqlonelot', variant: 'now, one lot, outbox trigger off', count: sizes.sqlSpendUsers, spends: sizes.sqlSpendCalls }));
+    } finally {
+      await bench.database.exec('alter table credit_ledger enable trigger credit_ledger_announce');
+    }
+    runs.push(round);
+  }
+  return { commit, runs };
 }
 
 /** (c) The first page vs a page deep in the history. */
@@ -397,9 +450,10 @@ function recordSpendRows(
   runs: { many: SpendLoadResult[]; hot: SpendLoadResult[]; batch: SpendLoadResult[]; limit: PgbenchResult[] },
   sqlCosts: SqlSpendCost[],
   verifyProblems: number,
+  backendCpu: { commit: string; runs: SpendBackendCpu[][] },
 ): void {
   const limit = median(runs.limit.map((run) => run.transactionsPerSecond));
-  details.spends = { ...runs, sqlCosts, verifyProblems };
+  details.spends = { ...runs, sqlCosts, verifyProblems, backendCpu };
   const figure = (results: SpendLoadResult[], latencyOf: string) =>
     `${median(results.map((run) => run.spendsPerSecond)).toFixed(0)} spends/s, p50 ${median(results.map((run) => run.latencyP50Milliseconds)).toFixed(1)} ms, p99 ${median(results.map((run) => run.latencyP99Milliseconds)).toFixed(1)} ms${latencyOf}`;
   const ratio = (results: SpendLoadResult[]) => median(results.map((run) => run.spendsPerSecond)) / limit;
@@ -435,6 +489,16 @@ function recordSpendRows(
       target: '',
     });
   }
+  const cpu = backendCpu.runs[0]!.map((_, index) => median(backendCpu.runs.map((round) => round[index]!.cpuMillisecondsPerSpend)));
+  const [before, oneLot, manyLots, withoutOutbox] = cpu as [number, number, number, number];
+  const variants = backendCpu.runs[0]!.map((variant) => variant.variant);
+  rows.push({
+    measure: `a spend's SQL CPU: spend_credits, one backend's CPU per call (/proc), ${sizes.sqlSpendCalls.toLocaleString('en-US')} calls × ${sizes.runs}: ${variants.join(' / ')}`,
+    value: `${before.toFixed(3)} / ${oneLot.toFixed(3)} / ${manyLots.toFixed(3)} / ${withoutOutbox.toFixed(3)} ms`,
+    limit: 'the spend before lots',
+    ratio: `${(oneLot / before).toFixed(2)}x / ${(manyLots / before).toFixed(2)}x / ${(withoutOutbox / before).toFixed(2)}x`,
+    target: `<= 1.3x: ${oneLot / before <= 1.3 ? 'met' : 'MISSED'} (one lot), ${manyLots / before <= 1.3 ? 'met' : 'MISSED'} (${variants[2]!.replace('now, ', '')})`,
+  });
   const refused = [...runs.many, ...runs.hot, ...runs.batch].reduce((sum, run) => sum + run.refused + run.non2xx + run.errors, 0);
   if (refused > 0) failures.push(`${refused} spends were refused or not answered with a 2xx`);
   if (verifyProblems > 0) rows.push({ measure: 'verify_ledger after the spends', value: `FAILED: ${verifyProblems} problems`, limit: '', ratio: '', target: '' });

@@ -1,11 +1,14 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import type { SqlDatabase } from '../server/db/sqlDatabase.ts';
 import { startCpuMeter, type CpuSnapshot } from './support/cpuAccounting.ts';
 import { postLoad } from './support/postLoad.ts';
 import type { PgbenchResult } from './support/pgbench.ts';
+import { repositoryDirectory } from './support/serverProcess.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -252,4 +255,72 @@ async function functionTimes(database: SqlDatabase, names: string[]): Promise<Re
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return {};
+}
+
+/**
+ * The commit before credit lots arrived: the parent of the commit that added
+ * `server/db/schema/0014_credit_lots.sql`. Its `spend_credits` is "today's spend without lots"
+ * (no lots, no holds, no outbox): what the lots' cost is measured against.
+ */
+export function preLotsCommit(): string {
+  const added = execFileSync('git', ['log', '--diff-filter=A', '--format=%H', '--', 'server/db/schema/0014_credit_lots.sql'], { cwd: repositoryDirectory, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .at(-1);
+  if (!added) throw new Error('no commit adds server/db/schema/0014_credit_lots.sql');
+  return execFileSync('git', ['rev-parse', `${added}^`], { cwd: repositoryDirectory, encoding: 'utf8' }).trim();
+}
+
+/**
+ * Migrates `database` with the SQL and the `migrate.ts` of `commit`, taken with `git archive` into
+ * `directory` (no worktree, nothing in the repository changes), so the same bench run can measure
+ * an older spend next to today's.
+ */
+export async function migrateAtCommit(options: { database: SqlDatabase; commit: string; directory: string }): Promise<void> {
+  fs.mkdirSync(options.directory, { recursive: true });
+  const archive = execFileSync('git', ['archive', '--format=tar', options.commit, 'server/db'], { cwd: repositoryDirectory, maxBuffer: 64 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', options.directory], { input: archive });
+  const module = (await import(pathToFileURL(path.join(options.directory, 'server', 'db', 'migrate.ts')).href)) as { migrate(database: SqlDatabase): Promise<unknown> };
+  await module.migrate(options.database);
+}
+
+export interface SpendBackendCpu {
+  variant: string;
+  /** CPU of the one PostgreSQL backend that ran the spends (its /proc utime + stime), per spend. */
+  cpuMillisecondsPerSpend: number;
+  spends: number;
+}
+
+/**
+ * A spend's SQL CPU: `spends` calls of `select spend_credits(...)` (one credit, a fresh key, a
+ * random user of `prefix`0..count-1), each its own transaction, on one connection, and the CPU
+ * that connection's backend used, read from /proc before and after (commits not waiting for the
+ * WAL flush: see below). Only that process is counted,
+ * so other work on the machine (or on the same PostgreSQL server) does not enter the figure.
+ */
+export async function measureSpendBackendCpu(options: { url: string; prefix: string; count: number; spends: number; variant: string }): Promise<SpendBackendCpu> {
+  const client = new pg.Client({ connectionString: options.url });
+  await client.connect();
+  try {
+    const [{ pid }] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows as [{ pid: number }];
+    // Each call still commits (its WAL is written), but does not wait for the flush: the figure is
+    // CPU, and waiting for a disk shared with other work would only make the run long.
+    await client.query('set synchronous_commit = off');
+    const statement = `select spend_credits(p_user_id => $1, p_amount => 1, p_reason => 'bench sql', p_actor => 'bench', p_idempotency_key => $2)`;
+    // Warm the backend's caches and plans first: the figure is a steady spend, not a session's first.
+    for (let index = 0; index < 50; index += 1) await client.query(statement, [`${options.prefix}${index % options.count}`, `${options.variant}:warm:${index}:${Math.random()}`]);
+    const before = processCpuMilliseconds(pid);
+    for (let index = 0; index < options.spends; index += 1) {
+      await client.query(statement, [`${options.prefix}${Math.floor(Math.random() * options.count)}`, `${options.variant}:${index}:${Math.random()}`]);
+    }
+    const used = processCpuMilliseconds(pid) - before;
+    return { variant: options.variant, cpuMillisecondsPerSpend: used / options.spends, spends: options.spends };
+  } finally {
+    await client.end();
+  }
+}
+
+function processCpuMilliseconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }

@@ -44,6 +44,7 @@ export const functionFileOrder = [
   'users',
   'ledger',
   'holds',
+  'spend_batch',
   'money',
   'purchases',
   'refunds',

@@ -207,16 +207,19 @@ begin
   v_request_hash := case when p_idempotency_key is null then null else
     credit_movement_hash(p_user_id, p_delta, p_kind, p_reason, p_actor, p_source_type, p_source_id, p_purchase_session_id) end;
 
-  -- Fast path for replays: no lock taken.
-  if p_idempotency_key is not null then
-    v_existing := keyed_movement(p_idempotency_scope, p_user_id, p_idempotency_key);
-    if v_existing.id is not null then
-      return idempotent_replay(v_existing, v_request_hash);
-    end if;
+  -- Fast path for replays: no lock taken (an unkeyed movement finds no row).
+  v_existing := keyed_movement(p_idempotency_scope, p_user_id, p_idempotency_key);
+  if v_existing.id is not null then
+    return idempotent_replay(v_existing, v_request_hash);
   end if;
 
   v_now := ledger_now();
   v_balance := lock_user_balance(p_user_id, v_now);
+  -- A movement with this key that committed while we waited for the lock answers before any balance check.
+  v_existing := keyed_movement(p_idempotency_scope, p_user_id, p_idempotency_key);
+  if v_existing.id is not null then
+    return idempotent_replay(v_existing, v_request_hash);
+  end if;
   if abs(v_balance + p_delta) > safe_integer_max() then
     raise exception using errcode = 'TU400', message = 'the balance would leave the safe integer range';
   end if;
@@ -322,34 +325,6 @@ begin
     raise exception using errcode = 'TU400', message = 'expiresAt must be in the future';
   end if;
   return p_expires_at;
-end
-$$;
-
--- Many spends in one call ({items: [...]}, at most 1000), in order, each as its own spend_credits: an item that fails
--- (TU400, TU402, TU404, TU409) is rolled back alone and answered with its SQLSTATE and message, and
--- the others go on. Items for one user run one after another under its lock, so they never overdraw.
--- Returns [{idempotencyKey, entry} | {idempotencyKey, error: {sqlState, message}}] in input order.
-create or replace function spend_credits_batch(p_batch jsonb, p_actor text) returns jsonb
-language plpgsql as $$
-declare
-  v_items jsonb := p_batch->'items';
-  v_item jsonb;
-  v_results jsonb := '[]'::jsonb;
-  v_entry jsonb;
-begin
-  if jsonb_typeof(v_items) is distinct from 'array' or jsonb_array_length(v_items) > 1000 then
-    raise exception using errcode = 'TU400', message = 'a batch is an array of at most 1000 items';
-  end if;
-  for v_item in select value from jsonb_array_elements(v_items) with ordinality order by ordinality loop
-    begin
-      v_entry := spend_credits(v_item->>'userId', (v_item->>'amount')::bigint, v_item->>'reason', p_actor, v_item->>'idempotencyKey');
-      v_results := v_results || jsonb_build_array(jsonb_build_object('idempotencyKey', v_item->>'idempotencyKey', 'entry', v_entry));
-    exception when sqlstate 'TU400' or sqlstate 'TU402' or sqlstate 'TU404' or sqlstate 'TU409' or data_exception then
-      v_results := v_results || jsonb_build_array(jsonb_build_object('idempotencyKey', v_item->>'idempotencyKey',
-        'error', jsonb_build_object('sqlState', sqlstate, 'message', sqlerrm)));
-    end;
-  end loop;
-  return v_results;
 end
 $$;
 

@@ -49,61 +49,73 @@ language sql stable as $$
     (select w.low_balance_credits from webhook_settings w))
 $$;
 
--- balance.low once per crossing from at-or-above the threshold to below it (armed again at or
--- above), balance.depleted when the balance reaches 0 or less from above. Runs under the user's
--- row lock (apply_credit_movement takes it), so concurrent movements of one user cross one at a
--- time and each crossing is seen once. A user without a state row is armed when the balance before
--- the movement was at or above the threshold. Based on the balance (holds are not subtracted).
-create or replace function announce_balance_alerts(p_user_id text, p_before bigint, p_after bigint, p_entry_id bigint)
-returns void
-language plpgsql as $$
-declare
-  v_threshold bigint := low_balance_threshold(p_user_id);
-  v_state balance_alert_states;
-  v_armed boolean;
-  v_now_armed boolean;
-begin
-  select * into v_state from balance_alert_states where user_id = p_user_id;
-  v_armed := coalesce(v_state.low_armed, p_before >= v_threshold);
-  v_now_armed := v_armed;
-  if p_after < v_threshold and v_armed then
-    perform enqueue_webhook_event('balance.low', p_user_id, jsonb_build_object(
-      'balance', p_after, 'thresholdCredits', v_threshold, 'entryId', p_entry_id::text));
-    v_now_armed := false;
-  elsif p_after >= v_threshold then
-    v_now_armed := true;
-  end if;
-  if p_after <= 0 and p_before > 0 then
-    perform enqueue_webhook_event('balance.depleted', p_user_id, jsonb_build_object(
-      'balance', p_after, 'entryId', p_entry_id::text));
-  end if;
-  if v_state.user_id is null or v_state.low_armed is distinct from v_now_armed then
-    insert into balance_alert_states (user_id, low_armed) values (p_user_id, v_now_armed)
-    on conflict (user_id) do update set low_armed = excluded.low_armed, updated_at = now();
-  end if;
-end
-$$;
-
--- AFTER INSERT on credit_ledger: every movement is announced in its own transaction.
-create or replace function announce_credit_movement() returns trigger
+-- AFTER INSERT on credit_ledger, once per statement over its new rows: every movement is announced
+-- in its own transaction, and a statement that writes many (a batch of spends) does it in one
+-- set-based statement instead of a trigger call per row. For each row, in entry order: its credits.*
+-- event, then balance.low once per crossing from at-or-above the user's threshold
+-- (low_balance_threshold) to below it, and balance.depleted when the balance reaches 0 or less from
+-- above. A crossing is armed when the balance after the user's previous movement was at or above
+-- the threshold (so after any movement the state is "after >= threshold"); a user without a state row
+-- is armed when the balance before was at or above it. Movements run under the user's row lock, so
+-- concurrent movements of one user cross one at a time and each crossing is seen once. Based on the
+-- balance (holds are not subtracted).
+create or replace function announce_credit_movements() returns trigger
 language plpgsql as $$
 begin
-  perform enqueue_webhook_event(webhook_event_type_of_kind(new.kind), new.user_id, jsonb_strip_nulls(jsonb_build_object(
-    'entryId', new.id::text,
-    'delta', new.delta,
-    'balanceAfter', new.balance_after,
-    'kind', new.kind,
-    'reason', new.reason,
-    'sessionId', new.purchase_session_id,
-    'createdAt', iso_time(new.created_at))));
-  perform announce_balance_alerts(new.user_id, new.balance_after - new.delta, new.balance_after, new.id);
+  with moved as (
+    select n.*, n.balance_after - n.delta as balance_before, t.threshold, s.user_id is not null as has_state, s.low_armed,
+      coalesce(lag(n.balance_after >= t.threshold) over (partition by n.user_id order by n.id),
+        s.low_armed, n.balance_after - n.delta >= t.threshold) as armed
+    from new_rows n
+    left join balance_alert_states s on s.user_id = n.user_id
+    cross join lateral (select coalesce(s.low_balance_credits, (select w.low_balance_credits from webhook_settings w)) as threshold) t
+  ),
+  events as (
+    select m.id as entry_id, 0 as step, webhook_event_type_of_kind(m.kind) as type, m.user_id, jsonb_strip_nulls(jsonb_build_object(
+      'entryId', m.id::text, 'delta', m.delta, 'balanceAfter', m.balance_after, 'kind', m.kind, 'reason', m.reason,
+      'sessionId', m.purchase_session_id, 'createdAt', iso_time(m.created_at))) as data
+    from moved m
+    union all
+    select m.id, 1, 'balance.low', m.user_id,
+      jsonb_build_object('balance', m.balance_after, 'thresholdCredits', m.threshold, 'entryId', m.id::text)
+    from moved m where m.balance_after < m.threshold and m.armed
+    union all
+    select m.id, 2, 'balance.depleted', m.user_id, jsonb_build_object('balance', m.balance_after, 'entryId', m.id::text)
+    from moved m where m.balance_after <= 0 and m.balance_before > 0
+  ),
+  enqueued as (
+    insert into webhook_events (type, user_id, payload)
+    select e.type, e.user_id, jsonb_build_object('type', e.type, 'timestamp', iso_time(clock_timestamp()),
+      'data', jsonb_build_object('userId', e.user_id) || e.data)
+    from events e order by e.entry_id, e.step
+    returning id, type
+  ),
+  delivered as (
+    insert into webhook_deliveries (event_id, endpoint_id)
+    select q.id, p.id from enqueued q
+    join webhook_endpoints p on p.enabled and (cardinality(p.event_types) = 0 or q.type = any (p.event_types))
+    order by q.id
+  )
+  -- The state after each user's last movement, written when it changes (or the user has no row).
+  insert into balance_alert_states (user_id, low_armed)
+  select l.user_id, l.now_armed from (
+    select distinct on (m.user_id) m.user_id, m.has_state, m.low_armed, m.balance_after >= m.threshold as now_armed
+    from moved m order by m.user_id, m.id desc
+  ) l
+  where not l.has_state or l.low_armed is distinct from l.now_armed
+  on conflict (user_id) do update set low_armed = excluded.low_armed, updated_at = now();
   return null;
 end
 $$;
 
 create or replace trigger credit_ledger_announce
 after insert on credit_ledger
-for each row execute function announce_credit_movement();
+referencing new table as new_rows
+for each statement execute function announce_credit_movements();
+
+-- The row-level forms these replaced.
+drop function if exists announce_credit_movement();
+drop function if exists announce_balance_alerts(text, bigint, bigint, bigint);
 
 -- AFTER INSERT or UPDATE OF status on credit_purchases: purchase.pending and purchase.failed.
 create or replace function announce_purchase_status() returns trigger
