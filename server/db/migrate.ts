@@ -53,6 +53,7 @@ export const functionFileOrder = [
   'rate_limits',
   'webhooks',
   'webhook_deliveries',
+  'auto_top_up',
   'migrations',
 ] as const;
 
