@@ -42,6 +42,7 @@ const config: CodegenConfig = {
           Purchase: '../../billing/purchaseTypes.ts#PurchaseRow',
           WebhookEndpoint: '../../webhooks/webhookTypes.ts#WebhookEndpointRow',
           WebhookDelivery: '../../webhooks/webhookTypes.ts#WebhookDeliveryRow',
+          AutoTopUp: '../../billing/autoTopUp/autoTopUpTypes.ts#AutoTopUpRow',
         },
       },
     },

@@ -100,6 +100,11 @@ export interface Config {
     /** `WEBHOOK_ATTEMPT_TIMEOUT_MS`: how long one POST may take before it counts as failed. */
     attemptTimeoutMilliseconds: number;
   };
+  /** Auto top-ups (docs/auto-top-up.md). */
+  autoTopUp: {
+    /** `AUTO_TOP_UP_WORKER_INTERVAL_MS`: how often each instance looks for due auto top-ups to pay; 0 turns its worker off. */
+    workerIntervalMilliseconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -190,6 +195,9 @@ export function loadConfig(environment: Environment = process.env): Config {
       lowBalanceCredits: parseInteger(read('LOW_BALANCE_CREDITS') ?? '100', 'LOW_BALANCE_CREDITS', { min: 0, max: Number.MAX_SAFE_INTEGER }),
       workerIntervalMilliseconds: parseInteger(read('WEBHOOK_WORKER_INTERVAL_MS') ?? '1000', 'WEBHOOK_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
       attemptTimeoutMilliseconds: parseInteger(read('WEBHOOK_ATTEMPT_TIMEOUT_MS') ?? '10000', 'WEBHOOK_ATTEMPT_TIMEOUT_MS', { min: 100, max: 60_000 }),
+    },
+    autoTopUp: {
+      workerIntervalMilliseconds: parseInteger(read('AUTO_TOP_UP_WORKER_INTERVAL_MS') ?? '1000', 'AUTO_TOP_UP_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
     },
   };
   const clerkConfigured = config.clerk.jwtKey !== null || config.clerk.secretKey !== null;

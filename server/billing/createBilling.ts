@@ -12,6 +12,7 @@ import { handleStripeEvent, type EventHandling } from './handleStripeEvent.ts';
 import { purchaseRecords, type StripeEventRecord } from './purchaseRecords.ts';
 import type { PurchaseRow } from './purchaseTypes.ts';
 import type { Page } from '../ledger/ledgerTypes.ts';
+import { createAutoTopUps, type AutoTopUps } from './autoTopUp/createAutoTopUps.ts';
 
 /**
  * Billing as the transports see it: the pricing and the Stripe operations, with their dependencies
@@ -32,10 +33,13 @@ export interface Billing {
   /** At most 1,000 ids; missing sessions are absent from the result. */
   findPurchases(sessionIds: string[]): Promise<PurchaseRow[]>;
   /** `currency`: an offered ISO code, either case; the default currency when null or absent. */
-  createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null }): Promise<TopUpSession>;
+  /** `saveCard`: save the card for automatic top-ups (`setup_future_usage: off_session`). */
+  createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null; saveCard?: boolean | null }): Promise<TopUpSession>;
   checkTopUp(options: { viewer: { userId: string; isAdmin: boolean }; sessionId: string }): Promise<TopUpState>;
   refundTopUp(options: { sessionId: string; credits: number | null; actor: string }): Promise<RefundResult>;
   reconcile(options?: { lookbackSeconds?: number }): Promise<ReconcileReport>;
+  /** Auto top-up settings and the saved card (`autoTopUp/createAutoTopUps.ts`). */
+  autoTopUps: AutoTopUps;
 }
 
 export function createBilling(options: {
@@ -50,13 +54,14 @@ export function createBilling(options: {
   return {
     pricing,
     verifyWebhookEvent: ({ body, signature }) => verifyStripeWebhook({ stripe, body, signature, secret: options.webhookSecret }),
-    handleStripeEvent: (event) => handleStripeEvent({ storage, pricing, event }),
+    handleStripeEvent: (event) => handleStripeEvent({ storage, pricing, stripe, event }),
     recordFailedEvent: (failure) => purchaseRecords.recordFailedEvent(storage, failure),
     listPurchases: (listOptions) => purchaseRecords.list(storage, listOptions),
     findPurchases: (sessionIds) => purchaseRecords.findMany(storage, sessionIds),
-    createTopUpSession: ({ user, credits, currency }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency }),
+    createTopUpSession: ({ user, credits, currency, saveCard }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency, saveCard }),
     checkTopUp: ({ viewer, sessionId }) => checkTopUp({ storage, stripe, pricing, log, viewer, sessionId }),
     refundTopUp: ({ sessionId, credits, actor }) => refundTopUp({ storage, stripe, sessionId, credits, actor }),
     reconcile: (reconcileOptions = {}) => reconcile({ storage, stripe, pricing, log, ...reconcileOptions }),
+    autoTopUps: createAutoTopUps({ storage, stripe, pricing, log }),
   };
 }

@@ -36,6 +36,8 @@ export async function createTopUpSession(options: {
   credits: number;
   /** ISO code of an offered currency, either case; the default currency when null or absent. */
   currency?: string | null;
+  /** Save the card for automatic top-ups: the payment intent gets `setup_future_usage: off_session`. */
+  saveCard?: boolean | null;
 }): Promise<TopUpSession> {
   const { storage, stripe, config, user, credits } = options;
   const pricing = options.pricing.inCurrency(options.currency);
@@ -59,7 +61,7 @@ export async function createTopUpSession(options: {
         },
       ],
       metadata,
-      payment_intent_data: { metadata },
+      payment_intent_data: { metadata, ...(options.saveCard ? { setup_future_usage: 'off_session' as const } : {}) },
       success_url: `${config.publicUrl}/payment/success?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${config.publicUrl}/billing?checkout=cancelled`,
     });

@@ -60,6 +60,7 @@ export const billingResolvers: Resolvers = {
         user: { userId: viewer.userId, email: viewer.email },
         credits: args.input.credits,
         currency: args.input.currency ?? null,
+        saveCard: args.input.saveCard ?? false,
       });
     },
     refundTopUp: async (_parent, args, context) => {

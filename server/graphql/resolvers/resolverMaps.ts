@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/resolversTypes.ts';
+import { autoTopUpResolvers } from './autoTopUpResolvers.ts';
 import { billingResolvers } from './billingResolvers.ts';
 import { commonResolvers } from './commonResolvers.ts';
 import { creditStatsResolvers } from './creditStatsResolvers.ts';
@@ -19,4 +20,5 @@ export const resolverMaps: readonly Resolvers[] = [
   creditStatsResolvers,
   billingResolvers,
   webhookResolvers,
+  autoTopUpResolvers,
 ];
