@@ -28,6 +28,8 @@ export type CreateCreditTopUpSessionInput = {
   credits: number;
   /** ISO code of one of `currencies` (either case); the default currency when absent. */
   currency?: string | null | undefined;
+  /** Save this card for automatic top-ups (Stripe setup_future_usage = off_session). */
+  saveCard?: boolean | null | undefined;
 };
 
 export type GrantPromotionalCreditsInput = {
