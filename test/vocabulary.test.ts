@@ -1,7 +1,7 @@
 import { GraphQLEnumType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphQLSchema } from '../server/graphql/createGraphQLSchema.ts';
-import { graphQLEnumName, graphQLEnumWords, ledgerKinds, purchaseStatuses } from '../server/vocabulary.ts';
+import { autoTopUpAttemptStatuses, autoTopUpStatuses, graphQLEnumName, graphQLEnumWords, ledgerKinds, purchaseStatuses } from '../server/vocabulary.ts';
 import { createTestStorage } from './support/testStorage.ts';
 import type { TestStorage } from './support/testStorage.ts';
 
@@ -42,6 +42,11 @@ describe('the vocabulary', () => {
 
   it('has the words of the CHECK constraint on credit_purchases.status, in order', async () => {
     expect(await wordsAllowedBy('credit_purchases', 'status')).toEqual([...purchaseStatuses]);
+  });
+
+  it('has the words of the CHECK constraints on auto_top_up_settings.status and auto_top_up_attempts.status, in order', async () => {
+    expect(await wordsAllowedBy('auto_top_up_settings', 'status')).toEqual([...autoTopUpStatuses]);
+    expect(await wordsAllowedBy('auto_top_up_attempts', 'status')).toEqual([...autoTopUpAttemptStatuses]);
   });
 
   it('names every GraphQL enum and maps each name to its word', () => {
