@@ -183,6 +183,23 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     expect(await purchaseGrants(server, userId)).toBe(2);
   });
 
+  it('counts a card detached at Stripe as a failure instead of retrying it silently', async () => {
+    // Proves a permanent refusal is loud: the saved payment method detached behind Topup's back makes Stripe answer invalid_request_error; the attempt records it as a failure with Stripe's message and an auto_top_up.failed event, and is not paid again before its back-off.
+    const userId = 'user_atudetached';
+    const { token, customerId } = await userWithSavedCard(server, userId, 500);
+    await setAutoTopUp(server, token, { enabled: true, thresholdCredits: 100, credits: 500, monthlyLimitMinor: 5000 });
+    const [checkoutPayment] = (await server.topup.stripe.paymentIntents.list({ customer: customerId })).data;
+    await server.topup.stripe.paymentMethods.detach(String(checkoutPayment!.payment_method));
+    await spend(server, userId, 450, 'detached-1');
+    expect(await server.topup.autoTopUpWorker.runOnce()).toBe(1);
+    const state = await readAutoTopUp(server, token);
+    expect(state).toMatchObject({ status: 'ACTIVE', pendingAttempt: { status: 'PENDING' } });
+    expect(state.lastError).toContain('PaymentMethod');
+    expect(await events(server, userId, 'auto_top_up.failed')).toBe(1);
+    expect(await server.topup.autoTopUpWorker.runOnce()).toBe(0);
+    expect(await autoTopUpPayments(server, customerId)).toHaveLength(0);
+  });
+
   it('reconciles an attempt stuck in processing for over an hour from Stripe when its webhook never came', async () => {
     // Proves nothing is left pending silently: with the webhook failing, the attempt stays processing; an hour later the reconcile step asks Stripe about the payment intent and grants it once, and a late webhook grants nothing more.
     const userId = 'user_atustuck';

@@ -18,6 +18,9 @@ export type AttemptOutcome = 'processing' | 'requires_action' | 'declined' | 'tr
  * - `authentication_required`: `requires_action` (the user confirms on-session);
  * - another card error (`card_declined` with its decline code, `expired_card`, ...): a decline,
  *   retried at `retryAt` until the third failure in a row disables auto top-up;
+ * - Stripe refusing the request itself (the saved card was detached or deleted at Stripe, the
+ *   customer is gone: `invalid_request_error`, `permission_error`): a failure like a decline, so it
+ *   is retried and then disables auto top-up instead of being retried silently forever;
  * - anything else (Stripe unreachable, a 5xx, a rate limit): transient, the try is not counted.
  */
 export async function payAutoTopUpAttempt(options: {
@@ -48,18 +51,18 @@ export async function payAutoTopUpAttempt(options: {
       { idempotencyKey: attempt.idempotencyKey },
     );
   } catch (error) {
-    if (!(error instanceof Stripe.errors.StripeCardError)) {
+    if (!(error instanceof Stripe.errors.StripeCardError) && !isPermanentRefusal(error)) {
       options.log.log('warn', 'auto top-up payment failed transiently; retried with the same key', { attemptId: attempt.id, error: (error as Error).message });
       await autoTopUpRecords.releaseClaim(storage, { attemptId: attempt.id, claimToken, retryAt: options.transientRetryAt });
       return 'transient';
     }
-    const code = error.code ?? 'card_declined';
+    const code = error.code ?? (error instanceof Stripe.errors.StripeCardError ? 'card_declined' : 'payment_refused');
     await autoTopUpRecords.recordFailure(storage, {
       attemptId: attempt.id,
       claimToken,
-      paymentIntentId: error.payment_intent?.id ?? null,
+      paymentIntentId: error instanceof Stripe.errors.StripeCardError ? (error.payment_intent?.id ?? null) : null,
       code,
-      declineCode: error.decline_code ?? null,
+      declineCode: error instanceof Stripe.errors.StripeCardError ? (error.decline_code ?? null) : null,
       message: error.message,
       retryAt: options.retryAt,
     });
@@ -67,4 +70,9 @@ export async function payAutoTopUpAttempt(options: {
   }
   await autoTopUpRecords.recordPayment(storage, { attemptId: attempt.id, claimToken, paymentIntentId: paymentIntent.id });
   return 'processing';
+}
+
+/** A refusal that retrying the same request cannot change (not a network error, a 5xx or a rate limit). */
+function isPermanentRefusal(error: unknown): error is Stripe.errors.StripeInvalidRequestError | Stripe.errors.StripePermissionError {
+  return error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripePermissionError;
 }
