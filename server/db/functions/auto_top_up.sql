@@ -147,6 +147,10 @@ $$;
 create or replace function auto_top_up_after_movement() returns trigger
 language plpgsql as $$
 begin
+  -- The common case (no auto top-up on) costs one primary-key lookup, not a sum of holds.
+  if not exists (select 1 from auto_top_up_settings where user_id = new.user_id and status = 'active') then
+    return null;
+  end if;
   perform consider_auto_top_up(new.user_id, auto_top_up_available(new.user_id, new.balance_after), new.id, null);
   return null;
 end
@@ -160,6 +164,9 @@ for each row when (new.delta < 0) execute function auto_top_up_after_movement();
 create or replace function auto_top_up_after_hold() returns trigger
 language plpgsql as $$
 begin
+  if not exists (select 1 from auto_top_up_settings where user_id = new.user_id and status = 'active') then
+    return null;
+  end if;
   perform consider_auto_top_up(new.user_id,
     auto_top_up_available(new.user_id, (select credits from users where id = new.user_id)), null, new.id);
   return null;
