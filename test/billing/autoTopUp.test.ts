@@ -91,6 +91,17 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     await server.topup.billing.handleStripeEvent({ ...succeeded, id: `${succeeded.id}_other_delivery` });
     expect(await purchaseGrants(server, userId)).toBe(2);
     expect(await balance(server, userId)).toBe(599);
+
+    // A refund claws back like a checkout's: the purchase is keyed by the payment intent.
+    const admin = await server.devToken({ userId: testAdminUserId, role: 'admin' });
+    const refunded = await server.graphql('mutation ($input: RefundTopUpInput!) { refundTopUp(input: $input) { credits } }', {
+      token: admin,
+      variables: { input: { sessionId: paymentIntentId, credits: 100 } },
+    });
+    expect(refunded.body.errors).toBeUndefined();
+    await server.webhooksDelivered();
+    expect(await balance(server, userId)).toBe(499);
+    expect(await count(server, "select count(*) from credit_ledger where purchase_session_id = $1 and kind = 'refund'", [paymentIntentId])).toBe(1);
   });
 
   it('waits for the user when the card needs authentication: REQUIRES_ACTION, one event, no new attempt until a checkout resolves it', async () => {
