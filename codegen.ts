@@ -44,6 +44,7 @@ const config: CodegenConfig = {
           WebhookDelivery: '../../webhooks/webhookTypes.ts#WebhookDeliveryRow',
           StripeEvent: '../../billing/stripeEventLog.ts#StripeEventRow',
           AuditRecord: '../../audit/auditTypes.ts#AuditRecordRow',
+          AutoTopUp: '../../billing/autoTopUp/autoTopUpTypes.ts#AutoTopUpRow',
         },
       },
     },

@@ -111,6 +111,11 @@ export interface Config {
     /** `MAIL_SEND_TIMEOUT_MS`: how long connecting, the greeting and each SMTP exchange may take before the send counts as failed. */
     sendTimeoutMilliseconds: number;
   };
+  /** Auto top-ups (docs/auto-top-up.md). */
+  autoTopUp: {
+    /** `AUTO_TOP_UP_WORKER_INTERVAL_MS`: how often each instance looks for due auto top-ups to pay; 0 turns its worker off. */
+    workerIntervalMilliseconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -207,6 +212,9 @@ export function loadConfig(environment: Environment = process.env): Config {
       from: parseMailFrom(read('MAIL_FROM') ?? 'Topup <no-reply@localhost>'),
       workerIntervalMilliseconds: parseInteger(read('MAIL_WORKER_INTERVAL_MS') ?? '1000', 'MAIL_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
       sendTimeoutMilliseconds: parseInteger(read('MAIL_SEND_TIMEOUT_MS') ?? '15000', 'MAIL_SEND_TIMEOUT_MS', { min: 100, max: 120_000 }),
+    },
+    autoTopUp: {
+      workerIntervalMilliseconds: parseInteger(read('AUTO_TOP_UP_WORKER_INTERVAL_MS') ?? '1000', 'AUTO_TOP_UP_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
     },
   };
   const clerkConfigured = config.clerk.jwtKey !== null || config.clerk.secretKey !== null;

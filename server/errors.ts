@@ -14,6 +14,8 @@ export const errorCodes = {
   /** A capture or release of a hold that is captured, released or expired (`status` in the details). */
   holdNotActive: 'HOLD_NOT_ACTIVE',
   stripeUnavailable: 'STRIPE_UNAVAILABLE',
+  /** Auto top-up turned on without a saved card. */
+  paymentMethodRequired: 'PAYMENT_METHOD_REQUIRED',
   /** Too many requests of a kind (rate limits) or Stripe calls in one request; `retryAfterSeconds` says when to try again. */
   rateLimited: 'RATE_LIMITED',
 } as const;

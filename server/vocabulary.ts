@@ -41,6 +41,14 @@ export type MailStatus = (typeof mailStatuses)[number];
 export const stripeEventOutcomes = ['processed', 'ignored', 'refused', 'flagged', 'failed'] as const;
 export type StripeEventOutcome = (typeof stripeEventOutcomes)[number];
 
+/** `auto_top_up_settings.status`: off, on, waiting for the user to authenticate a payment, or switched off after three failures. */
+export const autoTopUpStatuses = ['off', 'active', 'requires_action', 'disabled'] as const;
+export type AutoTopUpStatus = (typeof autoTopUpStatuses)[number];
+
+/** `auto_top_up_attempts.status`: the lifecycle of one automatic top-up. */
+export const autoTopUpAttemptStatuses = ['pending', 'processing', 'requires_action', 'succeeded', 'failed', 'canceled'] as const;
+export type AutoTopUpAttemptStatus = (typeof autoTopUpAttemptStatuses)[number];
+
 /** How a list of users is ordered (`list_users(p_sort)`). */
 export const userSorts = ['last_credit_update_desc', 'credits_desc', 'credits_asc', 'created_at_desc'] as const;
 export type UserSort = (typeof userSorts)[number];
@@ -66,6 +74,8 @@ export const graphQLEnumWords = {
   UserSort: userSorts,
   StatsInterval: statsIntervals,
   Role: roles,
+  AutoTopUpStatus: autoTopUpStatuses,
+  AutoTopUpAttemptStatus: autoTopUpAttemptStatuses,
 } as const;
 
 /** The GraphQL name of a word: `dispute_won` is `DISPUTE_WON`. */
@@ -93,5 +103,7 @@ export function allGraphQLEnumValues(): { [Enum in keyof typeof graphQLEnumWords
     UserSort: graphQLEnumValues(userSorts),
     StatsInterval: graphQLEnumValues(statsIntervals),
     Role: graphQLEnumValues(roles),
+    AutoTopUpStatus: graphQLEnumValues(autoTopUpStatuses),
+    AutoTopUpAttemptStatus: graphQLEnumValues(autoTopUpAttemptStatuses),
   };
 }

@@ -1,7 +1,7 @@
 import { GraphQLEnumType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphQLSchema } from '../server/graphql/createGraphQLSchema.ts';
-import { graphQLEnumName, graphQLEnumWords, ledgerKinds, mailStatuses, mailTemplates, purchaseStatuses, stripeEventOutcomes } from '../server/vocabulary.ts';
+import { autoTopUpAttemptStatuses, autoTopUpStatuses, graphQLEnumName, graphQLEnumWords, ledgerKinds, mailStatuses, mailTemplates, purchaseStatuses, stripeEventOutcomes } from '../server/vocabulary.ts';
 import { createTestStorage } from './support/testStorage.ts';
 import type { TestStorage } from './support/testStorage.ts';
 
@@ -51,6 +51,11 @@ describe('the vocabulary', () => {
 
   it('has the words of the CHECK constraint on stripe_events.outcome_kind, in order', async () => {
     expect(await wordsAllowedBy('stripe_events', 'outcome_kind')).toEqual([...stripeEventOutcomes]);
+  });
+
+  it('has the words of the CHECK constraints on auto_top_up_settings.status and auto_top_up_attempts.status, in order', async () => {
+    expect(await wordsAllowedBy('auto_top_up_settings', 'status')).toEqual([...autoTopUpStatuses]);
+    expect(await wordsAllowedBy('auto_top_up_attempts', 'status')).toEqual([...autoTopUpAttemptStatuses]);
   });
 
   it('names every GraphQL enum and maps each name to its word', () => {

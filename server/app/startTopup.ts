@@ -20,6 +20,7 @@ import { keepStatisticsFresh } from '../db/keepStatisticsFresh.ts';
 import { secureDataDirectory, tightenFileModes } from './secureDataDirectory.ts';
 import { createWebhooks, type Webhooks } from '../webhooks/createWebhooks.ts';
 import { createWebhookWorker, type WebhookWorker } from '../webhooks/createWebhookWorker.ts';
+import { createAutoTopUpWorker, type AutoTopUpWorker } from '../billing/autoTopUp/createAutoTopUpWorker.ts';
 import type { WebhookClock } from '../webhooks/webhookTypes.ts';
 import path from 'node:path';
 import { createMail, type Mail } from '../mail/createMail.ts';
@@ -50,6 +51,8 @@ export interface RunningTopup {
   mail: Mail;
   /** This instance's mail worker (running unless MAIL_WORKER_INTERVAL_MS is 0), or one to drive by hand. */
   mailWorker: MailWorker;
+  /** This instance's auto top-up worker (running unless AUTO_TOP_UP_WORKER_INTERVAL_MS is 0), or one to drive by hand. */
+  autoTopUpWorker: AutoTopUpWorker;
   /** Stops HTTP first (no new work), then the sandbox, then the database. */
   close(): Promise<void>;
 }
@@ -78,6 +81,8 @@ export async function startTopup(options: {
   webhookClock?: WebhookClock;
   /** The mail worker's clock and timers (tests move time through retries); real by default. */
   mailClock?: WebhookClock;
+  /** The auto top-up worker's clock (claims, decline back-off); the outbox's, else real, by default. */
+  autoTopUpClock?: WebhookClock;
 }): Promise<RunningTopup> {
   const log = options.log ?? createLogger();
   const config = await resolvePort(options.config);
@@ -174,6 +179,17 @@ export async function startTopup(options: {
       // Closed before the transport, HTTP and storage (closers run in reverse).
       closers.push(() => mailWorker.stop());
     }
+    const autoTopUpWorker = createAutoTopUpWorker({
+      storage,
+      stripe,
+      log,
+      intervalMilliseconds: config.autoTopUp.workerIntervalMilliseconds,
+      ...((options.autoTopUpClock ?? options.webhookClock) ? { clock: (options.autoTopUpClock ?? options.webhookClock)! } : {}),
+    });
+    if (config.autoTopUp.workerIntervalMilliseconds > 0) {
+      autoTopUpWorker.start();
+      closers.push(() => autoTopUpWorker.stop());
+    }
     const url = `http://127.0.0.1:${http.port}`;
     log.log('info', 'topup listening', { url, database: storage.kind, publicUrl: config.publicUrl, stripe: stripeSandbox ? 'sandbox' : 'stripe' });
     return {
@@ -190,6 +206,7 @@ export async function startTopup(options: {
       webhookWorker,
       mail,
       mailWorker,
+      autoTopUpWorker,
       async close() {
         for (const close of closers.reverse()) await close().catch((error: unknown) => log.log('warn', 'close failed', { error }));
       },

@@ -15,6 +15,7 @@ import type { PurchaseRow, PurchaseStatus } from './purchaseTypes.ts';
 import { findReceiptUrl } from './findReceiptUrl.ts';
 import { findStripeEvent, listStripeEvents, type StripeEventFilter, type StripeEventRow, type StripeEventWithPayload } from './stripeEventLog.ts';
 import type { Page } from '../ledger/ledgerTypes.ts';
+import { createAutoTopUps, type AutoTopUps } from './autoTopUp/createAutoTopUps.ts';
 
 /**
  * Billing as the transports see it: the pricing and the Stripe operations, with their dependencies
@@ -47,10 +48,13 @@ export interface Billing {
   /** At most 1,000 ids; missing sessions are absent from the result. */
   findPurchases(sessionIds: string[]): Promise<PurchaseRow[]>;
   /** `currency`: an offered ISO code, either case; the default currency when null or absent. */
-  createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null; audit?: AuditStamp | null }): Promise<TopUpSession>;
+  /** `saveCard`: save the card for automatic top-ups (`setup_future_usage: off_session`). */
+  createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null; saveCard?: boolean | null; audit?: AuditStamp | null }): Promise<TopUpSession>;
   checkTopUp(options: { viewer: { userId: string; isAdmin: boolean }; sessionId: string }): Promise<TopUpState>;
   refundTopUp(options: { sessionId: string; credits: number | null; actor: string; audit?: AuditStamp | null }): Promise<RefundResult>;
   reconcile(options?: { lookbackSeconds?: number }): Promise<ReconcileReport>;
+  /** Auto top-up settings and the saved card (`autoTopUp/createAutoTopUps.ts`). */
+  autoTopUps: AutoTopUps;
 }
 
 export function createBilling(options: {
@@ -65,16 +69,17 @@ export function createBilling(options: {
   return {
     pricing,
     verifyWebhookEvent: ({ body, signature }) => verifyStripeWebhook({ stripe, body, signature, secret: options.webhookSecret }),
-    handleStripeEvent: (event) => handleStripeEvent({ storage, pricing, event }),
+    handleStripeEvent: (event) => handleStripeEvent({ storage, pricing, stripe, event }),
     recordFailedEvent: (failure) => purchaseRecords.recordFailedEvent(storage, failure),
     listPurchases: (listOptions) => purchaseRecords.list(storage, listOptions),
     findReceiptUrl: (purchase) => findReceiptUrl({ storage, stripe, log, purchase }),
     listStripeEvents: (listOptions) => listStripeEvents(storage, listOptions),
     findStripeEvent: (id) => findStripeEvent(storage, id),
     findPurchases: (sessionIds) => purchaseRecords.findMany(storage, sessionIds),
-    createTopUpSession: ({ user, credits, currency, audit }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency, audit }),
+    createTopUpSession: ({ user, credits, currency, saveCard, audit }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency, saveCard, audit }),
     checkTopUp: ({ viewer, sessionId }) => checkTopUp({ storage, stripe, pricing, log, viewer, sessionId }),
     refundTopUp: ({ sessionId, credits, actor, audit }) => refundTopUp({ storage, stripe, sessionId, credits, actor, audit }),
     reconcile: (reconcileOptions = {}) => reconcile({ storage, stripe, pricing, log, ...reconcileOptions }),
+    autoTopUps: createAutoTopUps({ storage, stripe, pricing, log }),
   };
 }

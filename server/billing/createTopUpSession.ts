@@ -39,6 +39,8 @@ export async function createTopUpSession(options: {
   currency?: string | null;
   /** An admin's checkout: recording the session writes its audit record (docs/audit.md). */
   audit?: AuditStamp | null;
+  /** Save the card for automatic top-ups: the payment intent gets `setup_future_usage: off_session`. */
+  saveCard?: boolean | null;
 }): Promise<TopUpSession> {
   const { storage, stripe, config, user, credits } = options;
   const pricing = options.pricing.inCurrency(options.currency);
@@ -62,7 +64,7 @@ export async function createTopUpSession(options: {
         },
       ],
       metadata,
-      payment_intent_data: { metadata },
+      payment_intent_data: { metadata, ...(options.saveCard ? { setup_future_usage: 'off_session' as const } : {}) },
       success_url: `${config.publicUrl}/payment/success?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${config.publicUrl}/billing?checkout=cancelled`,
     });

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Storage } from '../db/storage.ts';
 import type { Pricing } from './pricing.ts';
+import { handlePaymentIntentEvent } from './autoTopUp/handlePaymentIntentEvent.ts';
 import { fulfillCheckout } from './fulfillCheckout.ts';
 import { stripeEventRecord } from './stripeEventRecord.ts';
 import { purchaseRecords, type EventHandling, type StripeEventRecord } from './purchaseRecords.ts';
@@ -17,6 +18,8 @@ export const handledStripeEventTypes = [
   'charge.dispute.created',
   'charge.dispute.updated',
   'charge.dispute.closed',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
 ] as const;
 
 /**
@@ -25,9 +28,10 @@ export const handledStripeEventTypes = [
  * refunds and disputes record targets (cumulative amount refunded, dispute status) that the ledger
  * moves towards. The answer says what happened (`kind`) and, unless a duplicate, the outcome recorded
  * for the event in words (`description`, built once, in SQL).
- * Errors: NOT_FOUND (an unknown session without usable metadata), transient storage errors.
+ * Errors: NOT_FOUND (an unknown session without usable metadata, an unknown auto top-up), transient
+ * storage errors, Stripe errors reading a saved card's payment method.
  */
-export async function handleStripeEvent(options: { storage: Storage; pricing: Pricing; event: Stripe.Event }): Promise<EventHandling> {
+export async function handleStripeEvent(options: { storage: Storage; pricing: Pricing; stripe: Stripe; event: Stripe.Event }): Promise<EventHandling> {
   const { storage, pricing, event } = options;
   const record: StripeEventRecord = stripeEventRecord(event);
   switch (event.type) {
@@ -51,6 +55,10 @@ export async function handleStripeEvent(options: { storage: Storage; pricing: Pr
       const dispute = event.data.object;
       return applyPaymentEvent({ storage, record, paymentIntentId: idOf(dispute.payment_intent), amountRefundedMinor: null, dispute: { id: dispute.id, status: dispute.status } });
     }
+    case 'payment_intent.succeeded':
+    case 'payment_intent.payment_failed':
+      // Auto top-ups are granted here; a checkout's payment that saved its card stores the card.
+      return handlePaymentIntentEvent({ storage, stripe: options.stripe, event, record });
     default:
       return purchaseRecords.applyIgnoredEvent(storage, { event: record, outcome: `ignored: ${event.type} is not handled` });
   }

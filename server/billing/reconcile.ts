@@ -5,6 +5,7 @@ import type { Pricing } from './pricing.ts';
 import { isTopupError } from '../errors.ts';
 import { fulfillCheckout } from './fulfillCheckout.ts';
 import { handleStripeEvent, handledStripeEventTypes } from './handleStripeEvent.ts';
+import { reconcileAutoTopUps, type AutoTopUpReconcileReport } from './autoTopUp/reconcileAutoTopUps.ts';
 
 export interface ReconcileReport {
   eventsSeen: number;
@@ -12,11 +13,14 @@ export interface ReconcileReport {
   sessionsSeen: number;
   sessionsSettled: number;
   failures: number;
+  /** Auto top-ups in processing for over an hour, asked about at Stripe (`reconcileAutoTopUps`). */
+  autoTopUps?: AutoTopUpReconcileReport;
 }
 
 /**
  * Recovery for whatever the webhook missed: lists recent events of the handled types and recent
- * checkout sessions from Stripe, and applies them through the same idempotent paths as the webhook.
+ * checkout sessions from Stripe, and applies them through the same idempotent paths as the webhook;
+ * then asks Stripe about auto top-ups stuck in processing for over an hour.
  * Safe at any time, on a schedule, and from several hosts at once (every effect is keyed or a
  * target). Bounded: at most `pagesMax` pages of 100 per list, `concurrency` calls in flight, and the
  * SDK retries 429s and network errors with backoff (plus our own pause on a 429 that still fails).
@@ -46,7 +50,7 @@ export async function reconcile(options: {
   report.eventsSeen = events.length;
   await forEachBounded(events, concurrency, async (event) => {
     try {
-      const handled = await handleStripeEvent({ storage, pricing, event });
+      const handled = await handleStripeEvent({ storage, pricing, stripe, event });
       if (handled.kind !== 'duplicate') report.eventsApplied += 1;
     } catch (error) {
       // A refused event (an unknown session without usable metadata) will be refused every time.
@@ -70,6 +74,7 @@ export async function reconcile(options: {
       log.log('error', 'reconcile: session failed', { sessionId: session.id, error });
     }
   });
+  report.autoTopUps = await reconcileAutoTopUps({ storage, stripe, log });
   return report;
 }
 

@@ -57,6 +57,7 @@ export const functionFileOrder = [
   'webhook_deliveries',
   'mail',
   'audit',
+  'auto_top_up',
   'migrations',
 ] as const;
 

@@ -11,6 +11,7 @@ export const sqlStates = {
   insufficientCredits: 'TU402',
   idempotencyConflict: 'TU409',
   holdNotActive: 'TU410',
+  paymentMethodRequired: 'TU428',
 } as const;
 
 const codeBySqlState: Record<string, ErrorCode> = {
@@ -19,6 +20,7 @@ const codeBySqlState: Record<string, ErrorCode> = {
   [sqlStates.insufficientCredits]: errorCodes.insufficientCredits,
   [sqlStates.idempotencyConflict]: errorCodes.idempotencyConflict,
   [sqlStates.holdNotActive]: errorCodes.holdNotActive,
+  [sqlStates.paymentMethodRequired]: errorCodes.paymentMethodRequired,
   // A parameter PostgreSQL could not convert (a fraction for a bigint, a malformed timestamp, a
   // number out of range): the caller's input was bad, whatever layer let it through.
   '22P02': errorCodes.badUserInput,

@@ -12,6 +12,7 @@ import { CustomAmountForm } from './CustomAmountForm.tsx';
 import { LotsCard } from './LotsCard.tsx';
 import { PackList } from './PackList.tsx';
 import { useBuyCredits } from './useBuyCredits.ts';
+import { MyAutoTopUp } from '../autoTopUp/MyAutoTopUp.tsx';
 
 interface BillingPageProps {
   /** The user came back from checkout without paying. */
@@ -30,7 +31,8 @@ export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
   const needsOtherCurrency = currency !== null && offered.data !== undefined && offered.data.pricing.currency !== currency;
   const inCurrency = useQuery(PricingDocument, { variables: { currency }, skip: !needsOtherCurrency, fetchPolicy: 'cache-and-network' });
   const { data, error, refetch } = needsOtherCurrency ? inCurrency : offered;
-  const purchase = useBuyCredits(currency);
+  const [saveCard, setSaveCard] = useState(false);
+  const purchase = useBuyCredits(currency, saveCard);
   const pricing = data?.pricing;
   const choose = (next: string) => {
     rememberCurrency(next);
@@ -45,6 +47,7 @@ export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
           <p>Checkout was canceled. You were not charged.</p>
         </div>
       )}
+      <MyAutoTopUp part="banner" />
       <div className="billing-layout">
         <BalanceCard />
         <section className="card buy-card" aria-labelledby="buy-heading">
@@ -56,6 +59,9 @@ export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
               {offered.data && currency !== null && (
                 <CurrencyPicker currencies={offered.data.currencies} currency={currency} onChange={choose} disabled={purchase.pendingCredits !== null} />
               )}
+              <label className="save-card">
+                <input type="checkbox" checked={saveCard} onChange={(event) => setSaveCard(event.target.checked)} /> Save this card for automatic top-ups
+              </label>
               <PackList pricing={pricing} purchase={purchase} />
               <CustomAmountForm pricing={pricing} purchase={purchase} />
               {purchase.error != null && <ErrorNotice error={purchase.error} />}
@@ -73,6 +79,7 @@ export function BillingPage({ checkoutCanceled = false }: BillingPageProps) {
           )}
         </section>
       </div>
+      <MyAutoTopUp part="settings" />
       <LotsCard />
       <p className="billing-links">
         <Link to="/billing/payments">Your payments and receipts</Link>

@@ -13,8 +13,9 @@ export interface BuyCredits {
 /**
  * Creates a checkout session for `credits` and sends the browser to it. One purchase at a time:
  * a second click while the first is on its way does nothing. The server decides the price.
+ * `saveCard`: save the card for automatic top-ups.
  */
-export function useBuyCredits(currency: string | null = null): BuyCredits {
+export function useBuyCredits(currency: string | null = null, saveCard = false): BuyCredits {
   const [createSession] = useMutation(CreateCreditTopUpSessionDocument);
   const [pendingCredits, setPendingCredits] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -38,7 +39,7 @@ export function useBuyCredits(currency: string | null = null): BuyCredits {
     setPendingCredits(credits);
     setError(null);
     try {
-      const { data } = await createSession({ variables: { input: { credits, ...(currency === null ? {} : { currency }) } } });
+      const { data } = await createSession({ variables: { input: { credits, ...(currency === null ? {} : { currency }), ...(saveCard ? { saveCard } : {}) } } });
       const url = data?.createCreditTopUpSession.url;
       if (!url || !isWebUrl(url)) throw new Error('The server returned no checkout address.');
       leaveForCheckout(url);

@@ -12,6 +12,7 @@ export const errorMessages = {
   INSUFFICIENT_CREDITS: 'Not enough credits',
   IDEMPOTENCY_CONFLICT: 'This request was already sent with different details. Start again to send it anew.',
   STRIPE_UNAVAILABLE: 'Payments are temporarily unavailable, try again in a minute',
+  PAYMENT_METHOD_REQUIRED: 'Save a card first: buy credits once with "Save this card for automatic top-ups" ticked.',
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;

@@ -9,7 +9,7 @@ const expandDepthMax = 4;
 const expandPathsMax = 20;
 
 const lookUp =
-  (kind: 'customers' | 'paymentIntents' | 'charges'): Expander =>
+  (kind: 'customers' | 'paymentIntents' | 'charges' | 'paymentMethods'): Expander =>
   (context, value) =>
     typeof value === 'string' ? (context.state[kind][value] ?? value) : value;
 
@@ -24,7 +24,8 @@ const expanders: Record<string, Record<string, Expander>> = {
       return { object: 'list', data: lineItems, has_more: false, url: `/v1/checkout/sessions/${id}/line_items` };
     },
   },
-  payment_intent: { customer: lookUp('customers'), latest_charge: lookUp('charges') },
+  payment_intent: { customer: lookUp('customers'), latest_charge: lookUp('charges'), payment_method: lookUp('paymentMethods') },
+  payment_method: { customer: lookUp('customers') },
   charge: { customer: lookUp('customers'), payment_intent: lookUp('paymentIntents') },
   refund: { charge: lookUp('charges'), customer: lookUp('customers'), payment_intent: lookUp('paymentIntents') },
   dispute: { charge: lookUp('charges'), payment_intent: lookUp('paymentIntents') },

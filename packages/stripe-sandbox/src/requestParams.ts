@@ -90,6 +90,16 @@ export class RequestParams {
     return match;
   }
 
+  /** `true` or `false` as Stripe's form bodies spell them, or null when absent. */
+  optionalBoolean(name: string): boolean | null {
+    const value = this.optionalString(name, { lengthMax: 5 });
+    if (value === null) return null;
+    if (value !== 'true' && value !== 'false') {
+      throw StripeApiError.invalidRequest(`Invalid boolean: ${value}`, { param: this.parameterName(name) });
+    }
+    return value === 'true';
+  }
+
   /** A base-10 integer within bounds, or null when absent. Stripe refuses `1.5` and `1e3`. */
   optionalInteger(name: string, bounds: { min?: number; max?: number } = {}): number | null {
     const text = this.optionalString(name, { lengthMax: 20 });

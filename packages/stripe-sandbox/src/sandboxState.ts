@@ -17,6 +17,10 @@ export interface SandboxState {
   customers: Record<string, Stripe.Customer>;
   checkoutSessions: Record<string, StoredCheckoutSession>;
   paymentIntents: Record<string, Stripe.PaymentIntent>;
+  /** Card payment methods, created when a customer pays; `customer` is set once saved (attached). */
+  paymentMethods: Record<string, Stripe.PaymentMethod>;
+  /** What each customer's saved card does on its next payments (`/sandbox/customers/{id}/card`); absent: succeed. */
+  cardBehaviors: Record<string, CardBehavior>;
   charges: Record<string, Stripe.Charge>;
   refunds: Record<string, Stripe.Refund>;
   disputes: Record<string, Stripe.Dispute>;
@@ -30,6 +34,21 @@ export interface SandboxState {
 export const sandboxStateFormatVersion = 1;
 
 /**
+ * What a saved card does when charged (Stripe's test cards: 4242 succeeds, 4000 0025 0000 3155 needs
+ * authentication, 4000 0000 0000 9995 has insufficient funds, 4000 0000 0000 0002 is declined,
+ * 4000 0000 0000 0069 is expired).
+ */
+export type CardBehavior = 'succeed' | 'authentication_required' | 'card_declined' | 'insufficient_funds' | 'expired_card';
+export const cardBehaviors: readonly CardBehavior[] = ['succeed', 'authentication_required', 'card_declined', 'insufficient_funds', 'expired_card'];
+
+/** Fills in the records a state file written before they existed lacks (same format otherwise). */
+export function upgradeSandboxState(state: SandboxState): SandboxState {
+  state.paymentMethods ??= {};
+  state.cardBehaviors ??= {};
+  return state;
+}
+
+/**
  * A checkout session with what Stripe keeps next to it but does not show on the object: its
  * line items (a separate list endpoint) and `payment_intent_data`, copied onto the payment
  * intent when the customer pays.
@@ -40,6 +59,8 @@ export interface StoredCheckoutSession {
   paymentIntentData: {
     metadata: Record<string, string>;
     description: string | null;
+    /** `payment_intent_data.setup_future_usage`: the session asked to save the card (absent in older state files). */
+    setupFutureUsage?: 'off_session' | 'on_session' | null;
   };
 }
 
@@ -91,6 +112,8 @@ export function createEmptySandboxState(options: { apiKey: string; webhookSecret
     customers: {},
     checkoutSessions: {},
     paymentIntents: {},
+    paymentMethods: {},
+    cardBehaviors: {},
     charges: {},
     refunds: {},
     disputes: {},

@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { sandboxStateFormatVersion, type SandboxState } from './sandboxState.ts';
+import { sandboxStateFormatVersion, upgradeSandboxState, type SandboxState } from './sandboxState.ts';
 
 /**
  * Changes are gathered before a write, so a burst of updates is one write. The wait grows with the
@@ -53,7 +53,7 @@ export class StateFile {
     if (!isSandboxState(parsed)) {
       throw new Error(`Stripe sandbox: ${this.path} has an unknown format (expected formatVersion ${sandboxStateFormatVersion}); delete it to start over.`);
     }
-    return parsed;
+    return upgradeSandboxState(parsed);
   }
 
   /** Attaches the live state that later writes serialize. */

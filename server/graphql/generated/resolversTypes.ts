@@ -5,6 +5,7 @@ import type { PurchaseRow } from '../../billing/purchaseTypes.ts';
 import type { WebhookEndpointRow, WebhookDeliveryRow } from '../../webhooks/webhookTypes.ts';
 import type { StripeEventRow } from '../../billing/stripeEventLog.ts';
 import type { AuditRecordRow } from '../../audit/auditTypes.ts';
+import type { AutoTopUpRow } from '../../billing/autoTopUp/autoTopUpTypes.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -92,6 +93,61 @@ export type AuditRecordEdge = {
   node: AuditRecord;
 };
 
+export type AutoTopUp = {
+  __typename?: 'AutoTopUp';
+  /** What those credits cost, in currency, priced by the server like any purchase. */
+  amountMinor?: Maybe<Scalars['SafeInt']['output']>;
+  /** Credits bought per top-up. Null until set up. */
+  credits?: Maybe<Scalars['SafeInt']['output']>;
+  currency?: Maybe<Scalars['String']['output']>;
+  enabled: Scalars['Boolean']['output'];
+  /** Why the last automatic top-up did not happen (a declined card, the monthly limit), in plain words; null after a success. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** At most this much is charged per calendar month (UTC), in currency. */
+  monthlyLimitMinor?: Maybe<Scalars['SafeInt']['output']>;
+  /** The saved card, or null: auto top-up needs one (PAYMENT_METHOD_REQUIRED). */
+  paymentMethod?: Maybe<SavedCard>;
+  pendingAttempt?: Maybe<AutoTopUpAttempt>;
+  /** What automatic top-ups charged this calendar month (UTC), in currency. */
+  spentThisMonthMinor: Scalars['SafeInt']['output'];
+  status: AutoTopUpStatus;
+  /** A top-up is due when available credits fall below this. Null until set up. */
+  thresholdCredits?: Maybe<Scalars['SafeInt']['output']>;
+};
+
+/** The automatic top-up in flight: waiting to be paid, being paid, or waiting for the user's action. */
+export type AutoTopUpAttempt = {
+  __typename?: 'AutoTopUpAttempt';
+  amountMinor: Scalars['SafeInt']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  credits: Scalars['SafeInt']['output'];
+  currency: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Why the last payment of this attempt failed, in Stripe's words. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  status: AutoTopUpAttemptStatus;
+};
+
+/** The lifecycle of one automatic top-up. */
+export type AutoTopUpAttemptStatus =
+  | 'canceled'
+  | 'failed'
+  | 'pending'
+  | 'processing'
+  | 'requires_action'
+  | 'succeeded';
+
+/** Whether a user's balance is recharged automatically with their saved card (docs/auto-top-up.md). */
+export type AutoTopUpStatus =
+  /** On: when available credits fall below thresholdCredits, credits are bought with the saved card. */
+  | 'active'
+  /** Switched off after three failed payments in a row; lastError says why. Turning it on again resets it. */
+  | 'disabled'
+  /** Turned off by the user (or the card was removed), or never set up. */
+  | 'off'
+  /** The last payment needs the user to authenticate it on-session; no new attempt until then. */
+  | 'requires_action';
+
 export type CaptureCreditsInput = {
   /** 1 to the hold's amount (BAD_USER_INPUT otherwise; release the hold to spend nothing): spent as one SPEND entry; the rest is released. */
   amount: Scalars['SafeInt']['input'];
@@ -115,6 +171,8 @@ export type CreateCreditTopUpSessionInput = {
   credits: Scalars['SafeInt']['input'];
   /** ISO code of one of `currencies` (either case); the default currency when absent. */
   currency?: InputMaybe<Scalars['String']['input']>;
+  /** Save this card for automatic top-ups (Stripe setup_future_usage = off_session). */
+  saveCard?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type CreateWebhookEndpointInput = {
@@ -337,12 +395,16 @@ export type Mutation = {
   refundTopUp: RefundResult;
   /** Service key or admin: give an active hold back (HOLD_NOT_ACTIVE otherwise); releasing a released hold returns it. */
   releaseCredits: CreditHold;
+  /** Removes the saved card (the caller's; admins: any user's) and turns auto top-up off. */
+  removeSavedCard: AutoTopUp;
   /** A new delivery of the same event to the same endpoint, with the same webhookId, due now (admins). */
   replayWebhookDelivery: WebhookDelivery;
   /** Service key or admin: reserve credits (at most availableCredits) until captured, released or expired. */
   reserveCredits: CreditHold;
   /** A new secret; the old one keeps signing, beside it, for 24 hours (admins). */
   rotateWebhookEndpointSecret: WebhookEndpointSecret;
+  /** Saves the caller's auto top-up settings (admins: any user's, with userId). PAYMENT_METHOD_REQUIRED to turn it on without a saved card. */
+  setAutoTopUp: AutoTopUp;
   /** A user's low-balance threshold (admins and services). */
   setLowBalanceThreshold: User;
   /** Service key or admin: take credits for usage. Refuses to overdraw (INSUFFICIENT_CREDITS). */
@@ -393,6 +455,11 @@ export type MutationReleaseCreditsArgs = {
 };
 
 
+export type MutationRemoveSavedCardArgs = {
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type MutationReplayWebhookDeliveryArgs = {
   id: Scalars['ID']['input'];
 };
@@ -405,6 +472,11 @@ export type MutationReserveCreditsArgs = {
 
 export type MutationRotateWebhookEndpointSecretArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetAutoTopUpArgs = {
+  input: SetAutoTopUpInput;
 };
 
 
@@ -679,6 +751,26 @@ export type Role =
   | 'service'
   | 'user';
 
+/** The card saved at checkout for automatic top-ups. */
+export type SavedCard = {
+  __typename?: 'SavedCard';
+  /** The card network, as Stripe names it (visa, mastercard, ...). */
+  brand: Scalars['String']['output'];
+  last4: Scalars['String']['output'];
+};
+
+export type SetAutoTopUpInput = {
+  /** Credits per top-up: within pricing(currency).creditsMin and creditsMax. */
+  credits: Scalars['SafeInt']['input'];
+  /** ISO code of one of `currencies`; absent: the currency saved before, else the default. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  enabled: Scalars['Boolean']['input'];
+  monthlyLimitMinor: Scalars['SafeInt']['input'];
+  thresholdCredits: Scalars['SafeInt']['input'];
+  /** Admins: whose settings; users: absent (or their own id). */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type SetLowBalanceThresholdInput = {
   /** Below this balance balance.low is sent; null: back to LOW_BALANCE_CREDITS. */
   credits?: InputMaybe<Scalars['SafeInt']['input']>;
@@ -838,6 +930,8 @@ export type UpdateWebhookEndpointInput = {
 
 export type User = {
   __typename?: 'User';
+  /** The user's automatic top-up (the user themself or an admin). */
+  autoTopUp: AutoTopUp;
   /** What spends and new holds may take: max(0, credits - heldCredits); never counts expired credits. */
   availableCredits: Scalars['SafeInt']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -1058,6 +1152,10 @@ export type ResolversTypes = {
   AuditRecord: ResolverTypeWrapper<AuditRecordRow>;
   AuditRecordConnection: ResolverTypeWrapper<Omit<AuditRecordConnection, 'edges'> & { edges: Array<ResolversTypes['AuditRecordEdge']> }>;
   AuditRecordEdge: ResolverTypeWrapper<Omit<AuditRecordEdge, 'node'> & { node: ResolversTypes['AuditRecord'] }>;
+  AutoTopUp: ResolverTypeWrapper<AutoTopUpRow>;
+  AutoTopUpAttempt: ResolverTypeWrapper<AutoTopUpAttempt>;
+  AutoTopUpAttemptStatus: null;
+  AutoTopUpStatus: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CaptureCreditsInput: CaptureCreditsInput;
   CheckoutSession: ResolverTypeWrapper<CheckoutSession>;
@@ -1095,6 +1193,8 @@ export type ResolversTypes = {
   ReserveCreditsInput: ReserveCreditsInput;
   Role: null;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
+  SavedCard: ResolverTypeWrapper<SavedCard>;
+  SetAutoTopUpInput: SetAutoTopUpInput;
   SetLowBalanceThresholdInput: SetLowBalanceThresholdInput;
   SpendCreditsBatchInput: SpendCreditsBatchInput;
   SpendCreditsBatchItem: SpendCreditsBatchItem;
@@ -1132,6 +1232,8 @@ export type ResolversParentTypes = {
   AuditRecord: AuditRecordRow;
   AuditRecordConnection: Omit<AuditRecordConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditRecordEdge']> };
   AuditRecordEdge: Omit<AuditRecordEdge, 'node'> & { node: ResolversParentTypes['AuditRecord'] };
+  AutoTopUp: AutoTopUpRow;
+  AutoTopUpAttempt: AutoTopUpAttempt;
   Boolean: Scalars['Boolean']['output'];
   CaptureCreditsInput: CaptureCreditsInput;
   CheckoutSession: CheckoutSession;
@@ -1165,6 +1267,8 @@ export type ResolversParentTypes = {
   ReleaseCreditsInput: ReleaseCreditsInput;
   ReserveCreditsInput: ReserveCreditsInput;
   SafeInt: Scalars['SafeInt']['output'];
+  SavedCard: SavedCard;
+  SetAutoTopUpInput: SetAutoTopUpInput;
   SetLowBalanceThresholdInput: SetLowBalanceThresholdInput;
   SpendCreditsBatchInput: SpendCreditsBatchInput;
   SpendCreditsBatchItem: SpendCreditsBatchItem;
@@ -1211,6 +1315,34 @@ export type AuditRecordEdgeResolvers<ContextType = GraphQLContext, ParentType ex
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['AuditRecord'], ParentType, ContextType>;
 };
+
+export type AutoTopUpResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AutoTopUp'] = ResolversParentTypes['AutoTopUp']> = {
+  amountMinor?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType>;
+  credits?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  monthlyLimitMinor?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType>;
+  paymentMethod?: Resolver<Maybe<ResolversTypes['SavedCard']>, ParentType, ContextType>;
+  pendingAttempt?: Resolver<Maybe<ResolversTypes['AutoTopUpAttempt']>, ParentType, ContextType>;
+  spentThisMonthMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AutoTopUpStatus'], ParentType, ContextType>;
+  thresholdCredits?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType>;
+};
+
+export type AutoTopUpAttemptResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AutoTopUpAttempt'] = ResolversParentTypes['AutoTopUpAttempt']> = {
+  amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  credits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AutoTopUpAttemptStatus'], ParentType, ContextType>;
+};
+
+export type AutoTopUpAttemptStatusResolvers = { CANCELED: 'canceled', FAILED: 'failed', PENDING: 'pending', PROCESSING: 'processing', REQUIRES_ACTION: 'requires_action', SUCCEEDED: 'succeeded' };
+
+export type AutoTopUpStatusResolvers = { ACTIVE: 'active', DISABLED: 'disabled', OFF: 'off', REQUIRES_ACTION: 'requires_action' };
 
 export type CheckoutSessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CheckoutSession'] = ResolversParentTypes['CheckoutSession']> = {
   amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
@@ -1325,9 +1457,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   grantPromotionalCredits?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType, RequireFields<MutationGrantPromotionalCreditsArgs, 'input'>>;
   refundTopUp?: Resolver<ResolversTypes['RefundResult'], ParentType, ContextType, RequireFields<MutationRefundTopUpArgs, 'input'>>;
   releaseCredits?: Resolver<ResolversTypes['CreditHold'], ParentType, ContextType, RequireFields<MutationReleaseCreditsArgs, 'input'>>;
+  removeSavedCard?: Resolver<ResolversTypes['AutoTopUp'], ParentType, ContextType, Partial<MutationRemoveSavedCardArgs>>;
   replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
   reserveCredits?: Resolver<ResolversTypes['CreditHold'], ParentType, ContextType, RequireFields<MutationReserveCreditsArgs, 'input'>>;
   rotateWebhookEndpointSecret?: Resolver<ResolversTypes['WebhookEndpointSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookEndpointSecretArgs, 'id'>>;
+  setAutoTopUp?: Resolver<ResolversTypes['AutoTopUp'], ParentType, ContextType, RequireFields<MutationSetAutoTopUpArgs, 'input'>>;
   setLowBalanceThreshold?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetLowBalanceThresholdArgs, 'input'>>;
   spendCredits?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType, RequireFields<MutationSpendCreditsArgs, 'input'>>;
   spendCreditsBatch?: Resolver<Array<ResolversTypes['SpendResult']>, ParentType, ContextType, RequireFields<MutationSpendCreditsBatchArgs, 'input'>>;
@@ -1424,6 +1558,11 @@ export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'SafeInt';
 }
 
+export type SavedCardResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SavedCard'] = ResolversParentTypes['SavedCard']> = {
+  brand?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  last4?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type SpendErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SpendError'] = ResolversParentTypes['SpendError']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1479,6 +1618,7 @@ export type TopUpResolvers<ContextType = GraphQLContext, ParentType extends Reso
 export type TopUpStatusResolvers = { DISPUTED: 'disputed', EXPIRED: 'expired', FAILED: 'failed', OPEN: 'open', PAID: 'paid', PARTIALLY_REFUNDED: 'partially_refunded', PENDING: 'pending', REFUNDED: 'refunded' };
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  autoTopUp?: Resolver<ResolversTypes['AutoTopUp'], ParentType, ContextType>;
   availableCredits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   credits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
@@ -1553,6 +1693,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AuditRecord?: AuditRecordResolvers<ContextType>;
   AuditRecordConnection?: AuditRecordConnectionResolvers<ContextType>;
   AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
+  AutoTopUp?: AutoTopUpResolvers<ContextType>;
+  AutoTopUpAttempt?: AutoTopUpAttemptResolvers<ContextType>;
+  AutoTopUpAttemptStatus?: AutoTopUpAttemptStatusResolvers;
+  AutoTopUpStatus?: AutoTopUpStatusResolvers;
   CheckoutSession?: CheckoutSessionResolvers<ContextType>;
   CreditHold?: CreditHoldResolvers<ContextType>;
   CreditLot?: CreditLotResolvers<ContextType>;
@@ -1579,6 +1723,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RefundResult?: RefundResultResolvers<ContextType>;
   Role?: RoleResolvers;
   SafeInt?: GraphQLScalarType;
+  SavedCard?: SavedCardResolvers<ContextType>;
   SpendError?: SpendErrorResolvers<ContextType>;
   SpendResult?: SpendResultResolvers<ContextType>;
   StatsInterval?: StatsIntervalResolvers;

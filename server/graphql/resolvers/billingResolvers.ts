@@ -69,6 +69,7 @@ export const billingResolvers: Resolvers = {
         currency: args.input.currency ?? null,
         // An admin buying for their own account is still an admin's mutation: audited.
         audit: auditStamp(context, info, viewer, { args, userId: viewer.userId }),
+        saveCard: args.input.saveCard ?? false,
       });
     },
     refundTopUp: async (_parent, args, context, info) => {

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/resolversTypes.ts';
 import { auditResolvers } from './auditResolvers.ts';
+import { autoTopUpResolvers } from './autoTopUpResolvers.ts';
 import { billingResolvers } from './billingResolvers.ts';
 import { commonResolvers } from './commonResolvers.ts';
 import { creditStatsResolvers } from './creditStatsResolvers.ts';
@@ -25,4 +26,5 @@ export const resolverMaps: readonly Resolvers[] = [
   mailResolvers,
   stripeEventResolvers,
   auditResolvers,
+  autoTopUpResolvers,
 ];

@@ -13,6 +13,7 @@ import { UserHolds } from './UserHolds.tsx';
 import { UserLedger } from './UserLedger.tsx';
 import { UserLots } from './UserLots.tsx';
 import { UserPurchases } from './UserPurchases.tsx';
+import { UserAutoTopUp } from '../../autoTopUp/UserAutoTopUp.tsx';
 
 /** Admin: one user's balance, lots, holds, purchases (with refunds) and ledger; ways to adjust credits and grant promotional ones. */
 export default function AdminUserPage({ userId }: { userId: string }) {
@@ -88,6 +89,7 @@ export default function AdminUserPage({ userId }: { userId: string }) {
         <AdjustCreditsForm userId={user.id} credits={user.credits} />
         <GrantPromotionForm userId={user.id} />
       </div>
+      <UserAutoTopUp userId={user.id} />
       <UserLots userId={user.id} />
       <UserHolds userId={user.id} />
       <UserPurchases userId={user.id} />

@@ -1,6 +1,7 @@
 import { expandObject } from '../expandObject.ts';
 import { createCheckoutSession } from '../operations/createCheckoutSession.ts';
 import { createCustomer } from '../operations/createCustomer.ts';
+import { createPaymentIntent } from '../operations/createPaymentIntent.ts';
 import { createRefund } from '../operations/createRefund.ts';
 import { expireCheckoutSession, expireDueCheckoutSessions } from '../operations/expireCheckoutSession.ts';
 import { findCheckoutSession } from '../operations/findCheckoutSession.ts';
@@ -75,6 +76,29 @@ export const apiRoutes: readonly ApiRoute[] = [
       url: `/v1/checkout/sessions/${id}/line_items`,
       resourceName: 'line item',
     });
+  }),
+  route('POST', '/v1/payment_intents', ({ context, params, cause }) => withExpansions(context, params, createPaymentIntent(context, params, cause))),
+  route('GET', '/v1/payment_intents', ({ context, params }) => {
+    params.rejectUnknown([...listParameterNames, 'customer', 'customer_account']);
+    const customer = params.optionalString('customer');
+    const created = params.optionalRangeFilter('created');
+    return listPage(context, params, {
+      itemsNewestFirst: Object.values(context.state.paymentIntents).reverse(),
+      matches: (paymentIntent) => (customer === null || paymentIntent.customer === customer) && rangeFilterMatches(created, paymentIntent.created),
+      url: '/v1/payment_intents',
+      resourceName: 'payment intent',
+    });
+  }),
+  route('GET', '/v1/payment_methods/:id', ({ context, params, id }) => retrieve(context, params, findRecord(context.state.paymentMethods, 'PaymentMethod', id))),
+  route('POST', '/v1/payment_methods/:id/detach', ({ context, params, id }) => {
+    params.rejectUnknown(['expand']);
+    const paymentMethod = findRecord(context.state.paymentMethods, 'PaymentMethod', id);
+    if (paymentMethod.customer === null) {
+      throw StripeApiError.invalidRequest(`The payment method you provided is not attached to a customer so detachment is impossible.`, { code: 'payment_method_unexpected_state' });
+    }
+    paymentMethod.customer = null;
+    context.markChanged();
+    return withExpansions(context, params, paymentMethod);
   }),
   route('GET', '/v1/payment_intents/:id', ({ context, params, id }) => {
     params.rejectUnknown(['client_secret', 'expand']);

@@ -59,12 +59,23 @@ export async function handleApiRequest(
       });
       return;
     }
-    const body = match.route.handle({
-      context: dependencies.context,
-      params: new RequestParams(parameters),
-      id: match.id,
-      cause: { id: requestId, idempotency_key: idempotencyKey },
-    });
+    let body: unknown;
+    try {
+      body = match.route.handle({
+        context: dependencies.context,
+        params: new RequestParams(parameters),
+        id: match.id,
+        cause: { id: requestId, idempotency_key: idempotencyKey },
+      });
+    } catch (error) {
+      // A card error happens after the endpoint ran (the payment intent exists and records the
+      // failure): Stripe saves it under the key, and a retry gets the same 402, never a second charge.
+      if (idempotency !== null && error instanceof StripeApiError && error.type === 'card_error') {
+        dependencies.idempotencyStore.save({ ...idempotency, statusCode: error.statusCode, responseBody: JSON.stringify(error.toResponseBody(), null, 2), requestId });
+        dependencies.context.markChanged();
+      }
+      throw error;
+    }
     const responseBody = JSON.stringify(body, null, 2);
     // Stripe saves the result once the endpoint ran; validation errors thrown above are not saved.
     if (idempotency !== null) {

@@ -70,7 +70,8 @@ function pay(context: SandboxContext, stored: StoredCheckoutSession, outcome: Pa
   if (outcome === null) return null;
   const sessionId = stored.session.id;
   try {
-    const result = payCheckoutSession(context, { sessionId, outcome });
+    // Like Stripe Checkout with setup_future_usage, paying saves the card when the session asked for it.
+    const result = payCheckoutSession(context, { sessionId, outcome, saveCard: true });
     if (result.outcome === 'declined') return `/checkout/${encodeURIComponent(sessionId)}?declined=1`;
   } catch (error) {
     // A session that is no longer open: the page explains its state.

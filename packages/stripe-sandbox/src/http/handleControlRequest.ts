@@ -11,6 +11,7 @@ import { parseFormBody } from '../parseFormBody.ts';
 import { automaticEventCause } from '../recordEvent.ts';
 import { RequestParams } from '../requestParams.ts';
 import type { SandboxContext } from '../sandboxContext.ts';
+import { cardBehaviors } from '../sandboxState.ts';
 import { StripeApiError } from '../stripeApiError.ts';
 import { matchRoute, route, type Route } from './matchRoute.ts';
 import { readRequestBody } from './readRequestBody.ts';
@@ -54,6 +55,7 @@ const controlRoutes: readonly ControlRoute[] = [
     const result = payCheckoutSession(context, {
       sessionId: id,
       outcome: body.requiredEnum('outcome', paymentOutcomes),
+      saveCard: body.optionalBoolean('saveCard') ?? false,
       conversion:
         presentmentCurrency === null || fxRate === null ? null : { presentmentCurrency: presentmentCurrency.slice(0, 8).toLowerCase(), fxRate: fxRate.slice(0, 40) },
     });
@@ -67,6 +69,12 @@ const controlRoutes: readonly ControlRoute[] = [
     return ok(stored.session);
   }),
   route('POST', '/sandbox/payment_intents/:id/dispute', ({ context, body, id }) => ok(setDisputeStatus(context, { paymentIntentId: id, status: body.requiredEnum('status', disputeStatusChanges) }))),
+  route('POST', '/sandbox/customers/:id/card', ({ context, body, id }) => {
+    const customer = findRecord(context.state.customers, 'customer', id);
+    context.state.cardBehaviors[customer.id] = body.requiredEnum('behavior', cardBehaviors);
+    context.markChanged();
+    return ok({ customer: customer.id, behavior: context.state.cardBehaviors[customer.id] });
+  }),
   route('POST', '/sandbox/events/:id/resend', ({ context, id }) => {
     const event = findRecord(context.state.events, 'event', id);
     context.deliveryQueue.enqueue({ eventId: event.id, eventType: event.type, orderingKey: `resend:${event.id}` });
@@ -162,6 +170,13 @@ class JsonBody {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds.min || value > bounds.max) {
       throw StripeApiError.invalidRequest(`${name} must be an integer from ${bounds.min} to ${bounds.max}.`, { param: name });
     }
+    return value;
+  }
+
+  optionalBoolean(name: string): boolean | null {
+    const value = this.values[name];
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'boolean') throw StripeApiError.invalidRequest(`${name} must be true or false.`, { param: name });
     return value;
   }
 

@@ -11,7 +11,12 @@ export type SandboxEventInput =
       object: Stripe.Checkout.Session;
     }
   | {
-      type: 'payment_intent.succeeded' | 'payment_intent.processing' | 'payment_intent.payment_failed';
+      type:
+        | 'payment_intent.created'
+        | 'payment_intent.succeeded'
+        | 'payment_intent.processing'
+        | 'payment_intent.requires_action'
+        | 'payment_intent.payment_failed';
       object: Stripe.PaymentIntent;
     }
   | { type: 'charge.succeeded' | 'charge.refunded'; object: Stripe.Charge }
@@ -47,8 +52,10 @@ export function buildEvent(fields: {
     case 'checkout.session.async_payment_succeeded':
     case 'checkout.session.async_payment_failed':
       return { ...base, type: input.type, data: { object: input.object } };
+    case 'payment_intent.created':
     case 'payment_intent.succeeded':
     case 'payment_intent.processing':
+    case 'payment_intent.requires_action':
     case 'payment_intent.payment_failed':
       return { ...base, type: input.type, data: { object: input.object } };
     case 'charge.succeeded':

@@ -2,20 +2,20 @@ import type Stripe from 'stripe';
 import { createId } from '../createId.ts';
 import { receiptPath } from '../http/handleReceiptPage.ts';
 import { buildCharge } from '../objects/buildCharge.ts';
-import { recordEvent } from '../recordEvent.ts';
+import { recordEvent, type EventCause } from '../recordEvent.ts';
 import { unixSeconds, type SandboxContext } from '../sandboxContext.ts';
-import type { StoredCheckoutSession } from '../sandboxState.ts';
 
 /**
  * Makes the payment intent succeed: a captured charge for its full amount, the intent
  * `succeeded` with `latest_charge` and `amount_received`, then the events
- * `payment_intent.succeeded` and `charge.succeeded` (in that order).
+ * `payment_intent.succeeded` and `charge.succeeded` (in that order). `orderingKey`: the checkout
+ * session's id, or the payment intent's own for one created through the API; `cause`: that request.
  */
 export function captureSessionPayment(
   context: SandboxContext,
-  options: { stored: StoredCheckoutSession; paymentIntent: Stripe.PaymentIntent; billingEmail: string | null },
+  options: { orderingKey: string; paymentIntent: Stripe.PaymentIntent; billingEmail: string | null; cause?: EventCause },
 ): Stripe.Charge {
-  const { paymentIntent, stored } = options;
+  const { paymentIntent, orderingKey, cause } = options;
   const paymentMethod = typeof paymentIntent.payment_method === 'string' ? paymentIntent.payment_method : createId('pm_1');
   const chargeId = createId('ch_3');
   const charge = buildCharge({
@@ -41,8 +41,7 @@ export function captureSessionPayment(
   paymentIntent.amount_received = paymentIntent.amount;
   paymentIntent.last_payment_error = null;
   context.markChanged();
-  const orderingKey = stored.session.id;
-  recordEvent(context, { input: { type: 'payment_intent.succeeded', object: paymentIntent }, orderingKey });
-  recordEvent(context, { input: { type: 'charge.succeeded', object: charge }, orderingKey });
+  recordEvent(context, { input: { type: 'payment_intent.succeeded', object: paymentIntent }, orderingKey, ...(cause ? { cause } : {}) });
+  recordEvent(context, { input: { type: 'charge.succeeded', object: charge }, orderingKey, ...(cause ? { cause } : {}) });
   return charge;
 }

@@ -89,6 +89,7 @@ export function createCheckoutSession(context: SandboxContext, params: RequestPa
     paymentIntentData: {
       metadata: paymentIntentData?.optionalMetadata('metadata') ?? {},
       description: paymentIntentData?.optionalString('description', { lengthMax: 1000 }) ?? null,
+      setupFutureUsage: paymentIntentData?.optionalEnum('setup_future_usage', ['off_session', 'on_session'] as const) ?? null,
     },
   };
   context.state.checkoutSessions[id] = stored;

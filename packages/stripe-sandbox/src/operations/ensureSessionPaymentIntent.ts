@@ -26,6 +26,7 @@ export function ensureSessionPaymentIntent(context: SandboxContext, stored: Stor
     metadata: { ...stored.paymentIntentData.metadata },
     paymentMethodTypes: [...session.payment_method_types],
   });
+  paymentIntent.setup_future_usage = stored.paymentIntentData.setupFutureUsage ?? null;
   context.state.paymentIntents[id] = paymentIntent;
   session.payment_intent = id;
   context.markChanged();

@@ -1,6 +1,8 @@
 import type Stripe from 'stripe';
 import { createId } from '../createId.ts';
+import { buildPaymentMethod } from '../objects/buildPaymentMethod.ts';
 import { recordEvent } from '../recordEvent.ts';
+import { unixSeconds } from '../sandboxContext.ts';
 import type { SandboxContext } from '../sandboxContext.ts';
 import type { StoredCheckoutSession } from '../sandboxState.ts';
 import { StripeApiError } from '../stripeApiError.ts';
@@ -29,6 +31,11 @@ export type PayCheckoutSessionResult =
  *   `processing`, the session `complete` but `unpaid`; events `payment_intent.processing`,
  *   `checkout.session.completed`. `settleAsyncPayment` decides the result later.
  *
+ * `saveCard`: the customer agrees to save the card; when the session asked for it
+ * (`payment_intent_data.setup_future_usage`), the card's payment method is attached to the
+ * session's customer, so it can be charged later (off-session). Every attempt pays with a new
+ * payment method, as a customer typing the card again would.
+ *
  * `conversion`: the customer pays in their own currency (Adaptive Pricing, see
  * `convertSessionCurrency`); the payment intent, the charge and every amount after it are in it.
  *
@@ -37,7 +44,7 @@ export type PayCheckoutSessionResult =
  */
 export function payCheckoutSession(
   context: SandboxContext,
-  options: { sessionId: string; outcome: PaymentOutcome; conversion?: SessionConversion | null },
+  options: { sessionId: string; outcome: PaymentOutcome; saveCard?: boolean; conversion?: SessionConversion | null },
 ): PayCheckoutSessionResult {
   const stored = findCheckoutSession(context, options.sessionId);
   const session = stored.session;
@@ -49,10 +56,10 @@ export function payCheckoutSession(
   }
   if (options.conversion) convertSessionCurrency(context, stored, options.conversion);
   const paymentIntent = ensureSessionPaymentIntent(context, stored);
-  paymentIntent.payment_method = createId('pm_1');
+  paymentIntent.payment_method = createPaymentMethod(context, stored, options.saveCard ?? false).id;
   switch (options.outcome) {
     case 'paid': {
-      captureSessionPayment(context, { stored, paymentIntent, billingEmail: billingEmail(context, stored) });
+      captureSessionPayment(context, { orderingKey: session.id, paymentIntent, billingEmail: billingEmail(context, stored) });
       completeSession(context, stored, 'paid');
       return { outcome: 'completed', session };
     }
@@ -67,6 +74,20 @@ export function payCheckoutSession(
       return { outcome: 'completed', session };
     }
   }
+}
+
+function createPaymentMethod(context: SandboxContext, stored: StoredCheckoutSession, saveCard: boolean): Stripe.PaymentMethod {
+  const customer = typeof stored.session.customer === 'string' ? stored.session.customer : null;
+  const saved = saveCard && customer !== null && (stored.paymentIntentData.setupFutureUsage ?? null) !== null;
+  const paymentMethod = buildPaymentMethod({
+    id: createId('pm_1'),
+    created: unixSeconds(context.now()),
+    customer: saved ? customer : null,
+    email: billingEmail(context, stored),
+  });
+  context.state.paymentMethods[paymentMethod.id] = paymentMethod;
+  context.markChanged();
+  return paymentMethod;
 }
 
 function declinePayment(context: SandboxContext, stored: StoredCheckoutSession, paymentIntent: Stripe.PaymentIntent): StripeApiError {

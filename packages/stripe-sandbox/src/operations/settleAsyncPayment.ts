@@ -34,7 +34,7 @@ export function settleAsyncPayment(
   }
   const cause = automaticEventCause;
   if (options.result === 'succeeded') {
-    captureSessionPayment(context, { stored, paymentIntent, billingEmail: session.customer_details?.email ?? null });
+    captureSessionPayment(context, { orderingKey: stored.session.id, paymentIntent, billingEmail: session.customer_details?.email ?? null });
     session.payment_status = 'paid';
     context.markChanged();
     recordEvent(context, { input: { type: 'checkout.session.async_payment_succeeded', object: session }, orderingKey: session.id, cause });

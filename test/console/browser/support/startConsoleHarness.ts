@@ -29,6 +29,8 @@ export interface ConsoleHarness {
   sandboxUrl: string;
   context: BrowserContext;
   page: Page;
+  /** The server under test (its database and Stripe sandbox), for steps a person would not take in the browser. */
+  server: import('../../../support/startTestTopup.ts').TestTopup;
   /** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png. */
   screenshot: (page: Page, name: string) => Promise<void>;
   close: () => Promise<void>;
@@ -73,6 +75,7 @@ export async function startConsoleHarness(options: { environment?: Record<string
     sandboxUrl: topup.stripeSandbox.url,
     context,
     page,
+    server,
     screenshot: async (target, name) => {
       await target.screenshot({ path: path.join(screenshotsDirectory, `${name}.png`), fullPage: true });
     },
