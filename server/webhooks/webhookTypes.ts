@@ -10,6 +10,9 @@ export const webhookEventTypes = [
   'balance.depleted',
   'purchase.pending',
   'purchase.failed',
+  'auto_top_up.succeeded',
+  'auto_top_up.failed',
+  'auto_top_up.requires_action',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

@@ -133,6 +133,16 @@ const adminCalls: Record<string, ((setup: CallSetup) => Promise<AdminCall>) | ty
     variables: { input: { userId, credits: 40 } },
     userId,
   }),
+  setAutoTopUp: async ({ userId }) => ({
+    query: inputMutation('setAutoTopUp', 'SetAutoTopUpInput', 'enabled thresholdCredits'),
+    variables: { input: { userId, enabled: false, thresholdCredits: 50, credits: 500, monthlyLimitMinor: 2000 } },
+    userId,
+  }),
+  removeSavedCard: async ({ userId }) => ({
+    query: 'mutation ($userId: ID) { removeSavedCard(userId: $userId) { enabled } }',
+    variables: { userId },
+    userId,
+  }),
 };
 
 describe.each(ledgerStorageKindsUnderTest())('the admin audit log on %s', (kind) => {

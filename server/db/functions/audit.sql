@@ -29,7 +29,8 @@ language sql immutable as $$
     'reserve_credits', 'capture_credits', 'release_credits',
     'record_checkout_session', 'finish_refund_request',
     'create_webhook_endpoint', 'update_webhook_endpoint', 'delete_webhook_endpoint',
-    'rotate_webhook_endpoint_secret', 'replay_webhook_delivery', 'set_low_balance_threshold'
+    'rotate_webhook_endpoint_secret', 'replay_webhook_delivery', 'set_low_balance_threshold',
+    'set_auto_top_up', 'remove_saved_card'
   ]
 $$;
 
