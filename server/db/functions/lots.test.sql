@@ -75,6 +75,16 @@ begin
   assert (v->(v_grant.id::text)->0->>'credits')::bigint = 100 and (v->(v_spend->>'id')->0->>'credits')::bigint = -10
     and v->'999999999' = '[]'::jsonb, 'lot changes of several entries: ' || v::text;
 
+  -- A dispute that takes the credits and is then won gives them back with their purchase's expiry.
+  perform record_checkout_session('cs_lots_disputed', 'user_lots_expiring_purchase', 100, 500, 'usd');
+  perform settle_checkout_session('{"sessionId": "cs_lots_disputed", "outcome": "paid", "amountPaidMinor": 500, "currency": "usd", "paymentIntentId": "pi_lots_disputed"}');
+  perform record_payment_state('pi_lots_disputed', 0, 'dp_lots_disputed', 'needs_response');
+  perform record_payment_state('pi_lots_disputed', 0, 'dp_lots_disputed', 'won');
+  assert (select count(*) from credit_lots where purchase_session_id = 'cs_lots_disputed') = 2
+    and (select count(distinct expires_at) from credit_lots where purchase_session_id = 'cs_lots_disputed' and expires_at is not null) = 1
+    and (select bool_and(expires_at is not null) from credit_lots where purchase_session_id = 'cs_lots_disputed'),
+    'credits restored by a won dispute keep their purchase''s expiry';
+
   perform configure_ledger(null);
   perform record_checkout_session('cs_lots_never', 'user_lots_expiring_purchase', 100, 500, 'usd');
   perform settle_checkout_session('{"sessionId": "cs_lots_never", "outcome": "paid", "amountPaidMinor": 500, "currency": "usd", "paymentIntentId": "pi_lots_never"}');
