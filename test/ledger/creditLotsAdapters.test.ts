@@ -117,6 +117,35 @@ describe.each(ledgerStorageKindsUnderTest())('lots, holds, batches and the sweep
     expect((await ledger.verify()).problems).toEqual([]);
   });
 
+  it('ledger:verify reports a lot tampered with: credits taken out of a lot, or moved between lots', async () => {
+    // Proves verify_ledger's lot checks fail on tampering and pass again once it is undone: one credit removed from a lot (the lots no longer add up to the balance, and the lot differs from its grant less its draws), then one credit moved between two lots (the sum is right, each lot is wrong).
+    const { storage, database } = suite();
+    const ledger = createLedger(storage);
+    await ledger.ensureUser({ userId: 'user_adapter_tamper', email: null });
+    for (const [index, credits] of [40, 60].entries()) {
+      await ledger.grantPromotional({ userId: 'user_adapter_tamper', credits, reason: 'start', expiresAt: null, actor: 'service:app', idempotencyKey: `adapter:tamper:${index}` });
+    }
+    await ledger.spend({ userId: 'user_adapter_tamper', amount: 10, reason: 'use', actor: 'service:app', idempotencyKey: 'adapter:tamper:spend' });
+    expect((await ledger.verify()).problems).toEqual([]);
+    const [first, second] = await ledger.lots({ userId: 'user_adapter_tamper', includeSpent: false });
+    const problemsOf = async () => (await ledger.verify()).problems.filter((problem) => problem.userId === 'user_adapter_tamper' || problem.lotId === first!.id || problem.lotId === second!.id);
+
+    expect([first!.remaining, second!.remaining]).toEqual([30, 60]);
+    await database.query('update credit_lots set remaining = remaining - 1 where id = $1', [second!.id]);
+    expect(await problemsOf()).toEqual([
+      { problem: 'lots do not add up to the balance', userId: 'user_adapter_tamper', credits: 90, lots: 89 },
+      { problem: 'lot remaining differs from its grant less its draws', lotId: second!.id, remaining: 59, expected: 60 },
+    ]);
+    await database.query('update credit_lots set remaining = remaining + 1 where id = $1', [first!.id]);
+    expect((await problemsOf()).map((problem) => [problem.problem, problem.lotId ?? null]).sort()).toEqual([
+      ['lot remaining differs from its grant less its draws', first!.id],
+      ['lot remaining differs from its grant less its draws', second!.id],
+    ].sort());
+    await database.query('update credit_lots set remaining = remaining - 1 where id = $1', [first!.id]);
+    await database.query('update credit_lots set remaining = remaining + 1 where id = $1', [second!.id]);
+    expect((await ledger.verify()).problems).toEqual([]);
+  });
+
   it('writes the ledger settings and refuses days out of range', async () => {
     // Proves configure_ledger through this adapter: the answer's shape, and BAD_USER_INPUT for 0 days.
     const ledger = createLedger(suite().storage);
