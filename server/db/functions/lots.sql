@@ -75,8 +75,10 @@ language sql stable as $$
   select case p_entry.kind
     -- Days of 24 hours: the same instant whatever the session's time zone (no daylight-saving shift).
     when 'purchase' then p_entry.created_at + make_interval(hours => 24 * (select purchased_credits_expire_days from ledger_settings))
+    -- The user's lots (credit_lots_user_index), then the purchase's: lots have no session index.
     when 'dispute_won' then (select l.expires_at from credit_lots l
-      where l.purchase_session_id = p_entry.purchase_session_id and l.kind = 'purchase' order by l.id limit 1)
+      where l.user_id = p_entry.user_id and l.purchase_session_id = p_entry.purchase_session_id and l.kind = 'purchase'
+      order by l.id limit 1)
   end
 $$;
 
