@@ -89,6 +89,12 @@ export interface Config {
    * stop counting at their instant regardless; the sweep only writes it down). 0 turns it off.
    */
   expirySweepSeconds: number;
+  /**
+   * `PURCHASED_CREDITS_EXPIRE_DAYS`: a purchase lot expires this many days after it is granted;
+   * null (unset) means purchased credits never expire. Written to the database at boot
+   * (`configure_ledger`), where every purchase grant reads it.
+   */
+  purchasedCreditsExpireDays: number | null;
   /** Outbound webhooks to the app (docs/webhooks.md). */
   webhooks: {
     /** `APP_WEBHOOK_URL` + `APP_WEBHOOK_SECRET` (set together): the endpoint `default`, which takes every event. */
@@ -201,6 +207,7 @@ export function loadConfig(environment: Environment = process.env): Config {
       max: 86_400,
     }),
     expirySweepSeconds: parseInteger(read('EXPIRY_SWEEP_SECONDS') ?? '60', 'EXPIRY_SWEEP_SECONDS', { min: 0, max: 3600 }),
+    purchasedCreditsExpireDays: parseOptionalInteger(read('PURCHASED_CREDITS_EXPIRE_DAYS'), 'PURCHASED_CREDITS_EXPIRE_DAYS', { min: 1, max: 36_500 }),
     webhooks: {
       defaultEndpoint: parseDefaultWebhookEndpoint(read('APP_WEBHOOK_URL'), read('APP_WEBHOOK_SECRET')),
       lowBalanceCredits: parseInteger(read('LOW_BALANCE_CREDITS') ?? '100', 'LOW_BALANCE_CREDITS', { min: 0, max: Number.MAX_SAFE_INTEGER }),
@@ -364,6 +371,11 @@ function parseInteger(value: string, name: string, bounds: { min: number; max: n
     throw new ConfigError(`${name} must be between ${bounds.min} and ${bounds.max}, got "${value}"`);
   }
   return parsed;
+}
+
+/** An integer within bounds, or null when the variable is unset or empty. */
+function parseOptionalInteger(value: string | undefined, name: string, bounds: { min: number; max: number }): number | null {
+  return value === undefined ? null : parseInteger(value, name, bounds);
 }
 
 function parseBoolean(value: string, name: string): boolean {

@@ -120,6 +120,17 @@ export async function startTopup(options: {
     if (!webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
     const billing = createBilling({ config, storage, log, stripe, webhookSecret });
     const ledger = createLedger(storage);
+    // Written at boot like the webhook settings; a database that is down then gets it before the
+    // next expiry sweep instead (purchases granted meanwhile use what it held before).
+    let ledgerConfigured = false;
+    const configureLedger = async () => {
+      if (ledgerConfigured) return;
+      await ledger.configure({ purchasedCreditsExpireDays: config.purchasedCreditsExpireDays });
+      ledgerConfigured = true;
+    };
+    await configureLedger().catch((error: unknown) =>
+      log.log('error', 'ledger settings not written; retried before each expiry sweep', { error: (error as Error).message }),
+    );
     const rateLimiter = createRateLimiter({ storage, settings: config.rateLimits });
     const webhookClock = options.webhookClock ? { clock: options.webhookClock } : {};
     const webhooks = createWebhooks({ storage, ...webhookClock });
@@ -147,7 +158,7 @@ export async function startTopup(options: {
       closers.push(scheduleReconcile({ billing, log, intervalSeconds: config.reconcileIntervalSeconds }));
     }
     if (config.expirySweepSeconds > 0) {
-      closers.push(scheduleExpirySweep({ ledger, log, intervalSeconds: config.expirySweepSeconds }));
+      closers.push(scheduleExpirySweep({ ledger, log, intervalSeconds: config.expirySweepSeconds, beforeSweep: configureLedger }));
     }
     const webhookWorker = createWebhookWorker({
       storage,

@@ -5,7 +5,8 @@ import { verifyLedger } from '../ledger/verifyLedger.ts';
 
 /**
  * `npm run ledger:verify`: checks, on the configured database, that every balance equals the sum of
- * its ledger and every running balance is right. Exits 1 and lists the problems when it is not.
+ * its ledger and every running balance is right, and that the lots add up to each balance with none
+ * negative (`verifyLedger`). Exits 1 and lists the problems when it is not.
  * Run it while the server is stopped when using the embedded database (PGlite allows one process).
  */
 const config = loadConfig();

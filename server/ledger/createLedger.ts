@@ -9,10 +9,18 @@ import { listLedgerEntries, type LedgerFilter } from './listLedgerEntries.ts';
 import { listUsers, type UserSort } from './listUsers.ts';
 import { spendCredits } from './spendCredits.ts';
 import { verifyLedger, type LedgerVerification } from './verifyLedger.ts';
-import { grantPromotionalCredits, listLots, sweepExpiredCredits, type ExpirySweep } from './creditLots.ts';
+import {
+  configureLedger,
+  grantPromotionalCredits,
+  listLots,
+  lotChangesOf,
+  sweepExpiredCredits,
+  type ExpirySweep,
+  type LedgerSettings,
+} from './creditLots.ts';
 import { captureCredits, listHolds, releaseCredits, reserveCredits } from './creditHolds.ts';
 import { spendCreditsBatch } from './spendCreditsBatch.ts';
-import type { CreditHoldRow, CreditLotRow, SpendResultRow } from './ledgerTypes.ts';
+import type { CreditHoldRow, CreditLotRow, LotChangeRow, SpendResultRow } from './ledgerTypes.ts';
 
 /**
  * The ledger as the transports see it: users, balances and credit movements, with the storage bound
@@ -38,6 +46,8 @@ export interface Ledger {
   grantPromotional(options: Parameters<typeof grantPromotionalCredits>[1]): Promise<LedgerEntryRow>;
   spendBatch(options: Parameters<typeof spendCreditsBatch>[1]): Promise<SpendResultRow[]>;
   lots(options: Parameters<typeof listLots>[1]): Promise<CreditLotRow[]>;
+  /** How each of these entries (at most 1,000) changed lots, by entry id. */
+  lotChangesOf(entryIds: string[]): Promise<Map<string, LotChangeRow[]>>;
   reserve(options: Parameters<typeof reserveCredits>[1]): Promise<CreditHoldRow>;
   capture(options: Parameters<typeof captureCredits>[1]): Promise<CreditHoldRow>;
   release(options: Parameters<typeof releaseCredits>[1]): Promise<CreditHoldRow>;
@@ -46,6 +56,8 @@ export interface Ledger {
   sweepExpired(options: { limit: number }): Promise<ExpirySweep>;
   stats(options: { from: string; to: string; interval: 'day' | 'week' }): Promise<CreditStatsRow[]>;
   verify(): Promise<LedgerVerification>;
+  /** Writes the config's ledger settings (`PURCHASED_CREDITS_EXPIRE_DAYS`), at boot. */
+  configure(settings: LedgerSettings): Promise<LedgerSettings>;
 }
 
 export function createLedger(storage: Storage): Ledger {
@@ -72,6 +84,7 @@ export function createLedger(storage: Storage): Ledger {
     grantPromotional: (options) => grantPromotionalCredits(storage, options),
     spendBatch: (options) => spendCreditsBatch(storage, options),
     lots: (options) => listLots(storage, options),
+    lotChangesOf: (entryIds) => lotChangesOf(storage, entryIds),
     reserve: (options) => reserveCredits(storage, options),
     capture: (options) => captureCredits(storage, options),
     release: (options) => releaseCredits(storage, options),
@@ -79,5 +92,6 @@ export function createLedger(storage: Storage): Ledger {
     sweepExpired: (options) => sweepExpiredCredits(storage, options),
     stats: (options) => creditStats(storage, options),
     verify: () => verifyLedger(storage),
+    configure: (settings) => configureLedger(storage, settings),
   };
 }

@@ -27,6 +27,17 @@ export interface LedgerEntryRow {
   purchaseSessionId: string | null;
   /** ISO 8601 with time zone. */
   createdAt: string;
+  /** How the entry changed lots; present on ledger pages (`list_ledger_entries`), absent on mutation results. */
+  lotChanges?: LotChangeRow[];
+}
+
+/** How one ledger entry changed one lot (`entry_lot_changes`): signed like the entry's delta. */
+export interface LotChangeRow {
+  lotId: string;
+  lotKind: LotKind;
+  lotExpiresAt: string | null;
+  /** Positive: what the entry's grant put into the lot it made; negative: what it drew from the lot. */
+  credits: number;
 }
 
 /** One row of `credit_lots`: a grant and what is left of it (`remaining` is 0 once expired). */

@@ -35,11 +35,19 @@ describe('configuration', () => {
     expect(loadConfig({ CLERK_JWT_KEY: 'x' }).devAuth).toBe(false);
   });
 
+  it('reads PURCHASED_CREDITS_EXPIRE_DAYS: unset or empty means purchased credits never expire', () => {
+    // Proves the parse: absent and blank give null (never), a whole number of days within 1..36,500 is kept.
+    expect(loadConfig({}).purchasedCreditsExpireDays).toBeNull();
+    expect(loadConfig({ PURCHASED_CREDITS_EXPIRE_DAYS: ' ' }).purchasedCreditsExpireDays).toBeNull();
+    expect(loadConfig({ PURCHASED_CREDITS_EXPIRE_DAYS: '365' }).purchasedCreditsExpireDays).toBe(365);
+  });
+
   it('names the variable of every invalid value', () => {
     // Proves bad configuration stops the boot with a message a person can act on.
     for (const [name, value] of [
       ['PORT', 'eighty'], ['PORT', '70000'], ['CREDIT_PRICE', '1,5'], ['CREDIT_CURRENCY', 'dollars'], ['CREDIT_PACKS', '500,abc'],
       ['TOPUP_CREDITS_MAX', '0'], ['PUBLIC_URL', 'not a url'], ['DATABASE_POOL_SIZE', '0'], ['SEED_DEMO_DATA', 'maybe'],
+      ['PURCHASED_CREDITS_EXPIRE_DAYS', '0'], ['PURCHASED_CREDITS_EXPIRE_DAYS', '36501'], ['PURCHASED_CREDITS_EXPIRE_DAYS', '1.5'],
     ] as const) {
       const environment: Record<string, string> = { [name]: value };
       if (name === 'DATABASE_POOL_SIZE') environment.DATABASE_URL = 'postgres://u@h/db';

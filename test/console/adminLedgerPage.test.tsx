@@ -60,12 +60,12 @@ describe('ledger CSV', () => {
     const line = ledgerCsvLine(
       ledgerEntry({ id: 'e1', delta: -20, balanceAfter: 79, kind: 'ADJUSTMENT', reason: '=HYPERLINK("x"), then "more"', actor: 'user_admin', purchase: null }),
     );
-    expect(line).toBe(`2026-11-24T01:22:07.123Z,e1,user_32mSltWx9KkUkJe3sN2Bkym2w45,ADJUSTMENT,-20,79,"'=HYPERLINK(""x""), then ""more""",user_admin,,,,,\r\n`);
+    expect(line).toBe(`2026-11-24T01:22:07.123Z,e1,user_32mSltWx9KkUkJe3sN2Bkym2w45,ADJUSTMENT,-20,79,"'=HYPERLINK(""x""), then ""more""",user_admin,,,,,,\r\n`);
   });
 
   it("gives a purchase's entry its recorded currency and amount, and what was charged when Adaptive Pricing converted it", () => {
     const header = ledgerCsvHeader.trimEnd().split(',');
-    expect(header.slice(-5)).toEqual(['session_id', 'currency', 'amount_minor', 'charged_currency', 'charged_amount_minor']);
+    expect(header.slice(-6)).toEqual(['session_id', 'currency', 'amount_minor', 'charged_currency', 'charged_amount_minor', 'lot_changes']);
     const record = (line: string) => Object.fromEntries(line.trimEnd().split(',').map((cell, index) => [header[index], cell]));
 
     expect(record(ledgerCsvLine(ledgerEntry()))).toMatchObject({ session_id: 'cs_test_71', currency: 'usd', amount_minor: '71', charged_currency: '', charged_amount_minor: '' });
@@ -73,8 +73,27 @@ describe('ledger CSV', () => {
       purchase: { __typename: 'Purchase', sessionId: 'cs_test_eur', currency: 'usd', amountMinor: 1000, presentmentCurrency: 'eur', presentmentAmountMinor: 920 },
     });
     const line = ledgerCsvLine(converted);
-    expect(line.endsWith(',cs_test_eur,usd,1000,eur,920\r\n')).toBe(true);
+    expect(line.endsWith(',cs_test_eur,usd,1000,eur,920,\r\n')).toBe(true);
     expect(record(line)).toMatchObject({ currency: 'usd', amount_minor: '1000', charged_currency: 'eur', charged_amount_minor: '920' });
+  });
+
+  it('lists the lots an entry changed, signed like its delta, with their expiry', () => {
+    // Proves the lot_changes column: each lot's id, kind, the credits drawn (negative) or put in (positive) and its expiry; nothing for an entry without lots.
+    const header = ledgerCsvHeader.trimEnd().split(',');
+    const spend = ledgerEntry({
+      kind: 'SPEND',
+      delta: -50,
+      purchase: null,
+      lotChanges: [
+        { __typename: 'LotChange', lotId: '12', lotKind: 'PROMOTION', lotExpiresAt: '2026-12-05T00:00:00.000Z', credits: -30 },
+        { __typename: 'LotChange', lotId: '3', lotKind: 'PURCHASE', lotExpiresAt: null, credits: -20 },
+      ],
+    });
+    const cells = ledgerCsvLine(spend).trimEnd().split(',');
+    expect(cells).toHaveLength(header.length);
+    expect(cells[header.indexOf('lot_changes')]).toBe('lot 12 promotion -30 expires 2026-12-05T00:00:00.000Z; lot 3 purchase -20');
+    const grant = ledgerEntry({ lotChanges: [{ __typename: 'LotChange', lotId: '4', lotKind: 'PURCHASE', lotExpiresAt: null, credits: 71 }] });
+    expect(ledgerCsvLine(grant).trimEnd().endsWith(',lot 4 purchase +71')).toBe(true);
   });
 
   it('names each export after its filter and the day', () => {

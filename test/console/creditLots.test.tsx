@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 /**
  * Proves the console's side of credit lots and holds against mocked API answers: the history names
- * promotions, expiries and captures in a user's words; the billing page lists the user's lots in
+ * promotions, expiries and captures in a user's words, with the lots each entry used or made
+ * ("From 5 promotional credits expiring 24 Dec and 2 purchased credits"); the billing page lists the user's lots in
  * the server's order with what expires when ("120 promotional credits expire on 5 Jan") and what
  * holds keep aside; the admin user page lists lots and holds with their status, and grants
  * promotional credits only after validation and a confirmation, sending the chosen day as an ISO
@@ -69,21 +70,59 @@ describe('HistoryPage with lots', () => {
         id,
         ledger: connection(
           [
-            ledgerEntry({ id: 'e3', kind: 'SPEND', delta: -7, balanceAfter: 141, reason: 'Render job 7', actor: 'service:1a2b3c4d', purchase: null }),
-            ledgerEntry({ id: 'e2', kind: 'EXPIRY', delta: -30, balanceAfter: 148, reason: null, actor: 'system', purchase: null }),
-            ledgerEntry({ id: 'e1', kind: 'PROMOTION', delta: 120, balanceAfter: 178, reason: 'Welcome offer', actor: 'user_admin', purchase: null }),
+            ledgerEntry({
+              id: 'e3',
+              kind: 'SPEND',
+              delta: -7,
+              balanceAfter: 141,
+              reason: 'Render job 7',
+              actor: 'service:1a2b3c4d',
+              purchase: null,
+              lotChanges: [
+                { __typename: 'LotChange', lotId: '2', lotKind: 'PROMOTION', lotExpiresAt: new Date(2026, 11, 24).toISOString(), credits: -5 },
+                { __typename: 'LotChange', lotId: '1', lotKind: 'PURCHASE', lotExpiresAt: null, credits: -2 },
+              ],
+            }),
+            ledgerEntry({
+              id: 'e2',
+              kind: 'EXPIRY',
+              delta: -30,
+              balanceAfter: 148,
+              reason: '30 credits expired (lot 7, 2026-11-30T23:00:00.000Z)',
+              actor: 'system',
+              purchase: null,
+              lotChanges: [{ __typename: 'LotChange', lotId: '7', lotKind: 'PROMOTION', lotExpiresAt: new Date(2026, 10, 30, 23).toISOString(), credits: -30 }],
+            }),
+            ledgerEntry({
+              id: 'e1',
+              kind: 'PROMOTION',
+              delta: 120,
+              balanceAfter: 178,
+              reason: 'Welcome offer',
+              actor: 'user_admin',
+              purchase: null,
+              lotChanges: [{ __typename: 'LotChange', lotId: '2', lotKind: 'PROMOTION', lotExpiresAt: new Date(2026, 11, 24).toISOString(), credits: 120 }],
+            }),
           ],
           { hasNextPage: false, endCursor: null },
           'LedgerConnection',
         ),
       },
     };
+    inBritishEnglish();
+    vi.useFakeTimers({ now, toFake: ['Date'] });
     renderWithApollo(<HistoryPage />, [mockResult(MyLedgerDocument, { first: historyPageSize, filter: {} }, page)]);
     const rows = await screen.findAllByTestId('ledger-row');
     expect(within(rows[0] as HTMLElement).getByText('Usage')).toBeTruthy();
+    expect(within(rows[0] as HTMLElement).getByText('From 5 promotional credits expiring 24 Dec and 2 purchased credits')).toBeTruthy();
     expect(within(rows[1] as HTMLElement).getByText('Expired credits')).toBeTruthy();
+    // The expiry's own sentence stands in for the server's reason, which names lot ids and instants.
+    expect(within(rows[1] as HTMLElement).getByText('30 promotional credits expired on 30 Nov')).toBeTruthy();
+    expect(within(rows[1] as HTMLElement).queryByText(/lot 7/)).toBeNull();
     expect(within(rows[2] as HTMLElement).getByText('Promotional credits')).toBeTruthy();
     expect(within(rows[2] as HTMLElement).getByText('Welcome offer')).toBeTruthy();
+    expect(within(rows[2] as HTMLElement).getByText('Expire on 24 Dec')).toBeTruthy();
+    vi.useRealTimers();
   });
 
   it('offers the new kinds in the kind filter, from the vocabulary', () => {

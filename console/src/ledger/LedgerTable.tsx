@@ -3,6 +3,7 @@ import { DataTable } from '../components/DataTable.tsx';
 import { formatCreditDelta, formatCredits } from '../format/formatCredits.ts';
 import { formatDateTime } from '../format/formatDate.ts';
 import type { LedgerEntryFieldsFragment } from '../generated/graphql.ts';
+import { describeLotChanges } from '../lots/describeLotChanges.ts';
 import { ledgerKindLabel } from './ledgerKinds.ts';
 
 interface LedgerTableProps {
@@ -46,10 +47,7 @@ export function LedgerTable({ entries, caption, showUser = false, showActor = fa
             <span className={`kind kind--${entry.kind.toLowerCase()}`}>{ledgerKindLabel(entry.kind)}</span>
           </td>
           <td data-label="Reason" className="reason">
-            <span>
-              {entry.reason ?? <span className="muted">—</span>}
-              {showActor && entry.purchase && <span className="muted id small block">{entry.purchase.sessionId}</span>}
-            </span>
+            <ReasonCell entry={entry} showSession={showActor} />
           </td>
           <td data-label="Change" className={entry.delta < 0 ? 'numeric delta delta--negative' : 'numeric delta delta--positive'}>
             {formatCreditDelta(entry.delta)}
@@ -65,5 +63,21 @@ export function LedgerTable({ entries, caption, showUser = false, showActor = fa
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/**
+ * The reason, and what the entry did to the user's lots in words (`describeLotChanges`): an expiry's
+ * sentence stands in for its reason, which names lot ids and instants.
+ */
+function ReasonCell({ entry, showSession }: { entry: LedgerEntryFieldsFragment; showSession: boolean }) {
+  const lots = describeLotChanges(entry);
+  const reason = entry.kind === 'EXPIRY' && lots !== null ? lots : entry.reason;
+  return (
+    <span>
+      {reason ?? <span className="muted">—</span>}
+      {lots !== null && reason !== lots && <span className="muted small block">{lots}</span>}
+      {showSession && entry.purchase && <span className="muted id small block">{entry.purchase.sessionId}</span>}
+    </span>
   );
 }

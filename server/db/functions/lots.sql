@@ -53,15 +53,76 @@ language sql volatile as $$
     and (p_include_spent or (l.remaining > 0 and (l.expires_at is null or l.expires_at > clock.now)))
 $$;
 
--- A positive movement's lot. While the balance before it was negative, the grant repays that debt
--- first, and only the rest enters the lot.
+-- What the server's config says, at every boot: PURCHASED_CREDITS_EXPIRE_DAYS (null: never). It
+-- applies to purchases granted from then on; lots already made keep their expiry.
+create or replace function configure_ledger(p_purchased_credits_expire_days integer) returns jsonb
+language plpgsql as $$
+begin
+  if p_purchased_credits_expire_days is not null and p_purchased_credits_expire_days not between 1 and 36500 then
+    raise exception using errcode = 'TU400', message = 'purchased credits expire after 1 to 36500 days';
+  end if;
+  update ledger_settings set purchased_credits_expire_days = p_purchased_credits_expire_days
+  where purchased_credits_expire_days is distinct from p_purchased_credits_expire_days;
+  return (select jsonb_build_object('purchasedCreditsExpireDays', purchased_credits_expire_days) from ledger_settings);
+end
+$$;
+
+-- When a lot made by p_entry expires, unless the caller named an expiry: a purchase
+-- PURCHASED_CREDITS_EXPIRE_DAYS after its grant (never when unset); credits a won dispute restores
+-- keep the expiry of their purchase's lot (so a dispute never makes bought credits last longer).
+create or replace function lot_expiry_of(p_entry credit_ledger) returns timestamptz
+language sql stable as $$
+  select case p_entry.kind
+    -- Days of 24 hours: the same instant whatever the session's time zone (no daylight-saving shift).
+    when 'purchase' then p_entry.created_at + make_interval(hours => 24 * (select purchased_credits_expire_days from ledger_settings))
+    -- The user's lots (credit_lots_user_index), then the purchase's: lots have no session index.
+    when 'dispute_won' then (select l.expires_at from credit_lots l
+      where l.user_id = p_entry.user_id and l.purchase_session_id = p_entry.purchase_session_id and l.kind = 'purchase'
+      order by l.id limit 1)
+  end
+$$;
+
+-- A positive movement's lot, expiring at p_expires_at, else at lot_expiry_of. While the balance
+-- before it was negative, the grant repays that debt first, and only the rest enters the lot.
 create or replace function add_lot(p_entry credit_ledger, p_balance_before bigint, p_expires_at timestamptz) returns void
 language sql as $$
   insert into credit_lots (user_id, kind, credits, remaining, expires_at, entry_id, purchase_session_id, debt_repaid, created_at)
   select p_entry.user_id,
     case when p_entry.kind in ('purchase', 'dispute_won') then 'purchase' else 'promotion' end,
-    p_entry.delta, p_entry.delta - r.repaid, p_expires_at, p_entry.id, p_entry.purchase_session_id, r.repaid, p_entry.created_at
+    p_entry.delta, p_entry.delta - r.repaid, coalesce(p_expires_at, lot_expiry_of(p_entry)), p_entry.id,
+    p_entry.purchase_session_id, r.repaid, p_entry.created_at
   from (select least(p_entry.delta, greatest(0, -p_balance_before)) as repaid) r
+$$;
+
+-- How the entry p_entry_id changed lots, signed like its delta: the credits its grant put into the
+-- lot it made (what did not repay debt), or what it drew from each lot (a spend, a capture, an
+-- expiry, a clawback), the grant first, then by lot in consumption order.
+-- [{lotId, lotKind, lotExpiresAt, credits}]; empty for entries from before lots and for a clawback
+-- that only made debt.
+create or replace function entry_lot_changes(p_entry_id bigint) returns jsonb
+language sql stable as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'lotId', l.id::text, 'lotKind', l.kind, 'lotExpiresAt', iso_time(l.expires_at), 'credits', c.credits)
+    order by c.credits > 0 desc, l.expires_at nulls last, l.kind, l.id), '[]'::jsonb)
+  from (
+    select g.id as lot_id, g.credits - g.debt_repaid as credits from credit_lots g
+    where g.entry_id = p_entry_id and g.credits > g.debt_repaid
+    union all
+    select d.lot_id, -d.credits from credit_lot_draws d where d.entry_id = p_entry_id
+  ) c join credit_lots l on l.id = c.lot_id
+$$;
+
+-- The lot changes of several entries (one call for the entries of a mutation's results, at most
+-- 1000): {entryId: [...]}. Ids are digits (the caller checks); an unknown id has no changes.
+create or replace function lot_changes_of_entries(p_entry_ids text[]) returns jsonb
+language plpgsql stable as $$
+begin
+  if cardinality(p_entry_ids) > 1000 then
+    raise exception using errcode = 'TU400', message = 'at most 1000 entries at once';
+  end if;
+  return (select coalesce(jsonb_object_agg(i.id, entry_lot_changes(i.id::bigint)), '{}'::jsonb)
+    from (select distinct id from unnest(p_entry_ids) as u(id)) i);
+end
 $$;
 
 -- A negative movement takes -delta from the lots live at p_now, in consumption order (its own

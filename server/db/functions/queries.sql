@@ -55,8 +55,9 @@ begin
 end
 $$;
 
--- Ledger entries newest first (by id, which follows commit order per user), with optional filters.
--- p_after is the raw cursor: the id of the last entry seen. Only the filters given enter the query,
+-- Ledger entries newest first (by id, which follows commit order per user), with optional filters,
+-- each with the lots it changed (entry_lot_changes: two index lookups per entry, in this one call,
+-- so a page costs no query per row). p_after is the raw cursor: the id of the last entry seen. Only the filters given enter the query,
 -- so the planner picks the matching index (user, kind, actor or the primary key).
 create or replace function list_ledger_entries(
   p_user_id text default null,
@@ -82,7 +83,9 @@ begin
   if p_to is not null then v_conditions := v_conditions || ' and e.created_at < $4'; end if;
   if p_actor is not null then v_conditions := v_conditions || ' and e.actor = $5'; end if;
   execute format($query$
-    select coalesce(jsonb_agg(jsonb_build_object('node', ledger_entry_json(page), 'cursor', page.id::text) order by page.id desc), '[]'::jsonb)
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'node', ledger_entry_json(page) || jsonb_build_object('lotChanges', entry_lot_changes(page.id)),
+        'cursor', page.id::text) order by page.id desc), '[]'::jsonb)
     from (select e.* from credit_ledger e where true %s order by e.id desc limit $7) page
   $query$, v_conditions)
   into v_rows

@@ -314,6 +314,14 @@ export type LedgerEntry = {
   delta: Scalars['SafeInt']['output'];
   id: Scalars['ID']['output'];
   kind: LedgerKind;
+  /**
+   * Which lots this entry changed, so a balance can be explained lot by lot: the lot a grant made
+   * (positive credits), or the lots a spend, capture, negative adjustment, expiry or clawback drew from
+   * (negative credits). The grant first, then by lot in consumption order. Empty for entries made
+   * before lots existed and for the part of a clawback that became debt (so the credits of the list add
+   * up to delta, less what repaid or made debt).
+   */
+  lotChanges: Array<LotChange>;
   /** The top-up this entry belongs to, for PURCHASE, REFUND, DISPUTE and DISPUTE_WON. */
   purchase?: Maybe<Purchase>;
   reason?: Maybe<Scalars['String']['output']>;
@@ -347,6 +355,17 @@ export type LedgerKind =
   | 'refund'
   /** Credits used by the app (also a captured hold). */
   | 'spend';
+
+/** How one ledger entry changed one lot. */
+export type LotChange = {
+  __typename?: 'LotChange';
+  /** Signed like delta: put into the lot (its grant), or drawn from it. */
+  credits: Scalars['SafeInt']['output'];
+  /** When the lot's credits stop counting; null: never. */
+  lotExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  lotId: Scalars['ID']['output'];
+  lotKind: LotKind;
+};
 
 /** What a lot was granted as. */
 export type LotKind =
@@ -1177,6 +1196,7 @@ export type ResolversTypes = {
   LedgerEntry: ResolverTypeWrapper<LedgerEntryRow>;
   LedgerFilter: LedgerFilter;
   LedgerKind: null;
+  LotChange: ResolverTypeWrapper<LotChange>;
   LotKind: null;
   MailMessage: ResolverTypeWrapper<MailMessage>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1253,6 +1273,7 @@ export type ResolversParentTypes = {
   LedgerEdge: Omit<LedgerEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
   LedgerEntry: LedgerEntryRow;
   LedgerFilter: LedgerFilter;
+  LotChange: LotChange;
   MailMessage: MailMessage;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -1427,12 +1448,20 @@ export type LedgerEntryResolvers<ContextType = GraphQLContext, ParentType extend
   delta?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['LedgerKind'], ParentType, ContextType>;
+  lotChanges?: Resolver<Array<ResolversTypes['LotChange']>, ParentType, ContextType>;
   purchase?: Resolver<Maybe<ResolversTypes['Purchase']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type LedgerKindResolvers = { ADJUSTMENT: 'adjustment', DISPUTE: 'dispute', DISPUTE_WON: 'dispute_won', EXPIRY: 'expiry', PROMOTION: 'promotion', PURCHASE: 'purchase', REFUND: 'refund', SPEND: 'spend' };
+
+export type LotChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LotChange'] = ResolversParentTypes['LotChange']> = {
+  credits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  lotExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lotId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lotKind?: Resolver<ResolversTypes['LotKind'], ParentType, ContextType>;
+};
 
 export type LotKindResolvers = { PROMOTION: 'promotion', PURCHASE: 'purchase' };
 
@@ -1710,6 +1739,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   LedgerEdge?: LedgerEdgeResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
   LedgerKind?: LedgerKindResolvers;
+  LotChange?: LotChangeResolvers<ContextType>;
   LotKind?: LotKindResolvers;
   MailMessage?: MailMessageResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -4,6 +4,7 @@ import { auditStamp } from '../auditStamp.ts';
 import { requireRole } from '../requireRole.ts';
 import { holdSecondsDefault } from '../../ledger/creditHolds.ts';
 import { loadPurchase } from './purchaseLoader.ts';
+import { loadLotChanges } from './lotChangesLoader.ts';
 import { filterArguments, listConnection, pageArguments } from './toConnection.ts';
 
 /** Who moves the credits of a service or admin call: the service's name, or the admin's user id. */
@@ -106,6 +107,10 @@ export const ledgerResolvers: Resolvers = {
         audit: auditStamp(context, info, viewer, { args, userId: userIds.size === 1 ? [...userIds][0]! : null }),
       });
     },
+  },
+  LedgerEntry: {
+    // Ledger pages build it in their SQL; mutation results are batched (one call per request tick).
+    lotChanges: (entry, _args, context) => entry.lotChanges ?? loadLotChanges(context, entry.id),
   },
   CreditLot: {
     purchase: (lot, _args, context) => (lot.purchaseSessionId === null ? null : loadPurchase(context, lot.purchaseSessionId)),

@@ -166,7 +166,7 @@ describeInBrowser('the console in Chromium', () => {
     await page.getByText('Exported 1 entry.').waitFor();
     const csv = readFileSync(csvPath, 'utf8');
     const records = csv.trim().split('\r\n');
-    expect(records[0]).toBe('created_at,entry_id,user_id,kind,delta,balance_after,reason,actor,session_id,currency,amount_minor,charged_currency,charged_amount_minor');
+    expect(records[0]).toBe('created_at,entry_id,user_id,kind,delta,balance_after,reason,actor,session_id,currency,amount_minor,charged_currency,charged_amount_minor,lot_changes');
     expect(records).toHaveLength(2);
     // An adjustment has no purchase: its session and currency cells are empty.
     expect(records[1]).toContain(`${referenceUserId},ADJUSTMENT,25,624,${adjustmentReason},${adminUserId},,,,,`);

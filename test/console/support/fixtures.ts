@@ -76,6 +76,7 @@ export function ledgerEntry(overrides: Partial<LedgerEntryFieldsFragment> = {}):
     actor: 'stripe',
     createdAt: '2026-11-24T01:22:07.123Z',
     purchase: { __typename: 'Purchase', sessionId: 'cs_test_71', currency: 'usd', amountMinor: 71, presentmentCurrency: null, presentmentAmountMinor: null },
+    lotChanges: [],
     ...overrides,
   };
 }

@@ -4,9 +4,10 @@ import type { AdminLedgerFilter, LedgerEntryFieldsFragment } from '../../generat
  * The columns of the ledger export. An entry of a purchase also carries the purchase's recorded
  * `currency` and `amount_minor`, and, when Stripe Adaptive Pricing charged the customer in another
  * currency, that `charged_currency` and `charged_amount_minor`; amounts are integers in minor units.
+ * `lot_changes` lists the lots the entry changed, signed like `delta` (see `lotChangesCell`).
  */
 export const ledgerCsvHeader =
-  'created_at,entry_id,user_id,kind,delta,balance_after,reason,actor,session_id,currency,amount_minor,charged_currency,charged_amount_minor\r\n';
+  'created_at,entry_id,user_id,kind,delta,balance_after,reason,actor,session_id,currency,amount_minor,charged_currency,charged_amount_minor,lot_changes\r\n';
 
 /** One ledger entry as a CSV record (RFC 4180: CRLF, quoted when needed). */
 export function ledgerCsvLine(entry: LedgerEntryFieldsFragment): string {
@@ -27,10 +28,25 @@ export function ledgerCsvLine(entry: LedgerEntryFieldsFragment): string {
       purchase ? String(purchase.amountMinor) : '',
       converted ? textCell(purchase.presentmentCurrency ?? '') : '',
       converted ? String(purchase.presentmentAmountMinor) : '',
+      lotChangesCell(entry.lotChanges),
     ]
       .map(quoteCell)
       .join(',') + '\r\n'
   );
+}
+
+/**
+ * The lots an entry changed, in one cell: `lot 12 promotion -30 expires 2026-12-05T00:00:00.000Z; lot 3
+ * purchase -20` (the lot's id, kind, the credits put in or drawn, and its expiry when it has one).
+ */
+export function lotChangesCell(changes: LedgerEntryFieldsFragment['lotChanges']): string {
+  return changes
+    .map((change) => {
+      const credits = change.credits > 0 ? `+${change.credits}` : String(change.credits);
+      const expiry = change.lotExpiresAt ? ` expires ${change.lotExpiresAt}` : '';
+      return `lot ${change.lotId} ${change.lotKind.toLowerCase()} ${credits}${expiry}`;
+    })
+    .join('; ');
 }
 
 /**
