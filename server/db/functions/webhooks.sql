@@ -1,7 +1,8 @@
 -- The outbound-webhook outbox (docs/webhooks.md; tables in schema/0017_webhook_outbox.sql). Events
 -- are written by triggers in the transaction of the change that caused them: a credit movement
--- (AFTER INSERT on credit_ledger: its credits.* event, and balance.low / balance.depleted), a
--- purchase that becomes pending or failed (credit_purchases). Each event gets one delivery per
+-- (AFTER INSERT on credit_ledger: its credits.* event), a change of available credits (at commit
+-- of a movement or of a hold's start or end: balance.low / balance.depleted), a purchase that
+-- becomes pending or failed (credit_purchases). Each event gets one delivery per
 -- enabled endpoint that takes its type; the workers (server/webhooks/) claim due deliveries with
 -- FOR UPDATE SKIP LOCKED and record each attempt here.
 
@@ -49,37 +50,64 @@ language sql stable as $$
     (select w.low_balance_credits from webhook_settings w))
 $$;
 
--- balance.low once per crossing from at-or-above the threshold to below it (armed again at or
--- above), balance.depleted when the balance reaches 0 or less from above. Runs under the user's
--- row lock (apply_credit_movement takes it), so concurrent movements of one user cross one at a
--- time and each crossing is seen once. A user without a state row is armed when the balance before
--- the movement was at or above the threshold. Based on the balance (holds are not subtracted).
-create or replace function announce_balance_alerts(p_user_id text, p_before bigint, p_after bigint, p_entry_id bigint)
+-- The user's credits and available credits at this instant, as User.credits and
+-- User.availableCredits say them: the balance less credits past their expiry (swept or not), and
+-- that less the active holds, never below zero. No row for an unknown user.
+create or replace function alert_credits(p_user_id text, out credits bigint, out available bigint)
+returns setof record
+language sql volatile as $$
+  select c.credits, greatest(0, c.credits - held_credits(p_user_id, c.now))
+  from (select u.credits - expired_unswept_credits(u.id, n.now) as credits, n.now
+        from users u, (select ledger_now() as now) n where u.id = p_user_id) c
+$$;
+
+-- The previous form, which took the balance before and after one movement.
+drop function if exists announce_balance_alerts(text, bigint, bigint, bigint);
+
+-- balance.low once per fall of available credits from at-or-above the threshold to below it
+-- (armed again at or above), balance.depleted once per fall to 0 or less (armed again above 0).
+-- Runs at commit (the deferred triggers below), so it judges what the whole transaction did: a
+-- capture (the hold ends, then its spend) is one change, not a rise and a fall. Evaluations of one
+-- user take turns on a transaction-level advisory lock and each reads what committed before it, so
+-- concurrent spends, holds, releases and expiries cross one at a time and each crossing is
+-- announced once; no row lock is taken (a release or the sweep does not lock the user's row).
+-- Without a state row yet, an alarm is armed when the available credits before this change
+-- (now less p_change) were at or above its line. p_entry_id / p_hold_id name what changed.
+create or replace function announce_balance_alerts(p_user_id text, p_change bigint, p_entry_id bigint, p_hold_id bigint)
 returns void
 language plpgsql as $$
 declare
-  v_threshold bigint := low_balance_threshold(p_user_id);
   v_state balance_alert_states;
-  v_armed boolean;
-  v_now_armed boolean;
+  v_credits bigint;
+  v_available bigint;
+  v_threshold bigint;
+  v_low_armed boolean;
+  v_depleted_armed boolean;
 begin
+  -- Two-key form (class 1416, the user): never the one-key space of the migrations' lock.
+  perform pg_advisory_xact_lock(1416, hashtext(p_user_id));
+  select c.credits, c.available into v_credits, v_available from alert_credits(p_user_id) c;
+  if v_credits is null then
+    return;
+  end if;
   select * into v_state from balance_alert_states where user_id = p_user_id;
-  v_armed := coalesce(v_state.low_armed, p_before >= v_threshold);
-  v_now_armed := v_armed;
-  if p_after < v_threshold and v_armed then
-    perform enqueue_webhook_event('balance.low', p_user_id, jsonb_build_object(
-      'balance', p_after, 'thresholdCredits', v_threshold, 'entryId', p_entry_id::text));
-    v_now_armed := false;
-  elsif p_after >= v_threshold then
-    v_now_armed := true;
+  v_threshold := coalesce(v_state.low_balance_credits, (select w.low_balance_credits from webhook_settings w));
+  v_low_armed := coalesce(v_state.low_armed, v_available - p_change >= v_threshold);
+  v_depleted_armed := coalesce(v_state.depleted_armed, v_available - p_change > 0);
+  if v_available < v_threshold and v_low_armed then
+    perform enqueue_webhook_event('balance.low', p_user_id, jsonb_strip_nulls(jsonb_build_object(
+      'balance', v_credits, 'availableCredits', v_available, 'thresholdCredits', v_threshold,
+      'entryId', p_entry_id::text, 'holdId', p_hold_id::text)));
   end if;
-  if p_after <= 0 and p_before > 0 then
-    perform enqueue_webhook_event('balance.depleted', p_user_id, jsonb_build_object(
-      'balance', p_after, 'entryId', p_entry_id::text));
+  if v_available <= 0 and v_depleted_armed then
+    perform enqueue_webhook_event('balance.depleted', p_user_id, jsonb_strip_nulls(jsonb_build_object(
+      'balance', v_credits, 'availableCredits', v_available, 'entryId', p_entry_id::text, 'holdId', p_hold_id::text)));
   end if;
-  if v_state.user_id is null or v_state.low_armed is distinct from v_now_armed then
-    insert into balance_alert_states (user_id, low_armed) values (p_user_id, v_now_armed)
-    on conflict (user_id) do update set low_armed = excluded.low_armed, updated_at = now();
+  v_low_armed := v_available >= v_threshold;
+  v_depleted_armed := v_available > 0;
+  if v_state.user_id is null or v_state.low_armed is distinct from v_low_armed or v_state.depleted_armed is distinct from v_depleted_armed then
+    insert into balance_alert_states (user_id, low_armed, depleted_armed) values (p_user_id, v_low_armed, v_depleted_armed)
+    on conflict (user_id) do update set low_armed = excluded.low_armed, depleted_armed = excluded.depleted_armed, updated_at = now();
   end if;
 end
 $$;
@@ -96,7 +124,6 @@ begin
     'reason', new.reason,
     'sessionId', new.purchase_session_id,
     'createdAt', iso_time(new.created_at))));
-  perform announce_balance_alerts(new.user_id, new.balance_after - new.delta, new.balance_after, new.id);
   return null;
 end
 $$;
@@ -104,6 +131,42 @@ $$;
 create or replace trigger credit_ledger_announce
 after insert on credit_ledger
 for each row execute function announce_credit_movement();
+
+-- At commit of a movement (a spend, a grant, an EXPIRY entry, a capture's spend): the alerts.
+create or replace function check_balance_alerts_of_movement() returns trigger
+language plpgsql as $$
+begin
+  perform announce_balance_alerts(new.user_id, new.delta, new.id, null);
+  return null;
+end
+$$;
+
+-- At commit of a hold's start (reserve) or end (capture, release, the sweep marking it expired).
+create or replace function check_balance_alerts_of_hold() returns trigger
+language plpgsql as $$
+begin
+  if tg_op = 'INSERT' and new.status = 'active' then
+    perform announce_balance_alerts(new.user_id, -new.amount, null, new.id);
+  elsif tg_op = 'UPDATE' and old.status = 'active' and new.status <> 'active' then
+    perform announce_balance_alerts(new.user_id, new.amount, null, new.id);
+  end if;
+  return null;
+end
+$$;
+
+-- Constraint triggers, deferred: they run at commit, after every change of the transaction. (No
+-- "or replace" for constraint triggers: dropped and created again whenever this file changes.)
+drop trigger if exists credit_ledger_balance_alerts on credit_ledger;
+create constraint trigger credit_ledger_balance_alerts
+after insert on credit_ledger
+deferrable initially deferred
+for each row execute function check_balance_alerts_of_movement();
+
+drop trigger if exists credit_holds_balance_alerts on credit_holds;
+create constraint trigger credit_holds_balance_alerts
+after insert or update of status on credit_holds
+deferrable initially deferred
+for each row execute function check_balance_alerts_of_hold();
 
 -- AFTER INSERT or UPDATE OF status on credit_purchases: purchase.pending and purchase.failed.
 create or replace function announce_purchase_status() returns trigger
