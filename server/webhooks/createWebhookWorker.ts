@@ -17,7 +17,9 @@ export interface WebhookWorker {
 /** Deliveries one claim takes at most. */
 export const claimBatchSize = 50;
 /** Attempts one instance has in flight at most (a slow endpoint holds a slot until its timeout). */
-export const attemptsInFlightMax = 64;
+export const attemptsInFlightMax = 100;
+/** Free slots a claim waits for (unless nothing is in flight), so a busy worker never claims one row at a time. */
+const claimRoomMin = claimBatchSize / 2;
 
 /** One attempt's result, as `record_webhook_attempts` takes it. */
 interface AttemptResult {
@@ -33,7 +35,7 @@ interface AttemptResult {
  * The outbox worker one server instance runs. It claims due deliveries
  * (`claim_webhook_deliveries`, FOR UPDATE SKIP LOCKED: instances never take the same row) for the
  * attempt timeout plus 30 s, POSTs them concurrently (`attemptDelivery`, at most
- * `attemptsInFlightMax` at a time) and records the results in batches, one SQL call for every
+ * `attemptsInFlightMax` at a time; a claim waits until half a batch of slots is free) and records the results in batches, one SQL call for every
  * result that finished while the previous call ran (`record_webhook_attempts`), with the next
  * attempt's time from the retry schedule. A claim that came back full is followed by another at
  * once; an empty or partial one by a pause of `intervalMilliseconds` (an idle poll is one indexed
@@ -132,8 +134,8 @@ export function createWebhookWorker(options: {
     inFlight.add(running);
     void running.finally(() => {
       inFlight.delete(running);
-      // A loop that paused because every slot was taken claims again as soon as one frees up.
-      if (waitingForRoom) interruptPause?.();
+      // A loop that paused for room claims again as soon as enough slots are free.
+      if (waitingForRoom && attemptsInFlightMax - inFlight.size >= claimRoomMin) interruptPause?.();
     });
   }
 
@@ -155,7 +157,7 @@ export function createWebhookWorker(options: {
   async function deliverContinuously(): Promise<void> {
     while (!stopped) {
       const room = attemptsInFlightMax - inFlight.size;
-      if (room <= 0) {
+      if (room < claimRoomMin && inFlight.size > 0) {
         waitingForRoom = true;
         await pause(options.intervalMilliseconds);
         waitingForRoom = false;
