@@ -244,8 +244,8 @@ begin
 end
 $$;
 
--- Sets the user's threshold (null: back to LOW_BALANCE_CREDITS) under the user's row lock and the
--- alerts' lock (announce_balance_alerts), so no crossing is judged at the same time; the alarm is
+-- Sets the user's threshold (null: back to LOW_BALANCE_CREDITS) under the user's row lock, which
+-- every judgement of the alerts holds (announce_balance_alerts), so no crossing is judged meanwhile; the alarm is
 -- armed when the available credits are at or above the new threshold (setting it above them
 -- announces nothing: no change of credits crossed it). Returns the user.
 create or replace function set_low_balance_threshold(p_user_id text, p_credits bigint) returns jsonb
@@ -260,7 +260,6 @@ begin
   if not found then
     raise exception using errcode = 'TU404', message = format('user %s not found', p_user_id);
   end if;
-  perform pg_advisory_xact_lock(1416, hashtext(p_user_id));
   insert into balance_alert_states (user_id, low_balance_credits, low_armed) values (p_user_id, p_credits, null)
   on conflict (user_id) do update set low_balance_credits = excluded.low_balance_credits, updated_at = now();
   update balance_alert_states set low_armed = (select c.available from alert_credits(p_user_id) c) >= low_balance_threshold(p_user_id)

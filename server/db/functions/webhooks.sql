@@ -66,11 +66,13 @@ drop function if exists announce_balance_alerts(text, bigint, bigint, bigint);
 
 -- balance.low once per fall of available credits from at-or-above the threshold to below it
 -- (armed again at or above), balance.depleted once per fall to 0 or less (armed again above 0).
--- Runs at commit (the deferred triggers below), so it judges what the whole transaction did: a
--- capture (the hold ends, then its spend) is one change, not a rise and a fall. Evaluations of one
--- user take turns on a transaction-level advisory lock and each reads what committed before it, so
+-- A movement's judgement runs at commit (a deferred trigger), so it judges what the whole
+-- transaction did: a capture (the hold ends, then its spend) or a batch is one change, not a rise
+-- and a fall. Every judgement holds the user's row lock (movements and reserves already do; a
+-- release or the sweep's expiry of a hold takes it here) and reads what committed before it, so
 -- concurrent spends, holds, releases and expiries cross one at a time and each crossing is
--- announced once; no row lock is taken (a release or the sweep does not lock the user's row).
+-- announced once. A row lock, not an advisory lock: a batch of 1,000 users would take 1,000 slots
+-- of PostgreSQL's shared lock table.
 -- Without a state row yet, an alarm is armed when the available credits before this change
 -- (now less p_change) were at or above its line. p_entry_id / p_hold_id name what changed.
 create or replace function announce_balance_alerts(p_user_id text, p_change bigint, p_entry_id bigint, p_hold_id bigint)
@@ -84,8 +86,8 @@ declare
   v_low_armed boolean;
   v_depleted_armed boolean;
 begin
-  -- Two-key form (class 1416, the user): never the one-key space of the migrations' lock.
-  perform pg_advisory_xact_lock(1416, hashtext(p_user_id));
+  -- Already held by this transaction in every path but a hold's release or expiry.
+  perform 1 from users where id = p_user_id for update;
   select c.credits, c.available into v_credits, v_available from alert_credits(p_user_id) c;
   if v_credits is null then
     return;
@@ -141,13 +143,15 @@ begin
 end
 $$;
 
--- At commit of a hold's start (reserve) or end (capture, release, the sweep marking it expired).
+-- A hold's start (reserve, at commit) or its end by release or expiry (at once, under the user's row
+-- lock taken then: nothing else in such a transaction lowers available credits). A capture's end
+-- is judged with its spend's entry (check_balance_alerts_of_movement), as one change.
 create or replace function check_balance_alerts_of_hold() returns trigger
 language plpgsql as $$
 begin
   if tg_op = 'INSERT' and new.status = 'active' then
     perform announce_balance_alerts(new.user_id, -new.amount, null, new.id);
-  elsif tg_op = 'UPDATE' and old.status = 'active' and new.status <> 'active' then
+  elsif tg_op = 'UPDATE' and old.status = 'active' and new.status in ('released', 'expired') then
     perform announce_balance_alerts(new.user_id, new.amount, null, new.id);
   end if;
   return null;
@@ -155,7 +159,8 @@ end
 $$;
 
 -- Constraint triggers, deferred: they run at commit, after every change of the transaction. (No
--- "or replace" for constraint triggers: dropped and created again whenever this file changes.)
+-- "or replace" for constraint triggers: dropped and created again whenever this file changes.) A
+-- hold's release or expiry only raises available credits (it can only re-arm): judged at once.
 drop trigger if exists credit_ledger_balance_alerts on credit_ledger;
 create constraint trigger credit_ledger_balance_alerts
 after insert on credit_ledger
@@ -164,8 +169,12 @@ for each row execute function check_balance_alerts_of_movement();
 
 drop trigger if exists credit_holds_balance_alerts on credit_holds;
 create constraint trigger credit_holds_balance_alerts
-after insert or update of status on credit_holds
+after insert on credit_holds
 deferrable initially deferred
+for each row execute function check_balance_alerts_of_hold();
+
+create or replace trigger credit_holds_ended_balance_alerts
+after update of status on credit_holds
 for each row execute function check_balance_alerts_of_hold();
 
 -- AFTER INSERT or UPDATE OF status on credit_purchases: purchase.pending and purchase.failed.
