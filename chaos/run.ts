@@ -52,7 +52,7 @@ const short = process.argv.includes('--short');
 const sizes = short
   ? { sandboxPurchases: 100, fabricatedPurchases: 150, users: 40, creditUsers: 20, creditWorkers: 4, deadlineSeconds: 170, goneAfterRequests: 200 }
   : { sandboxPurchases: 400, fabricatedPurchases: 1800, users: 300, creditUsers: 60, creditWorkers: 6, deadlineSeconds: 285, goneAfterRequests: 1500 };
-/** After the storm, how long the outbox may take to deliver what is left (claims of a killed instance expire after 33 s). */
+/** After the storm, how long the outbox may take to deliver what is left (claims of a killed instance expire after 35 s). */
 const webhookDrainSeconds = 60;
 /** The app's backend's key (SERVICE_API_KEYS of both instances), and what each of its users starts with. */
 const serviceKey = 'svc_chaos_0123456789abcdefghijklmnopqrstuvwxyz';
@@ -226,10 +226,10 @@ async function stormWithFaults(options: {
     SERVICE_API_KEYS: serviceKey,
     // Expiries are due within seconds of the credit storm's grants: sweep every second.
     EXPIRY_SWEEP_SECONDS: '1',
-    // Outbound webhooks to the app's receiver; a hanging answer fails an attempt after 3 s.
+    // Outbound webhooks to the app's receiver; a hanging answer fails an attempt after 5 s.
     APP_WEBHOOK_URL: options.receiver.flakyUrl,
     APP_WEBHOOK_SECRET: appWebhookSecret,
-    WEBHOOK_ATTEMPT_TIMEOUT_MS: '3000',
+    WEBHOOK_ATTEMPT_TIMEOUT_MS: '5000',
     DATA_DIR: path.join(workDirectory, `instance-${name}`),
   });
   const ports = { a: await freePort(), b: await freePort() };

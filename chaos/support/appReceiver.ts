@@ -31,8 +31,9 @@ const newLog = (): EndpointLog => ({ requests: 0, failed: 0, timedOut: 0, badSig
  * The app's side of Topup's outbound webhooks in the chaos run, one HTTP server with two endpoints:
  * - `/flaky` (the default endpoint, APP_WEBHOOK_URL): fails the first attempt of about a quarter of
  *   the events, half of those with a 500 and half by never answering (the instance's attempt times
- *   out), and acknowledges every other attempt. Each event fails at most once, so its retry 5 s later
- *   is acknowledged within the run (the schedule's later steps are minutes to hours).
+ *   out), and acknowledges every other attempt. Each event fails at most once (an attempt the
+ *   instance abandoned before an answer counts as that one), so its retry 5 s later is acknowledged
+ *   within the run (the schedule's later steps are minutes to hours).
  * - `/gone`: acknowledges until `goneAfterRequests` requests, then answers 410 for good (Topup
  *   disables the endpoint by rule: every event after that waits there, or gets no delivery).
  * Every request's signature is checked with the reference library (at the request's own time), and
@@ -47,6 +48,12 @@ export async function startAppReceiver(options: { flakySecret: string; goneSecre
   const verifiers = { flaky: new Webhook(options.flakySecret), gone: new Webhook(options.goneSecret) };
 
   const server = http.createServer((request, response) => {
+    // An attempt the instance gave up on before it was answered (its timeout on a loaded machine)
+    // is this event's one failure: its retry is acknowledged.
+    const requestId = String(request.headers['webhook-id'] ?? '');
+    response.on('close', () => {
+      if (!response.writableEnded) failedOnce.add(requestId);
+    });
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
