@@ -15,6 +15,9 @@ import { createPostgresCluster, postgresBinaries, type PostgresCluster } from '.
 import { runCreditStorm, type CreditStormReport } from './support/creditStorm.ts';
 import { sweepUntilDone, verifyCreditState, type CreditStateReport } from './support/verifyCreditState.ts';
 import { verifyFinalState, type FinalStateReport } from './support/verifyFinalState.ts';
+import { startAppReceiver, type AppReceiver } from './support/appReceiver.ts';
+import { verifyWebhooks, waitForWebhookDrain, type WebhookReport } from './support/verifyWebhooks.ts';
+import { generateWebhookSecret } from '../server/webhooks/generateWebhookSecret.ts';
 
 /**
  * `npm run chaos [-- --short]`: exactly-once under duplicates, reordering, crashes and restarts.
@@ -47,13 +50,18 @@ import { verifyFinalState, type FinalStateReport } from './support/verifyFinalSt
 const short = process.argv.includes('--short');
 // Purchases played through the sandbox (listed by reconcile) and fabricated from Stripe's samples.
 const sizes = short
-  ? { sandboxPurchases: 100, fabricatedPurchases: 150, users: 40, creditUsers: 20, creditWorkers: 4, deadlineSeconds: 170 }
-  : { sandboxPurchases: 400, fabricatedPurchases: 1800, users: 300, creditUsers: 60, creditWorkers: 6, deadlineSeconds: 285 };
+  ? { sandboxPurchases: 100, fabricatedPurchases: 150, users: 40, creditUsers: 20, creditWorkers: 4, deadlineSeconds: 170, goneAfterRequests: 200 }
+  : { sandboxPurchases: 400, fabricatedPurchases: 1800, users: 300, creditUsers: 60, creditWorkers: 6, deadlineSeconds: 285, goneAfterRequests: 1500 };
+/** After the storm, how long the outbox may take to deliver what is left (claims of a killed instance expire after 35 s). */
+const webhookDrainSeconds = 60;
 /** The app's backend's key (SERVICE_API_KEYS of both instances), and what each of its users starts with. */
 const serviceKey = 'svc_chaos_0123456789abcdefghijklmnopqrstuvwxyz';
 const creditSeed = 300;
 const duplicateShare = 0.3;
 const webhookSecret = 'whsec_chaos_0123456789abcdefghijklmnopqrstuv';
+/** The app's endpoints: the default one (APP_WEBHOOK_SECRET) and the one that goes away. */
+const appWebhookSecret = generateWebhookSecret();
+const goneSecret = generateWebhookSecret();
 const seed = Number(process.env.CHAOS_SEED ?? 20261124);
 const startedAt = Date.now();
 const deadline = startedAt + sizes.deadlineSeconds * 1000;
@@ -73,10 +81,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(130);
   });
 }
+const hardStopSeconds = sizes.deadlineSeconds + webhookDrainSeconds + 20;
 const hardStop = setTimeout(() => {
-  console.error(`chaos: over the ${sizes.deadlineSeconds + 20}-second bound; stopping`);
+  console.error(`chaos: over the ${hardStopSeconds}-second bound; stopping`);
   process.exit(1);
-}, (sizes.deadlineSeconds + 20) * 1000);
+}, hardStopSeconds * 1000);
 hardStop.unref();
 
 function step(message: string): void {
@@ -112,14 +121,26 @@ async function main(): Promise<number> {
       const purchases = [...played, ...fabricated.purchases];
       const events = [...stage.events, ...fabricated.events];
       step(`stripe: ${purchases.length} purchases, ${events.length} events`);
-      const creditUsers = await seedCreditUsers(database);
-      const outcome = await stormWithFaults({ stage, events, random, creditUsers });
-      step('verifying the final state');
-      const finalState = await verifyFinalState(database, purchases);
-      await sweepUntilDone(database);
-      const creditState = await verifyCreditState(database, { storm: outcome.credits, seedCredits: new Map(creditUsers.map((userId) => [userId, creditSeed])) });
-      const ledgerVerify = await runCommand('server/commands/verifyLedger.ts', { DATABASE_URL: cluster.url }, 'ledger-verify');
-      return summarize({ purchases, storm: outcome.storm, credits: outcome.credits, faults: outcome.faults, finalState, creditState, ledgerVerify });
+      const receiver = await startAppReceiver({ flakySecret: appWebhookSecret, goneSecret, random: seededRandom(seed + 2), goneAfterRequests: sizes.goneAfterRequests });
+      try {
+        // The endpoints exist before the first credit movement, so every event has its deliveries.
+        const goneEndpointId = await createAppEndpoints(database, receiver);
+        const creditUsers = await seedCreditUsers(database);
+        const outcome = await stormWithFaults({ stage, events, random, creditUsers, receiver });
+        step('verifying the final state');
+        const finalState = await verifyFinalState(database, purchases);
+        await sweepUntilDone(database);
+        step('webhooks: waiting for the outbox to deliver what is due');
+        const drain = await waitForWebhookDrain(database, { receiver, goneEndpointId, deadline: Math.min(Date.now(), deadline) + webhookDrainSeconds * 1000 });
+        step(`webhooks: ${drain.drained ? 'every delivery settled' : `NOT drained in time: ${drain.stuck.join('; ')}`}; stopping the instances`);
+        await Promise.all([outcome.instances.a.stop(), outcome.instances.b.stop()]);
+        const webhooks = await verifyWebhooks(database, { receiver, horizon: drain.horizon, goneEndpointId });
+        const creditState = await verifyCreditState(database, { storm: outcome.credits, seedCredits: new Map(creditUsers.map((userId) => [userId, creditSeed])) });
+        const ledgerVerify = await runCommand('server/commands/verifyLedger.ts', { DATABASE_URL: cluster.url }, 'ledger-verify');
+        return summarize({ purchases, storm: outcome.storm, credits: outcome.credits, faults: outcome.faults, finalState, creditState, ledgerVerify, webhooks, drained: drain.drained });
+      } finally {
+        await receiver.close();
+      }
     } finally {
       await stage.close();
     }
@@ -154,6 +175,22 @@ async function fabricatePurchases(options: { database: SqlDatabase; random: () =
   return { purchases, events: fabricated.flatMap((item) => item.events) };
 }
 
+/**
+ * The app's endpoints: the default one as the instances configure it at boot (APP_WEBHOOK_URL), and a
+ * second one that answers 410 at some point. Returns the second one's id.
+ */
+async function createAppEndpoints(database: SqlDatabase, receiver: AppReceiver): Promise<string> {
+  await database.query(
+    `select configure_webhooks(p_low_balance_credits => 100, p_default_url => $1, p_default_secret => $2, p_now => now(), p_overlap_seconds => 86400)`,
+    [receiver.flakyUrl, appWebhookSecret],
+  );
+  const [row] = await database.query<{ endpoint: { id: string } }>(
+    `select create_webhook_endpoint(p_url => $1, p_event_types => '{}', p_description => 'chaos: answers 410 at some point', p_secret => $2) as endpoint`,
+    [receiver.goneUrl, goneSecret],
+  );
+  return row!.endpoint.id;
+}
+
 /** The credit storm's users, each with `creditSeed` credits (an adjustment: a lot that never expires). */
 async function seedCreditUsers(database: SqlDatabase): Promise<string[]> {
   const userIds = Array.from({ length: sizes.creditUsers }, (_, index) => `user_chaoscredit${index}`);
@@ -178,7 +215,8 @@ async function stormWithFaults(options: {
   events: CapturedEvent[];
   random: () => number;
   creditUsers: string[];
-}): Promise<{ storm: StormReport; credits: CreditStormReport; faults: FaultLog }> {
+  receiver: AppReceiver;
+}): Promise<{ storm: StormReport; credits: CreditStormReport; faults: FaultLog; instances: Record<'a' | 'b', ServerProcess> }> {
   const serverEnvironment = (name: string): Record<string, string> => ({
     DATABASE_URL: cluster!.url,
     STRIPE_WEBHOOK_SECRET: webhookSecret,
@@ -188,6 +226,10 @@ async function stormWithFaults(options: {
     SERVICE_API_KEYS: serviceKey,
     // Expiries are due within seconds of the credit storm's grants: sweep every second.
     EXPIRY_SWEEP_SECONDS: '1',
+    // Outbound webhooks to the app's receiver; a hanging answer fails an attempt after 5 s.
+    APP_WEBHOOK_URL: options.receiver.flakyUrl,
+    APP_WEBHOOK_SECRET: appWebhookSecret,
+    WEBHOOK_ATTEMPT_TIMEOUT_MS: '5000',
     DATA_DIR: path.join(workDirectory, `instance-${name}`),
   });
   const ports = { a: await freePort(), b: await freePort() };
@@ -273,9 +315,8 @@ async function stormWithFaults(options: {
   await faultSchedule;
   await reconcileDone;
   const credits = await creditStorm;
-  step(`storm over (${credits.requests} credit operations); stopping the instances`);
-  await Promise.all([instances.a.stop(), instances.b.stop()]);
-  return { storm, credits, faults };
+  step(`storm over (${credits.requests} credit operations)`);
+  return { storm, credits, faults, instances };
 }
 
 /** Runs one of the project's commands (`npm run ...` without npm) against the chaos cluster. */
@@ -307,8 +348,10 @@ function summarize(result: {
   finalState: FinalStateReport;
   creditState: CreditStateReport;
   ledgerVerify: { exitCode: number | null; output: string };
+  webhooks: WebhookReport;
+  drained: boolean;
 }): number {
-  const { storm, credits, faults, finalState, creditState, ledgerVerify } = result;
+  const { storm, credits, faults, finalState, creditState, ledgerVerify, webhooks } = result;
   const byScenario = new Map<string, number>();
   for (const purchase of result.purchases) byScenario.set(purchase.scenario, (byScenario.get(purchase.scenario) ?? 0) + 1);
   console.log(`scenarios: ${[...byScenario].map(([scenario, count]) => `${scenario} ${count}`).join(', ')}`);
@@ -319,10 +362,17 @@ function summarize(result: {
       .map(([operation, count]) => `${operation} ${count}`)
       .join(', ')}; ${credits.attempts} attempts (${credits.failedAttempts} failed, retried), ${credits.undetermined} undetermined`,
   );
-  for (const mismatch of [...finalState.mismatches, ...creditState.mismatches]) console.error(`MISMATCH ${mismatch}`);
+  console.log(
+    `webhooks: ${webhooks.events} events (${webhooks.eventsAfterHorizon} after the last delivery round, from the final sweep), ` +
+      `default endpoint ${webhooks.attempts.flaky} attempts (${webhooks.attempts.flakyFailed} failed, ${webhooks.attempts.flakyTimedOut} of them timed out), ` +
+      `${webhooks.deliveredToFlaky} acknowledged, ${webhooks.redeliveredToFlaky} more than once, ${webhooks.lateAnswers} acknowledged but still pending in the outbox (the answer was lost to a kill or came after the timeout: retried); ` +
+      `gone endpoint ${webhooks.attempts.gone} attempts, ${webhooks.deliveredToGone} delivered, ${webhooks.attempts.goneRefused} answered 410, ` +
+      `${webhooks.goneDisabled ? 'disabled (gone)' : 'not disabled'}, ${webhooks.waitingAtGone} events waiting or never sent there`,
+  );
+  for (const mismatch of [...finalState.mismatches, ...creditState.mismatches, ...webhooks.problems]) console.error(`MISMATCH ${mismatch}`);
   const ledgerOk = ledgerVerify.exitCode === 0;
   if (!ledgerOk) console.error(`ledger:verify failed:\n${ledgerVerify.output}`);
-  const ok = finalState.ok && creditState.ok && ledgerOk && storm.undelivered === 0 && faults.kills === 3 && faults.postgresRestarts === 1;
+  const ok = finalState.ok && creditState.ok && ledgerOk && storm.undelivered === 0 && faults.kills === 3 && faults.postgresRestarts === 1 && webhooks.ok && result.drained;
   const reconcileLine = faults.reconcile?.output.trim().split('\n').find((line) => line.startsWith('stripe:reconcile:')) ?? `reconcile exit ${faults.reconcile?.exitCode}`;
   console.log(
     `chaos ${ok ? 'OK' : 'FAILED'}: ${finalState.purchases} purchases of ${finalState.users} users, ${storm.events} events, ` +
@@ -333,6 +383,7 @@ function summarize(result: {
       `(${finalState.creditsNetExpected} credits net), ${finalState.duplicateGrants} duplicate grants; ` +
       `credits: ${creditState.movementsCorrect}/${creditState.movements} movements as answered, ${creditState.holdsCorrect}/${creditState.holds} holds, ` +
       `${creditState.usersCorrect}/${creditState.users} balances, ${creditState.expiryEntries} expiries (${creditState.creditsExpired} credits), ${creditState.ok ? 'lots add up' : 'credit check FAILED'}; ` +
+      `webhooks: ${webhooks.deliveredToFlaky}/${webhooks.events} events acknowledged, ${webhooks.ok ? 'none for a movement that did not happen' : 'outbox check FAILED'}; ` +
       `ledger:verify ${ledgerOk ? 'clean' : 'FAILED'}; ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
   return ok ? 0 : 1;

@@ -101,7 +101,7 @@ export interface Config {
     defaultEndpoint: { url: string; secret: string } | null;
     /** `LOW_BALANCE_CREDITS`: below this balance a user's `balance.low` is announced (per user: `setLowBalanceThreshold`). */
     lowBalanceCredits: number;
-    /** `WEBHOOK_WORKER_INTERVAL_MS`: how often each instance looks for due deliveries; 0 turns its worker off. */
+    /** `WEBHOOK_WORKER_INTERVAL_MS`: the idle poll: how long each instance's worker waits after a claim that was not full; 0 turns its worker off. */
     workerIntervalMilliseconds: number;
     /** `WEBHOOK_ATTEMPT_TIMEOUT_MS`: how long one POST may take before it counts as failed. */
     attemptTimeoutMilliseconds: number;
@@ -211,7 +211,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     webhooks: {
       defaultEndpoint: parseDefaultWebhookEndpoint(read('APP_WEBHOOK_URL'), read('APP_WEBHOOK_SECRET')),
       lowBalanceCredits: parseInteger(read('LOW_BALANCE_CREDITS') ?? '100', 'LOW_BALANCE_CREDITS', { min: 0, max: Number.MAX_SAFE_INTEGER }),
-      workerIntervalMilliseconds: parseInteger(read('WEBHOOK_WORKER_INTERVAL_MS') ?? '1000', 'WEBHOOK_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
+      workerIntervalMilliseconds: parseInteger(read('WEBHOOK_WORKER_INTERVAL_MS') ?? '200', 'WEBHOOK_WORKER_INTERVAL_MS', { min: 0, max: 600_000 }),
       attemptTimeoutMilliseconds: parseInteger(read('WEBHOOK_ATTEMPT_TIMEOUT_MS') ?? '10000', 'WEBHOOK_ATTEMPT_TIMEOUT_MS', { min: 100, max: 60_000 }),
     },
     mail: {

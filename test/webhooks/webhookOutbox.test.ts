@@ -5,10 +5,14 @@ import { startTestTopup, testServiceKey, type TestTopup } from '../support/start
 import { createManualWebhookClock } from '../support/manualWebhookClock.ts';
 import { startWebhookReceiver, type ReceivedWebhook } from '../support/webhookReceiver.ts';
 import { generateWebhookSecret } from '../../server/webhooks/generateWebhookSecret.ts';
+import { createWebhookWorker } from '../../server/webhooks/createWebhookWorker.ts';
+import { createLogger } from '../../server/log.ts';
 
 const secret = generateWebhookSecret();
 const adjust = 'mutation ($input: AdjustCreditsInput!) { adjustCredits(input: $input) { id balanceAfter } }';
 const spend = 'mutation ($input: SpendCreditsInput!) { spendCredits(input: $input) { id balanceAfter } }';
+const reserve = 'mutation ($input: ReserveCreditsInput!) { reserveCredits(input: $input) { id status } }';
+const release = 'mutation ($input: ReleaseCreditsInput!) { releaseCredits(input: $input) { id status } }';
 
 /**
  * Verifies with the reference library, not with the code under test, at the attempt's own time (the
@@ -119,6 +123,43 @@ describe.each(storageKindsUnderTest())('the webhook outbox on %s', (kind) => {
     expect(ofUser(userId).filter((delivery) => delivery.json.type === 'credits.spent')).toHaveLength(1);
   });
 
+  it('loses nothing when an instance dies mid-delivery: another delivers it again with the same webhook-id', async () => {
+    // Proves at-least-once across a crash: a second worker (another instance) POSTs a delivery and dies before recording it (its fetch never returns to it), so the delivery stays pending under its claim; once the claim expires the server's worker sends it again, same webhook-id and body, both signed, and records it.
+    await deliverAll();
+    const userId = 'user_OutboxKilled';
+    await server.graphql('{ me { id } }', { token: await server.devToken({ userId }) });
+    await server.graphql(adjust, { token: admin, variables: { input: { userId, delta: 500, reason: 'killed', idempotencyKey: 'k1' } } });
+    const dying = createWebhookWorker({
+      storage: server.storage,
+      log: createLogger({ level: 'error' }),
+      intervalMilliseconds: 0,
+      attemptTimeoutMilliseconds: 10_000,
+      clock,
+      // The POST reaches the receiver, then the process is gone: nothing after it ever runs.
+      fetch: async (url, init) => {
+        await fetch(url, init);
+        return new Promise<Response>(() => undefined);
+      },
+    });
+    void dying.runOnce();
+    await vi.waitFor(() => expect(ofUser(userId)).toHaveLength(1));
+    const deliveryOf = async () =>
+      (await server.database!.query<{ status: string; attempts: number; claimed: boolean }>(
+        'select d.status, d.attempts, d.claim_token is not null as claimed from webhook_deliveries d join webhook_events v on v.id = d.event_id where v.user_id = $1',
+        [userId],
+      ))[0];
+    expect(await deliveryOf()).toEqual({ status: 'pending', attempts: 0, claimed: true });
+    expect(await server.topup.webhookWorker.runOnce()).toBe(0);
+    clock.advance(41_000);
+    expect(await server.topup.webhookWorker.runOnce()).toBe(1);
+    const attempts = ofUser(userId);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.headers['webhook-id']).toBe(attempts[0]!.headers['webhook-id']);
+    expect(attempts[1]!.body).toBe(attempts[0]!.body);
+    for (const attempt of attempts) expect(verify(attempt)).toEqual(attempt.json);
+    expect(await deliveryOf()).toEqual({ status: 'succeeded', attempts: 1, claimed: false });
+  });
+
   it('signs with both secrets during a rotation, disables an endpoint on 410, and replays with the same webhook-id', async () => {
     // Proves rotation (both verify within 24 h, only the new after), 410 disabling at once, and replay: a new delivery whose webhook-id is the original's.
     const other = await startWebhookReceiver();
@@ -181,5 +222,32 @@ describe.each(storageKindsUnderTest())('the webhook outbox on %s', (kind) => {
     expect(types.filter((type) => type === 'balance.low')).toHaveLength(1);
     expect(types.filter((type) => type === 'balance.depleted')).toHaveLength(1);
     expect(types.filter((type) => type === 'credits.spent')).toHaveLength(20);
+  });
+
+  it.runIf(kind === 'postgres')('gives one balance.low per crossing of available credits when spends and holds race, in any order', async () => {
+    // Proves the alerts judge available credits at commit, one user at a time: 300 credits, threshold 150; 10 spends and 10 holds of 10 sent at once in shuffled order cross once (available 100); releasing the holds at once re-arms (200); another 10 holds and 10 spends of 10 cross again (0 available): a second balance.low and one balance.depleted.
+    const userId = 'user_OutboxRace';
+    await server.graphql('{ me { id } }', { token: await server.devToken({ userId }) });
+    await server.graphql('mutation { setLowBalanceThreshold(input: { userId: "user_OutboxRace", credits: 150 }) { lowBalanceCredits } }', { token: testServiceKey });
+    await server.graphql(adjust, { token: admin, variables: { input: { userId, delta: 300, reason: 'race', idempotencyKey: 'race0' } } });
+    const shuffled = <Item,>(items: Item[]) => items.map((item) => ({ item, order: Math.random() })).sort((a, b) => a.order - b.order).map(({ item }) => item);
+    const burst = (round: number) =>
+      shuffled([
+        ...Array.from({ length: 10 }, (_, index) => () => server.graphql(spend, { token: testServiceKey, variables: { input: { userId, amount: 10, idempotencyKey: `race${round}s${index}` } } })),
+        ...Array.from({ length: 10 }, (_, index) =>
+          () => server.graphql<{ reserveCredits: { id: string } }>(reserve, { token: testServiceKey, variables: { input: { userId, amount: 10, idempotencyKey: `race${round}h${index}`, expiresInSeconds: 600 } } })),
+      ]);
+    const alerts = async () => (await events(userId)).filter((type) => type.startsWith('balance.'));
+    const first = await Promise.all(burst(1).map((send) => send()));
+    expect(first.every((result) => result.body.errors === undefined)).toBe(true);
+    expect(await alerts()).toEqual(['balance.low']);
+    const holdIds = first.map((result) => (result.body.data as { reserveCredits?: { id: string } }).reserveCredits?.id).filter((id) => id !== undefined);
+    expect(holdIds).toHaveLength(10);
+    await Promise.all(holdIds.map((holdId) => server.graphql(release, { token: testServiceKey, variables: { input: { holdId } } })));
+    const [state] = await server.database!.query<{ low_armed: boolean }>('select low_armed from balance_alert_states where user_id = $1', [userId]);
+    expect(state!.low_armed).toBe(true);
+    const second = await Promise.all(burst(2).map((send) => send()));
+    expect(second.every((result) => result.body.errors === undefined)).toBe(true);
+    expect(await alerts()).toEqual(['balance.low', 'balance.low', 'balance.depleted']);
   });
 });

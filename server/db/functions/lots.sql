@@ -183,7 +183,7 @@ $$;
 -- The sweep every instance runs (EXPIRY_SWEEP_SECONDS): marks holds past their expiry 'expired' and
 -- writes the EXPIRY entries of up to p_limit users. Rows are claimed with FOR UPDATE SKIP LOCKED, so
 -- instances share the work, and a user whose row is locked (a movement in progress, which expires
--- that user's lots itself) is skipped.
+-- that user's lots itself) is skipped, for holds as for lots.
 create or replace function sweep_expired_credits(p_limit integer default 100) returns jsonb
 language plpgsql as $$
 declare
@@ -192,9 +192,13 @@ declare
   v_user users;
   v_users integer := 0;
 begin
+  -- The hold's user is locked with it (skipped when busy, taken by the next sweep): marking a hold
+  -- expired judges that user's balance alerts (functions/webhooks.sql) under the user's row lock,
+  -- and a sweep that waited for it could deadlock with another sweep or a batch.
   with due as (
-    select id from credit_holds where status = 'active' and expires_at <= v_now
-    order by expires_at limit p_limit for update skip locked
+    select h.id from credit_holds h join users u on u.id = h.user_id
+    where h.status = 'active' and h.expires_at <= v_now
+    order by h.expires_at limit p_limit for update of h, u skip locked
   )
   update credit_holds h set status = 'expired', finished_at = v_now from due where h.id = due.id;
   get diagnostics v_holds = row_count;

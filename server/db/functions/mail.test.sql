@@ -16,8 +16,12 @@ begin
   assert v_mail.data->>'sessionId' = 'cs_mail_one' and (v_mail.data->>'credits')::bigint = 500
     and (v_mail.data->>'amountMinor')::bigint = 500 and v_mail.data->>'currency' = 'eur', 'the receipt carries the purchase: ' || v_mail.data::text;
 
+  -- Each movement commits (the balance alerts are judged at commit: pg_temp.as_if_committed).
+  perform pg_temp.as_if_committed();
   perform spend_credits('user_mail_test', 450, 'use', 'system', 'mail:spend:1');
+  perform pg_temp.as_if_committed();
   perform spend_credits('user_mail_test', 10, 'use', 'system', 'mail:spend:2');
+  perform pg_temp.as_if_committed();
   assert (select count(*) from mail_outbox where user_id = 'user_mail_test' and template = 'balance_low') = 1, '500 -> 50 -> 40: one low-balance mail per crossing';
   assert (select (data->>'balance')::bigint from mail_outbox where user_id = 'user_mail_test' and template = 'balance_low') = 50, 'the balance at the crossing';
 

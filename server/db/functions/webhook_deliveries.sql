@@ -20,19 +20,27 @@ language sql stable as $$
   from webhook_events v where v.id = d.event_id
 $$;
 
--- Claims up to p_limit due deliveries of enabled endpoints for p_claim_seconds. A claim that was not
--- recorded in time (its worker died) expires and the delivery is claimable again. Each row carries
--- what the worker needs: the body, the webhook-id, the URL and the secrets that sign now.
+-- Claims up to p_limit due deliveries of enabled endpoints for p_claim_seconds, soonest due first.
+-- Each enabled endpoint's due rows come from its own range of webhook_deliveries_endpoint_due_index
+-- (schema/0023), so the waiting deliveries of a disabled endpoint cost a poll nothing. A claim that
+-- was not recorded in time (its worker died) expires and the delivery is claimable again. Each row
+-- carries what the worker needs: the body, the webhook-id, the URL and the secrets that sign now.
 create or replace function claim_webhook_deliveries(p_now timestamptz, p_limit integer, p_claim_seconds integer, p_claim_token text)
 returns jsonb
 language sql as $$
   with due as (
-    select d.id from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
-    where d.status = 'pending' and e.enabled and d.next_attempt_at <= p_now
-      and (d.claimed_until is null or d.claimed_until <= p_now)
+    select d.id from webhook_endpoints e
+    cross join lateral (
+      select d.id, d.next_attempt_at from webhook_deliveries d
+      where d.endpoint_id = e.id and d.status = 'pending' and d.next_attempt_at <= p_now
+        and (d.claimed_until is null or d.claimed_until <= p_now)
+      order by d.next_attempt_at, d.id
+      limit p_limit
+      for update of d skip locked
+    ) d
+    where e.enabled
     order by d.next_attempt_at, d.id
     limit p_limit
-    for update of d skip locked
   ), claimed as (
     update webhook_deliveries d
     set claimed_until = p_now + make_interval(secs => p_claim_seconds), claim_token = p_claim_token
@@ -47,10 +55,58 @@ language sql as $$
   from claimed c join webhook_events v on v.id = c.event_id join webhook_endpoints e on e.id = c.endpoint_id
 $$;
 
--- Records one attempt of a claimed delivery. A 2xx (p_succeeded) acknowledges; otherwise it is due
--- again at p_next_attempt_at, or failed when that is null (the schedule ran out). The endpoint is
--- disabled at once on HTTP 410, and once it has failed without a success for p_disable_after_seconds.
--- A claim that expired and was taken by another worker is not recorded (returns null).
+-- Records a batch of attempts of claimed deliveries in one statement (the worker sends every result
+-- that finished meanwhile): p_attempts is [{ id, claimToken, succeeded, statusCode, error,
+-- nextAttemptAt }]. A 2xx (succeeded) acknowledges; otherwise the delivery is due again at
+-- nextAttemptAt, or failed when that is null (the schedule ran out). An attempt whose claim expired
+-- and was taken by another worker is not recorded. Per endpoint of the batch: a success clears its
+-- failures; an HTTP 410 disables it at once ('gone'); only failures since failing_since for
+-- p_disable_after_seconds disable it ('failing'). Returns the number of attempts recorded.
+create or replace function record_webhook_attempts(p_now timestamptz, p_attempts jsonb, p_disable_after_seconds integer)
+returns integer
+language sql as $$
+  with attempt as (
+    select * from jsonb_to_recordset(p_attempts)
+      as a(id bigint, "claimToken" text, succeeded boolean, "statusCode" integer, error text, "nextAttemptAt" timestamptz)
+  ), recorded as (
+    update webhook_deliveries d
+    set attempts = d.attempts + 1, last_status_code = a."statusCode", last_error = left(a.error, 500),
+      first_attempt_at = coalesce(d.first_attempt_at, p_now), claimed_until = null, claim_token = null,
+      status = case when a.succeeded then 'succeeded' when a."nextAttemptAt" is null then 'failed' else 'pending' end,
+      delivered_at = case when a.succeeded then p_now end,
+      next_attempt_at = coalesce(a."nextAttemptAt", d.next_attempt_at)
+    from attempt a
+    where d.id = a.id and d.claim_token = a."claimToken"
+    returning d.endpoint_id, a.succeeded, a."statusCode" as status_code
+  ), by_endpoint as (
+    select endpoint_id, bool_or(succeeded) as any_succeeded, bool_or(status_code is not distinct from 410) as gone
+    from recorded group by endpoint_id
+  ), to_update as (
+    -- Locked in id order, so two workers recording batches for the same endpoints never deadlock.
+    select e.id from webhook_endpoints e join by_endpoint b on b.endpoint_id = e.id
+    where b.gone or not b.any_succeeded or e.failing_since is not null
+    order by e.id
+    for update of e
+  ), endpoint_update as (
+    update webhook_endpoints e
+    set failing_since = case when b.any_succeeded then null else coalesce(e.failing_since, p_now) end,
+      enabled = e.enabled and not b.gone
+        and (b.any_succeeded or p_now - coalesce(e.failing_since, p_now) < make_interval(secs => p_disable_after_seconds)),
+      disabled_reason = case
+        when not e.enabled then e.disabled_reason
+        when b.gone then 'gone'
+        when not b.any_succeeded and p_now - coalesce(e.failing_since, p_now) >= make_interval(secs => p_disable_after_seconds) then 'failing'
+      end,
+      updated_at = now()
+    from by_endpoint b join to_update u on u.id = b.endpoint_id
+    where e.id = b.endpoint_id
+    returning 1
+  )
+  select count(*)::integer from recorded
+$$;
+
+-- One attempt (record_webhook_attempts of one); returns the delivery, or null when its claim expired
+-- and was taken by another worker.
 create or replace function record_webhook_attempt(
   p_delivery_id bigint, p_claim_token text, p_now timestamptz, p_succeeded boolean, p_status_code integer,
   p_error text, p_next_attempt_at timestamptz, p_disable_after_seconds integer
@@ -59,32 +115,12 @@ language plpgsql as $$
 declare
   v_row webhook_deliveries;
 begin
-  update webhook_deliveries
-  set attempts = attempts + 1, last_status_code = p_status_code, last_error = left(p_error, 500),
-    first_attempt_at = coalesce(first_attempt_at, p_now), claimed_until = null, claim_token = null,
-    status = case when p_succeeded then 'succeeded' when p_next_attempt_at is null then 'failed' else 'pending' end,
-    delivered_at = case when p_succeeded then p_now end,
-    next_attempt_at = coalesce(p_next_attempt_at, next_attempt_at)
-  where id = p_delivery_id and claim_token = p_claim_token
-  returning * into v_row;
-  if not found then
+  if record_webhook_attempts(p_now, jsonb_build_array(jsonb_build_object('id', p_delivery_id, 'claimToken', p_claim_token,
+      'succeeded', p_succeeded, 'statusCode', p_status_code, 'error', p_error, 'nextAttemptAt', p_next_attempt_at)),
+      p_disable_after_seconds) = 0 then
     return null;
   end if;
-  if p_succeeded then
-    update webhook_endpoints set failing_since = null where id = v_row.endpoint_id and failing_since is not null;
-  else
-    update webhook_endpoints
-    set failing_since = coalesce(failing_since, p_now),
-      enabled = enabled and p_status_code is distinct from 410
-        and p_now - coalesce(failing_since, p_now) < make_interval(secs => p_disable_after_seconds),
-      disabled_reason = case
-        when not enabled then disabled_reason
-        when p_status_code = 410 then 'gone'
-        when p_now - coalesce(failing_since, p_now) >= make_interval(secs => p_disable_after_seconds) then 'failing'
-      end,
-      updated_at = now()
-    where id = v_row.endpoint_id;
-  end if;
+  select * into v_row from webhook_deliveries where id = p_delivery_id;
   return webhook_delivery_json(v_row);
 end
 $$;
@@ -208,9 +244,10 @@ begin
 end
 $$;
 
--- Sets the user's threshold (null: back to LOW_BALANCE_CREDITS) under the user's row lock, so no
--- movement crosses at the same time; the alarm is armed when the balance is at or above the new
--- threshold (setting it above the balance announces nothing: no movement crossed it). Returns the user.
+-- Sets the user's threshold (null: back to LOW_BALANCE_CREDITS) under the user's row lock, which
+-- every judgement of the alerts holds (announce_balance_alerts), so no crossing is judged meanwhile; the alarm is
+-- armed when the available credits are at or above the new threshold (setting it above them
+-- announces nothing: no change of credits crossed it). Returns the user.
 create or replace function set_low_balance_threshold(p_user_id text, p_credits bigint) returns jsonb
 language plpgsql as $$
 declare
@@ -225,7 +262,8 @@ begin
   end if;
   insert into balance_alert_states (user_id, low_balance_credits, low_armed) values (p_user_id, p_credits, null)
   on conflict (user_id) do update set low_balance_credits = excluded.low_balance_credits, updated_at = now();
-  update balance_alert_states set low_armed = v_user.credits >= low_balance_threshold(p_user_id) where user_id = p_user_id;
+  update balance_alert_states set low_armed = (select c.available from alert_credits(p_user_id) c) >= low_balance_threshold(p_user_id)
+  where user_id = p_user_id;
   return user_json(v_user);
 end
 $$;

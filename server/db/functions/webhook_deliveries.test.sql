@@ -27,3 +27,35 @@ begin
   perform pg_temp.assert_refused($sql$select update_webhook_endpoint('we_nobody', null, null, null, true)$sql$, 'TU404', 'an unknown endpoint is not found');
 end
 $$;
+
+-- Proves recording in batches: one call records a success and a failure of two endpoints, skips an
+-- attempt whose claim token is not the delivery's, and a 410 in a batch disables its endpoint.
+do $$
+declare
+  v_claimed jsonb;
+  v_now timestamptz := clock_timestamp() + interval '1 second';
+  v_ok bigint;
+  v_bad bigint;
+begin
+  insert into webhook_endpoints (id, url, secret) values ('we_batch_ok', 'https://ok.example/hooks', 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3Q=');
+  insert into webhook_endpoints (id, url, secret) values ('we_batch_bad', 'https://bad.example/hooks', 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3Q=');
+  perform enqueue_webhook_event('credits.adjusted', null, '{}');
+  v_claimed := claim_webhook_deliveries(v_now, 10, 30, 'token-batch');
+  assert (select count(*) from jsonb_array_elements(v_claimed) c where c->>'endpointId' like 'we_batch_%') = 2, 'one delivery per endpoint is claimed';
+  select (c->>'id')::bigint into v_ok from jsonb_array_elements(v_claimed) c where c->>'endpointId' = 'we_batch_ok';
+  select (c->>'id')::bigint into v_bad from jsonb_array_elements(v_claimed) c where c->>'endpointId' = 'we_batch_bad';
+  assert record_webhook_attempts(v_now, jsonb_build_array(
+    jsonb_build_object('id', v_ok, 'claimToken', 'token-batch', 'succeeded', true, 'statusCode', 204, 'error', null, 'nextAttemptAt', null),
+    jsonb_build_object('id', v_bad, 'claimToken', 'another-worker', 'succeeded', false, 'statusCode', 500, 'error', 'x', 'nextAttemptAt', v_now)), 3600) = 1,
+    'only the attempt with the delivery''s claim token is recorded';
+  assert (select status = 'succeeded' and attempts = 1 and delivered_at = v_now from webhook_deliveries where id = v_ok), 'the success is recorded';
+  assert (select status = 'pending' and attempts = 0 from webhook_deliveries where id = v_bad), 'the other is untouched';
+  assert record_webhook_attempts(v_now, jsonb_build_array(
+    jsonb_build_object('id', v_bad, 'claimToken', 'token-batch', 'succeeded', false, 'statusCode', 410, 'error', 'HTTP 410', 'nextAttemptAt', v_now + interval '5 seconds')), 3600) = 1,
+    'the failure is recorded';
+  assert (select status = 'pending' and attempts = 1 and last_status_code = 410 and claim_token is null from webhook_deliveries where id = v_bad), 'due again, unclaimed';
+  assert (select not enabled and disabled_reason = 'gone' and failing_since = v_now from webhook_endpoints where id = 'we_batch_bad'), '410 disables its endpoint';
+  assert (select enabled and failing_since is null from webhook_endpoints where id = 'we_batch_ok'), 'the other endpoint is untouched';
+  assert not claim_webhook_deliveries(v_now + interval '1 minute', 10, 30, 'token-later') @> '[{"endpointId": "we_batch_bad"}]', 'a disabled endpoint''s deliveries are not claimed';
+end
+$$;
