@@ -433,7 +433,8 @@ begin
     return jsonb_build_object('kind', 'duplicate');
   end if;
   v_result := settle_auto_top_up(p_payment);
-  return v_result || jsonb_build_object('description', complete_stripe_event(p_event, 'auto top-up: ' || (v_result->>'description')));
+  return v_result || jsonb_build_object('description', complete_stripe_event(p_event, 'auto top-up: ' || (v_result->>'description'),
+    case when v_result->>'kind' = 'flagged' then 'flagged' else 'processed' end, v_result->'purchase'));
 end
 $$;
 
@@ -451,7 +452,7 @@ begin
   v_status := record_auto_top_up_failure(p_failure->>'attemptId', null, p_failure->>'paymentIntentId', p_failure->>'code',
     p_failure->>'declineCode', p_failure->>'message', now() + interval '1 hour');
   return jsonb_build_object('kind', 'ignored',
-    'description', complete_stripe_event(p_event, format('auto top-up %s is %s', p_failure->>'attemptId', v_status)));
+    'description', complete_stripe_event(p_event, format('auto top-up %s is %s', p_failure->>'attemptId', v_status), 'processed'));
 end
 $$;
 
