@@ -1,12 +1,19 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.ts';
+import { mailHtmlStyleHashSources } from '../mail/mailHtmlStyles.ts';
 
 /**
  * Security headers on every response, console and API alike, by helmet:
  * - a Content-Security-Policy that lets the console load only its own scripts, styles and API, and
  *   Clerk's Frontend API when the console is built with Clerk (Clerk's documented CSP needs); no
  *   framing by anyone (`frame-ancestors 'none'`, `X-Frame-Options: DENY`);
+ * - styles: the console's own stylesheets, plus exactly the mails' inline style attributes by hash
+ *   (`mailHtmlStyleHashSources`): the admins' mail preview shows a mail in `<iframe sandbox srcdoc>`,
+ *   which inherits this policy, and must show it styled as the user receives it. Serving the mail
+ *   from a route of its own with a looser policy would need a framable same-origin page, a
+ *   `frame-src 'self'` here and a signed URL (a frame cannot send the bearer token); the hashes
+ *   add no route and no capability, and allow no style but those fixed declarations;
  * - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, and HSTS in production only
  *   (a laptop's http://localhost must not be pinned to HTTPS);
  * - outside production, `GET /graphql` in a browser serves Apollo's landing page, which loads its
@@ -27,8 +34,9 @@ export function createSecurityHeaders(config: Config): RequestHandler {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", ...clerkSources],
-        // Clerk's components inject their styles at run time.
-        styleSrc: ["'self'", ...(clerk === null ? [] : ["'unsafe-inline'"])],
+        // Clerk's components inject their styles at run time, which allows the mails' styles too
+        // (with a hash in the list, browsers would ignore 'unsafe-inline', so the hashes go only without Clerk).
+        styleSrc: ["'self'", ...(clerk === null ? mailHtmlStyleHashSources() : ["'unsafe-inline'"])],
         imgSrc: ["'self'", 'data:', ...(clerk === null ? [] : ['https://img.clerk.com'])],
         connectSrc: ["'self'", ...(clerk === null ? [] : [clerk])],
         fontSrc: ["'self'"],

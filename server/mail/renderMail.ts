@@ -1,5 +1,6 @@
 import type { MailTemplate } from '../vocabulary.ts';
 import { formatMoneyAmount } from './formatMoneyAmount.ts';
+import { mailHtmlStyles } from './mailHtmlStyles.ts';
 import type { RenderedMail } from './mailTypes.ts';
 
 /**
@@ -137,15 +138,15 @@ function renderText(content: MailContent): string {
 
 function renderHtml(content: MailContent): string {
   const rows = content.facts
-    .map(([label, value]) => `<tr><th align="left" style="padding:4px 16px 4px 0;font-weight:600">${escapeHtml(label)}</th><td style="padding:4px 0">${escapeHtml(value)}</td></tr>`)
+    .map(([label, value]) => `<tr><th align="left" style="${mailHtmlStyles.factLabel}">${escapeHtml(label)}</th><td style="${mailHtmlStyles.factValue}">${escapeHtml(value)}</td></tr>`)
     .join('');
   const link = content.link ? `<p><a href="${escapeHtml(content.link.url)}">${escapeHtml(content.link.label)}</a></p>` : '';
   return [
     '<!doctype html>',
     `<html><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>`,
-    '<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">',
+    `<body style="${mailHtmlStyles.body}">`,
     ...content.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
-    `<table role="presentation" style="border-collapse:collapse">${rows}</table>`,
+    `<table role="presentation" style="${mailHtmlStyles.factsTable}">${rows}</table>`,
     link,
     `<p>${escapeHtml(content.closing)}</p>`,
     '<p>— Topup</p>',

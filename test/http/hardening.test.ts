@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mailHtmlStyleHashSources } from '../../server/mail/mailHtmlStyles.ts';
 import { fakeConsoleBuild } from '../support/fakeConsoleBuild.ts';
 import { startTestTopup, type TestTopup } from '../support/startTestTopup.ts';
 
@@ -58,6 +59,18 @@ describe('HTTP hardening in development', () => {
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       expect(response.headers.get('strict-transport-security')).toBeNull();
     }
+  });
+
+  it('allows the mails\' fixed inline styles by hash on console pages, never any inline style', async () => {
+    // Proves the mail preview's policy (docs/mail.md): the console's style-src without Clerk is 'self', 'unsafe-hashes' and one hash per
+    // mail style, and no 'unsafe-inline', so the preview's srcdoc frame is styled as sent while an injected arbitrary style stays blocked.
+    const response = await fetch(`${server.topup.url}/admin/mail`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    const styleSource = policy.split(';').map((directive) => directive.trim()).find((directive) => directive.startsWith('style-src '));
+    expect(styleSource).toBe(`style-src 'self' ${mailHtmlStyleHashSources().join(' ')}`);
+    expect(styleSource).not.toContain("'unsafe-inline'");
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("frame-src 'none'");
   });
 
   it('keeps /metrics behind METRICS_TOKEN when it is set', async () => {

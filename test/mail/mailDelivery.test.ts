@@ -3,6 +3,7 @@ import { createLogger } from '../../server/log.ts';
 import { createMailStore } from '../../server/mail/createMailStore.ts';
 import { createMailTransport } from '../../server/mail/createMailTransport.ts';
 import { createMailWorker } from '../../server/mail/createMailWorker.ts';
+import { mailHtmlStyles } from '../../server/mail/mailHtmlStyles.ts';
 import { createManualWebhookClock } from '../support/manualWebhookClock.ts';
 import { createSmtpReceiver, freePort, type ReceivedMail, type SmtpReceiver } from '../support/smtpReceiver.ts';
 import { startTestTopup, testAdminUserId, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
@@ -96,7 +97,7 @@ describe.each(storageKindsUnderTest())('mail over SMTP on %s', (kind) => {
     expect(parsed.text).toContain('Credits:          1,000');
     expect(parsed.text).toContain('Amount paid:      €9.50');
     expect(parsed.text).toContain(`Checkout session: ${sessionId}`);
-    expect(parsed.html).toContain(`<td style="padding:4px 0">${sessionId}</td>`);
+    expect(parsed.html).toContain(`<td style="${mailHtmlStyles.factValue}">${sessionId}</td>`);
     expect(parsed.html).toContain('€9.50');
     expect(parsed.text).toMatch(/Paid at: {10}[A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2} [AP]M UTC/);
     expect(parsed.messageId).toMatch(/^<topup-mail-\d+@topup\.test>$/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { formatMoneyAmount } from '../../server/mail/formatMoneyAmount.ts';
+import { mailHtmlStyleHashSources, mailHtmlStyles } from '../../server/mail/mailHtmlStyles.ts';
 import { escapeHtml, renderMail } from '../../server/mail/renderMail.ts';
 import { mailTemplates } from '../../server/vocabulary.ts';
 
@@ -26,6 +27,31 @@ describe('mail templates', () => {
     expect(receipt.html).toContain('cs_&#60;img src=x&#62;');
     expect(receipt.text).toContain('Paid at:          December 1, 2026 at 12:00 PM UTC');
     expect(escapeHtml(`&<>"'`)).toBe('&#38;&#60;&#62;&#34;&#39;');
+  });
+
+  it('styles the HTML only with the fixed styles the console allows by hash', () => {
+    // Proves the preview's CSP premise: every style attribute of every template is one of mailHtmlStyles (each one used),
+    // no <style> element, and the hash sources are the SHA-256 of exactly those strings (one known value checked by hand).
+    const data = { credits: 1000, amountMinor: 1000, currency: 'usd', sessionId: 'cs_1', paidAt: '2026-12-01T12:00:00.000Z', balance: 5, thresholdCredits: 100, message: 'declined' };
+    const allowed = new Set<string>(Object.values(mailHtmlStyles));
+    const used = new Set<string>();
+    for (const template of mailTemplates) {
+      const { html } = renderMail({ template, data, consoleUrl: 'https://credits.example.com' });
+      expect(html, template).not.toMatch(/<style/i);
+      const attributes = [...html.matchAll(/\sstyle\s*=\s*("([^"]*)"|'([^']*)'|[^\s>]+)/gi)];
+      expect(attributes.length, template).toBe((html.match(/\sstyle\s*=/gi) ?? []).length);
+      for (const attribute of attributes) {
+        const value = attribute[2] ?? attribute[3] ?? '';
+        expect(allowed.has(value), `${template}: style="${value}"`).toBe(true);
+        used.add(value);
+      }
+    }
+    expect([...used].sort()).toEqual([...allowed].sort());
+    const sources = mailHtmlStyleHashSources();
+    expect(sources[0]).toBe("'unsafe-hashes'");
+    expect(sources).toHaveLength(1 + allowed.size);
+    // echo -n 'border-collapse:collapse' | openssl dgst -sha256 -binary | base64
+    expect(sources).toContain("'sha256-l6kheM09oVjDU8NBDBMzbVz/heqs8eIpMqVkjSzUZRM='");
   });
 
   it('refuses data that lacks what the template needs, instead of mailing a wrong amount', () => {

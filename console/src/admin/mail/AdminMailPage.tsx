@@ -17,7 +17,9 @@ type PreviewMail = MailPreviewQuery['mailPreview'][number];
  * Admin: the mail Topup kept in DATA_DIR while no SMTP_URL is configured, like Mailpit: the newest
  * mails, and the one picked in its HTML and plain-text forms. The HTML is shown in an iframe with
  * `srcdoc` and an empty `sandbox` (no scripts, no forms, an opaque origin), so a mail's markup can
- * never reach the console or its session.
+ * never reach the console or its session. The frame inherits the console's Content-Security-Policy,
+ * which allows the mails' fixed inline styles by hash and no other inline style, so the mail shows
+ * styled as sent (docs/mail.md, "The preview's styles").
  */
 export default function AdminMailPage() {
   const query = useQuery(MailPreviewDocument, { variables: { first: mailPreviewPageSize }, fetchPolicy: 'cache-and-network' });
