@@ -167,6 +167,12 @@ const operations: Operation[] = [
     }),
   },
   {
+    name: 'purchase of A’s session',
+    query: 'query ($id: ID!) { purchase(sessionId: $id) { sessionId userId refundableAmountMinor } }',
+    variables: ({ sessionOfA }) => ({ id: sessionOfA }),
+    expected: admins((data, { sessionOfA }) => expect(data.purchase).toMatchObject({ sessionId: sessionOfA, userId: userA })),
+  },
+  {
     name: 'flaggedPurchases',
     query: '{ flaggedPurchases(first: 10) { edges { node { sessionId } } } }',
     expected: admins((data) => expect(data).toEqual({ flaggedPurchases: { edges: [] } })),
