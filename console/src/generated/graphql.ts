@@ -20,7 +20,13 @@ export type AdminLedgerFilter = {
   from?: string | null | undefined;
   kinds?: Array<LedgerKind> | null | undefined;
   to?: string | null | undefined;
+  /** Exactly this user's entries. */
   userId?: string | number | null | undefined;
+  /**
+   * Entries of users whose id contains this text anywhere, case-insensitively, like the users search
+   * (`%` and `_` match themselves); at most 200 characters. Empty: no filter.
+   */
+  userIdContains?: string | null | undefined;
 };
 
 export type AuditLogFilter = {

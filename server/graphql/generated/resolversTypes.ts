@@ -39,7 +39,13 @@ export type AdminLedgerFilter = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   kinds?: InputMaybe<Array<LedgerKind>>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Exactly this user's entries. */
   userId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Entries of users whose id contains this text anywhere, case-insensitively, like the users search
+   * (`%` and `_` match themselves); at most 200 characters. Empty: no filter.
+   */
+  userIdContains?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type AuditLogFilter = {
