@@ -48,7 +48,11 @@ export function LedgerTable({ entries, caption, showUser = false, showActor = fa
           <td data-label="Reason" className="reason">
             <span>
               {entry.reason ?? <span className="muted">—</span>}
-              {showActor && entry.purchase && <span className="muted id small block">{entry.purchase.sessionId}</span>}
+              {showActor && entry.purchase && (
+                <span className="muted id small block" title={entry.purchase.sessionId}>
+                  {entry.purchase.sessionId}
+                </span>
+              )}
             </span>
           </td>
           <td data-label="Change" className={entry.delta < 0 ? 'numeric delta delta--negative' : 'numeric delta delta--positive'}>
@@ -58,8 +62,10 @@ export function LedgerTable({ entries, caption, showUser = false, showActor = fa
             {formatCredits(entry.balanceAfter)}
           </td>
           {showActor && (
-            <td data-label="By" className="id">
-              {entry.actor}
+            <td data-label="By">
+              <span className="id" title={entry.actor}>
+                {entry.actor}
+              </span>
             </td>
           )}
         </tr>

@@ -67,8 +67,12 @@ export function RefundForm({ sessionId, userId, creditsMax, onClose }: RefundFor
       <div className="inline-panel confirm-panel" role="group" aria-labelledby={`${id}-confirm`}>
         <h3 id={`${id}-confirm`}>Refund {formatCredits(credits)} credits?</h3>
         <RefundAmount sessionId={sessionId} credits={credits} />
-        <p>
-          Stripe returns this amount to the customer. This cannot be undone. Session <span className="id">{sessionId}</span>.
+        <p>Stripe returns this amount to the customer. This cannot be undone.</p>
+        <p className="muted">
+          Session{' '}
+          <span className="id" title={sessionId}>
+            {sessionId}
+          </span>
         </p>
         <ConfirmActions label="Confirm refund" busyLabel="Refunding…" tone="danger" form={form} />
       </div>
