@@ -103,11 +103,23 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     await expectNoAxeViolations(page, 'billing at phone width');
 
     await page.setViewportSize(desktop);
+    // The sandbox's hosted checkout asks for nothing that is not there (no /favicon.ico 404).
+    const missing: string[] = [];
+    const recordMissing = (response: import('playwright-core').Response) => {
+      if (response.status() === 404) missing.push(response.url());
+    };
+    page.on('response', recordMissing);
     await page.getByRole('button', { name: 'Buy 500 credits for $5.00' }).click();
     await page.waitForURL(/\/checkout\//);
+    await page.getByRole('button', { name: 'Pay', exact: true }).waitFor();
+    // Its buttons are in the page's font, not the browser's default for controls.
+    const fonts = await page.getByRole('button', { name: 'Pay', exact: true }).evaluate((button) => [getComputedStyle(button).fontFamily, getComputedStyle(document.body).fontFamily]);
+    expect(fonts[0]).toBe(fonts[1]);
     sessionId = page.url().split('/checkout/')[1]!.split(/[/?]/)[0]!;
     await page.getByRole('button', { name: 'Pay', exact: true }).click();
     await page.getByText('Credits added: 500', { exact: true }).waitFor();
+    page.off('response', recordMissing);
+    expect(missing).toEqual([]);
   }, 60_000);
 
   it('says "No such payment" for a made-up session id', async () => {
