@@ -22,7 +22,9 @@ export interface TopUpState {
  *
  * A session the database does not know is looked up at Stripe: one created by the app this replaces,
  * for this user, is fulfilled from its metadata.
- * Errors: NOT_FOUND (no such top-up), FORBIDDEN (another user's session, unless admin).
+ * Another user's session answers exactly like one that does not exist (NOT_FOUND, same message),
+ * unless the caller is an admin: the answer never tells whether someone else's session id is real.
+ * Errors: NOT_FOUND (no such top-up, or another user's), BAD_USER_INPUT (not a session id).
  */
 export async function checkTopUp(options: {
   storage: Storage;
@@ -38,22 +40,25 @@ export async function checkTopUp(options: {
   }
   let purchase = await purchaseRecords.find(storage, sessionId);
   if (purchase && purchase.userId !== viewer.userId && !viewer.isAdmin) {
-    throw new TopupError(errorCodes.forbidden, 'This checkout session belongs to another user');
+    throw new TopupError(errorCodes.notFound, noSuchTopUp);
   }
   if (purchase === null || purchase.status === 'open' || purchase.status === 'pending') {
     const session = await retrieveSession({ stripe, sessionId, log: options.log, required: purchase === null });
     if (session) {
       if (purchase === null && session.metadata?.clerk_user_id !== viewer.userId && !viewer.isAdmin) {
-        throw new TopupError(errorCodes.notFound, 'No top-up with this session id');
+        throw new TopupError(errorCodes.notFound, noSuchTopUp);
       }
       const result = await fulfillCheckout({ storage, pricing, session, asyncPaymentFailed: asyncPaymentFailed(session) });
       if (result.kind === 'settled' || result.kind === 'flagged') purchase = result.purchase;
     }
   }
-  if (purchase === null) throw new TopupError(errorCodes.notFound, 'No top-up with this session id');
+  if (purchase === null) throw new TopupError(errorCodes.notFound, noSuchTopUp);
   const owner = await findUser(storage, purchase.userId);
   return { purchase, balance: owner?.credits ?? 0 };
 }
+
+/** The one answer for an unknown session and for another user's: they must not be told apart. */
+const noSuchTopUp = 'No top-up with this session id';
 
 async function retrieveSession(options: { stripe: Stripe; sessionId: string; log: Logger; required: boolean }): Promise<Stripe.Checkout.Session | null> {
   try {

@@ -8,6 +8,7 @@ import { verifyStripeWebhook } from './stripe/verifyStripeWebhook.ts';
 import { createTopUpSession, type TopUpSession } from './createTopUpSession.ts';
 import { checkTopUp, type TopUpState } from './checkTopUp.ts';
 import { refundTopUp, type RefundResult } from './refundTopUp.ts';
+import { quoteRefund, type RefundQuote } from './quoteRefund.ts';
 import { reconcile, type ReconcileReport } from './reconcile.ts';
 import { handleStripeEvent, type EventHandling } from './handleStripeEvent.ts';
 import { purchaseRecords, type StripeEventRecord } from './purchaseRecords.ts';
@@ -52,6 +53,8 @@ export interface Billing {
   createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null; saveCard?: boolean | null; audit?: AuditStamp | null }): Promise<TopUpSession>;
   checkTopUp(options: { viewer: { userId: string; isAdmin: boolean }; sessionId: string }): Promise<TopUpState>;
   refundTopUp(options: { sessionId: string; credits: number | null; actor: string; audit?: AuditStamp | null }): Promise<RefundResult>;
+  /** What refunding `credits` (null: all refundable) would return now, or null (see `quoteRefund.ts`). */
+  quoteRefund(options: { sessionId: string; credits: number | null }): Promise<RefundQuote | null>;
   reconcile(options?: { lookbackSeconds?: number }): Promise<ReconcileReport>;
   /** Auto top-up settings and the saved card (`autoTopUp/createAutoTopUps.ts`). */
   autoTopUps: AutoTopUps;
@@ -79,6 +82,7 @@ export function createBilling(options: {
     createTopUpSession: ({ user, credits, currency, saveCard, audit }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency, saveCard, audit }),
     checkTopUp: ({ viewer, sessionId }) => checkTopUp({ storage, stripe, pricing, log, viewer, sessionId }),
     refundTopUp: ({ sessionId, credits, actor, audit }) => refundTopUp({ storage, stripe, sessionId, credits, actor, audit }),
+    quoteRefund: ({ sessionId, credits }) => quoteRefund({ storage, sessionId, credits }),
     reconcile: (reconcileOptions = {}) => reconcile({ storage, stripe, pricing, log, ...reconcileOptions }),
     autoTopUps: createAutoTopUps({ storage, stripe, pricing, log }),
   };

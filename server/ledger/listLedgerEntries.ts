@@ -5,6 +5,8 @@ import { decodeCursor, pageSize, toPage } from './pagination.ts';
 
 export interface LedgerFilter {
   userId?: string | null;
+  /** Part of a user id, anywhere in it, case-insensitive (like the users search); at most `userIdContainsLengthMax` characters. */
+  userIdContains?: string | null;
   kinds?: LedgerKind[] | null;
   /** ISO instant, inclusive. */
   from?: string | null;
@@ -12,6 +14,9 @@ export interface LedgerFilter {
   to?: string | null;
   actor?: string | null;
 }
+
+/** The longest `userIdContains` taken: longer than any user id. */
+export const userIdContainsLengthMax = 200;
 
 /** Ledger entries newest first, keyset-paginated. Errors: BAD_USER_INPUT (page size, cursor, filter). */
 export async function listLedgerEntries(
@@ -23,6 +28,9 @@ export async function listLedgerEntries(
   if (kinds?.some((kind) => !ledgerKinds.includes(kind))) {
     throw new TopupError(errorCodes.badUserInput, `kinds must be among ${ledgerKinds.join(', ')}`);
   }
+  if ((options.userIdContains ?? '').length > userIdContainsLengthMax) {
+    throw new TopupError(errorCodes.badUserInput, `userIdContains must be at most ${userIdContainsLengthMax} characters`);
+  }
   const rows = await storage.call<{ node: LedgerEntryRow; cursor: string }[]>('list_ledger_entries', {
     p_user_id: options.userId ?? null,
     p_kinds: kinds,
@@ -31,6 +39,7 @@ export async function listLedgerEntries(
     p_actor: options.actor ?? null,
     p_after: decodeCursor('ledger', options.after),
     p_limit: size,
+    p_user_id_contains: options.userIdContains ?? null,
   });
   return toPage('ledger', rows, size);
 }

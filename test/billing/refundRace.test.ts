@@ -53,6 +53,30 @@ describe.each(storageKindsUnderTest())('concurrent refunds of one purchase on %s
     expect((await server.topup.ledger.verify()).problems).toEqual([]);
   });
 
+  it('quotes through GraphQL the amount refundTopUp then refunds, before anything is reserved', async () => {
+    // Proves Purchase.refundableAmountMinor follows the reservation's rule through GraphQL: 100 credits bought for 100 cents, 97 spent: all 3 left quote 3 cents, 1 quotes 1, 4 (past the unspent) quotes null; the refund of 1 refunds the quoted cent, and afterwards 2 are left, quoted 2.
+    const { sessionId } = await paidPurchase(server, 'user_refundquote', 100);
+    const admin = await server.devToken({ userId: 'user_quoteadmin', role: 'admin' });
+    const quote = async (credits: number | null) => {
+      const answer = await server.graphql<{ purchase: { refundableAmountMinor: number | null; refundableCredits: number } }>(
+        'query ($id: ID!, $credits: SafeInt) { purchase(sessionId: $id) { refundableCredits refundableAmountMinor(credits: $credits) } }',
+        { token: admin, variables: { id: sessionId, credits } },
+      );
+      expect(answer.body.errors).toBeUndefined();
+      return answer.body.data!.purchase;
+    };
+    await server.graphql('mutation { spendCredits(input: { userId: "user_refundquote", amount: 97, reason: "usage", idempotencyKey: "quote-spend" }) { balanceAfter } }', { token: testServiceKey });
+    expect(await quote(null)).toEqual({ refundableCredits: 3, refundableAmountMinor: 3 });
+    expect((await quote(1)).refundableAmountMinor).toBe(1);
+    expect((await quote(4)).refundableAmountMinor).toBeNull();
+    const refund = await refundTopUp({ storage: server.storage, stripe: server.topup.stripe, sessionId, credits: 1, actor: 'user_quoteadmin' });
+    expect(refund.amountMinor).toBe(1);
+    await server.webhooksDelivered();
+    expect(await quote(2)).toEqual({ refundableCredits: 2, refundableAmountMinor: 2 });
+    const unknown = await server.graphql('{ purchase(sessionId: "cs_made_up") { sessionId } }', { token: admin });
+    expect(unknown.body).toEqual({ data: { purchase: null } });
+  });
+
   it("makes one refund of a double-click, and a new one after Stripe's event", async () => {
     // Proves the Stripe key is derived from the reservation: two identical calls at once give one refund id; the next refund after the event gets its own.
     const userId = 'user_doubleclick';

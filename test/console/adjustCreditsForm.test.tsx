@@ -54,17 +54,44 @@ function fillIn({ amount, reason, remove = false }: { amount: string; reason: st
   fireEvent.click(screen.getByRole('button', { name: 'Review adjustment' }));
 }
 
+/** The problem shown under the field labelled `label` (its aria-describedby), or null when none. */
+function problemOf(label: string): string | null {
+  const control = screen.getByLabelText(label);
+  const describedBy = control.getAttribute('aria-describedby');
+  if (describedBy === null) return null;
+  expect(control.getAttribute('aria-invalid')).toBe('true');
+  return document.getElementById(describedBy)?.textContent ?? null;
+}
+
 describe('AdjustCreditsForm', () => {
   it('requires a reason and a positive whole amount before anything is sent', () => {
     const received: AdjustCreditsMutationVariables[] = [];
     renderWithApollo(<AdjustCreditsForm userId={referenceUserId} credits={99} />, adjustMocks([], received));
     fillIn({ amount: '50', reason: '   ' });
-    expect(screen.getByRole('alert').textContent).toBe('Give a reason: the user sees it in their history.');
+    expect(problemOf('Reason (required, shown to the user)')).toBe('Give a reason: the user sees it in their history.');
+    expect(problemOf('Credits')).toBeNull();
     fillIn({ amount: '0', reason: 'x' });
-    expect(screen.getByRole('alert').textContent).toBe('Enter a whole number of credits, more than zero.');
+    expect(problemOf('Credits')).toBe('Enter a whole number of credits, more than zero.');
+    expect(problemOf('Reason (required, shown to the user)')).toBeNull();
     fillIn({ amount: '150', reason: 'Too much', remove: true });
-    expect(screen.getByRole('alert').textContent).toBe('Not enough credits: the balance is 99.');
+    expect(problemOf('Credits')).toBe('Not enough credits: the balance is 99.');
     expect(received).toHaveLength(0);
+  });
+
+  it('shows a credits problem under the credits field, and an empty submit names both missing fields', () => {
+    // Proves each problem is tied to its own field (aria-describedby, and placed in that field's
+    // box, not under the reason box), and an empty submit says that the credits and the reason are missing.
+    renderWithApollo(<AdjustCreditsForm userId={referenceUserId} credits={99} />, adjustMocks([], []));
+    fireEvent.click(screen.getByRole('button', { name: 'Review adjustment' }));
+    expect(problemOf('Credits')).toBe('Enter the number of credits.');
+    expect(problemOf('Reason (required, shown to the user)')).toBe('Give a reason: the user sees it in their history.');
+    const credits = screen.getByLabelText('Credits');
+    const creditsProblem = document.getElementById(credits.getAttribute('aria-describedby')!)!;
+    expect(creditsProblem.closest('.field')).toBe(credits.closest('.field'));
+    expect(creditsProblem.closest('.field')!.contains(screen.getByLabelText('Reason (required, shown to the user)'))).toBe(false);
+    // Nothing is repeated under the buttons.
+    const alerts = screen.getAllByRole('alert').map((alert) => alert.textContent).filter(Boolean);
+    expect(alerts).toEqual(['Enter the number of credits.', 'Give a reason: the user sees it in their history.']);
   });
 
   it('confirms first, then sends once even when "Confirm" is clicked twice', async () => {
@@ -116,6 +143,7 @@ describe('AdjustCreditsForm', () => {
     expect(checkAdjustment({ direction: 'remove', amountText: '5', reason: 'x' }, -3)).toEqual({
       ok: false,
       message: 'Not enough credits: the balance is -3.',
+      fields: { credits: 'Not enough credits: the balance is -3.' },
     });
     expect(checkAdjustment({ direction: 'add', amountText: '5', reason: ' why ' }, -3)).toEqual({ ok: true, delta: 5, reason: 'why' });
   });

@@ -102,6 +102,11 @@ describe('ledger CSV', () => {
     expect(ledgerCsvFileName({ userId: 'user_1', kinds: ['PURCHASE', 'REFUND'], actor: 'stripe' }, day)).toBe('topup-ledger-user-user_1-purchase+refund-by-stripe-2026-12-01.csv');
     // Whatever an admin types stays a plain file name: no path separators, no dots, no spaces.
     expect(ledgerCsvFileName({ userId: '../a b/c.d' }, day)).toBe('topup-ledger-user-___a_b_c_d-2026-12-01.csv');
+    // Part of an id and the days chosen name the file too: two exports of different filters never share a name.
+    expect(ledgerCsvFileName({ userIdContains: 'Slt', kinds: ['SPEND'] }, day, { from: '2026-11-01', to: '2026-11-30' })).toBe(
+      'topup-ledger-user-Slt-spend-from-2026-11-01-to-2026-11-30-2026-12-01.csv',
+    );
+    expect(ledgerCsvFileName({}, day, { from: '2026-11-01', to: '' })).toBe('topup-ledger-from-2026-11-01-2026-12-01.csv');
   });
 
   it('pages through the whole set, reporting progress, and stops when aborted', async () => {
@@ -144,7 +149,8 @@ describe('AdminLedgerPage', () => {
       downloaded.push(this.download);
     });
     const adjustment = ledgerEntry({ id: 'adj', kind: 'ADJUSTMENT', delta: 50, balanceAfter: 149, reason: 'Support ticket 42', actor: 'user_admin', purchase: null });
-    const filtered = { userId: 'user_32mSltWx9KkUkJe3sN2Bkym2w45', kinds: ['ADJUSTMENT' as const] };
+    // The user filter takes part of an id, like the users search.
+    const filtered = { userIdContains: '32mSlt', kinds: ['ADJUSTMENT' as const] };
 
     renderWithApollo(<AdminLedgerPage />, [
       mockResult(CreditStatsDocument, anyVariables, stats),
@@ -159,7 +165,7 @@ describe('AdminLedgerPage', () => {
 
     fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'ADJUSTMENT' } });
     await waitFor(() => expect(screen.getAllByTestId('ledger-row')).toHaveLength(1));
-    fireEvent.change(screen.getByLabelText('User id'), { target: { value: 'user_32mSltWx9KkUkJe3sN2Bkym2w45' } });
+    fireEvent.change(screen.getByLabelText('User id'), { target: { value: '32mSlt' } });
     // The typed filter is debounced; the export must use the same filter as the table.
     await waitFor(() => expect(screen.getByRole('button', { name: 'Clear filters' })).toBeTruthy());
     expect(await screen.findByText('Support ticket 42, this user', {}, { timeout: 3_000 })).toBeTruthy();
@@ -167,11 +173,52 @@ describe('AdminLedgerPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
     expect(await screen.findByText('Exported 2 entries.')).toBeTruthy();
     expect(click).toHaveBeenCalledTimes(1);
-    expect(downloaded).toEqual([`topup-ledger-user-user_32mSltWx9KkUkJe3sN2Bkym2w45-adjustment-${new Date().toISOString().slice(0, 10)}.csv`]);
+    expect(downloaded).toEqual([`topup-ledger-user-32mSlt-adjustment-${new Date().toISOString().slice(0, 10)}.csv`]);
     const csv = await readBlob(created[0] as Blob);
     expect(csv).toContain('Support ticket 42');
     expect(csv).toContain('Older');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+  });
+
+  it('keeps the filters in the URL: a reload or a shared link shows the same filtered entries', async () => {
+    // Proves the filters are the URL's: choosing them writes ?user=&kind=&from=&to=&actor=, and a page
+    // opened at that address (a reload, a shared link) fills the fields and asks the API for the same filter.
+    const entry = ledgerEntry({ id: 'spend-1', kind: 'SPEND', delta: -5, balanceAfter: 23, reason: 'Linked filter row', actor: 'service:app', purchase: null });
+    const first = renderWithApollo(<AdminLedgerPage />, [
+      mockResult(CreditStatsDocument, anyVariables, stats),
+      mockResult(LedgerEntriesDocument, anyVariables, page([], false, null)),
+      mockResult(LedgerEntriesDocument, anyVariables, page([], false, null)),
+    ]);
+    fireEvent.change(screen.getByLabelText('User id'), { target: { value: 'mSlt ' } });
+    fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'SPEND' } });
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-11-01' } });
+    fireEvent.change(screen.getByLabelText('Actor'), { target: { value: 'service:app' } });
+    // Typed text is kept as typed (the trailing space too), trimmed only for the API.
+    expect((screen.getByLabelText('User id') as HTMLInputElement).value).toBe('mSlt ');
+    const address = window.location.pathname + window.location.search;
+    expect(new URLSearchParams(window.location.search).get('user')).toBe('mSlt ');
+    expect(address).toContain('kind=SPEND');
+    expect(address).toContain('from=2026-11-01');
+    expect(address).toContain('actor=service%3Aapp');
+    first.unmount();
+
+    // A reload: the same address, a fresh page.
+    window.history.replaceState(null, '', address);
+    renderWithApollo(<AdminLedgerPage />, [
+      mockResult(CreditStatsDocument, anyVariables, stats),
+      mockResult(
+        LedgerEntriesDocument,
+        { filter: { userIdContains: 'mSlt', kinds: ['SPEND'], from: new Date(2026, 10, 1).toISOString(), actor: 'service:app' }, first: adminLedgerPageSize },
+        page([entry], false, 'c'),
+      ),
+    ]);
+    expect((screen.getByLabelText('User id') as HTMLInputElement).value).toBe('mSlt ');
+    expect((screen.getByLabelText('Kind') as HTMLSelectElement).value).toBe('SPEND');
+    expect((screen.getByLabelText('From') as HTMLInputElement).value).toBe('2026-11-01');
+    expect((screen.getByLabelText('Actor') as HTMLInputElement).value).toBe('service:app');
+    expect(await screen.findByText('Linked filter row', {}, { timeout: 3_000 })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(window.location.search).toBe('');
   });
 
   it('draws the four charts with text summaries, and a table of the numbers', async () => {

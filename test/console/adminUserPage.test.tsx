@@ -16,6 +16,7 @@ import {
   AdminUserDocument,
   AdminUserLedgerDocument,
   AdminUserPurchasesDocument,
+  RefundAmountDocument,
   RefundTopUpDocument,
 } from '../../console/src/generated/graphql.ts';
 import type { AdminUserQuery, LedgerEntryFieldsFragment, PurchaseFieldsFragment } from '../../console/src/generated/graphql.ts';
@@ -99,6 +100,26 @@ describe('AdminUserPage', () => {
     expect(screen.getAllByTestId('ledger-row')).toHaveLength(2);
   });
 
+  it('shows the money the server says the refund returns before the admin confirms', async () => {
+    // Proves the confirmation asks the server for the amount of the chosen credits (a third of
+    // $1.00 rounds down to $0.33) and shows it before "Confirm refund" is pressed.
+    renderWithApollo(<AdminUserPage userId={id} />, [
+      mockResult(AdminUserDocument, { id }, user(30)),
+      purchasesAnswer([purchase({ refundableCredits: 30 })]),
+      ledgerAnswer([purchaseEntry]),
+      mockResult(RefundAmountDocument, { sessionId: 'cs_test_71', credits: 10 }, {
+        purchase: { __typename: 'Purchase', sessionId: 'cs_test_71', currency: 'usd', presentmentCurrency: null, refundableAmountMinor: 33 },
+      }),
+    ]);
+    fireEvent.click(await screen.findByRole('button', { name: 'Refund purchase cs_test_71' }));
+    fireEvent.change(screen.getByLabelText('Credits to refund'), { target: { value: '10' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Review refund' }));
+    const confirmation = screen.getByRole('group', { name: 'Refund 10 credits?' });
+    expect((await within(confirmation).findByText('$0.33')).tagName).toBe('STRONG');
+    expect(within(confirmation).getByText(/Amount refunded/)).toBeTruthy();
+    expect(screen.queryByText(/Refund requested/)).toBeNull();
+  });
+
   it('refunds at most the unspent credits and reports the amount the server refunded', async () => {
     // 71 were bought but the user has only 30 left: the server says 30 are refundable.
     const refundable = purchase({ refundableCredits: 30 });
@@ -112,6 +133,9 @@ describe('AdminUserPage', () => {
         { input: { sessionId: 'cs_test_71', credits: 30 } },
         { refundTopUp: { __typename: 'RefundResult', refundId: 're_1', amountMinor: 30, currency: 'usd', credits: 30, purchase: refunded } },
       ),
+      mockResult(RefundAmountDocument, { sessionId: 'cs_test_71', credits: 30 }, {
+        purchase: { __typename: 'Purchase', sessionId: 'cs_test_71', currency: 'usd', presentmentCurrency: null, refundableAmountMinor: 30 },
+      }),
       mockResult(AdminUserDocument, { id }, user(30)),
       purchasesAnswer([refunded]),
       ledgerAnswer([purchaseEntry]),

@@ -5,6 +5,8 @@
  * admin gets the admin pages (code-split, loaded on demand). Also: in-app links navigate without a
  * reload and move the focus to the new page's heading.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleShell } from '../../console/src/app/ConsoleShell.tsx';
@@ -25,6 +27,18 @@ const viewer = (role: Role) => mockResult(ViewerDocument, {}, { viewer: { __type
 const anyVariables = () => true;
 
 describe('ConsoleShell', () => {
+  it('shows "Loading Topup…" in plain sight while the server has not answered, and index.html has it before the JavaScript', async () => {
+    // Proves the first screen of a slow server is not blank: the viewer query is held unanswered,
+    // and the loading words are rendered in a visible element (not the visually-hidden class);
+    // the static page carries the same words inside #root for the time before the bundle runs.
+    renderWithApollo(<ConsoleShell />, [{ ...viewer('USER'), delay: Number.POSITIVE_INFINITY }]);
+    const loading = await screen.findByText('Loading Topup…');
+    expect(loading.closest('.visually-hidden')).toBeNull();
+    expect(loading.className).toBe('full-page-loading__text');
+    const indexHtml = readFileSync(path.resolve('console/index.html'), 'utf8');
+    expect(indexHtml).toMatch(/<div id="root"><p class="full-page-loading__text" role="status">Loading Topup…<\/p><\/div>/);
+  });
+
   it('shows a user the user pages only, and "Admins only" on an admin address', async () => {
     window.history.replaceState(null, '', '/admin/ledger');
     renderWithApollo(<ConsoleShell />, [viewer('USER'), mockResult(MeDocument, {}, me())]);

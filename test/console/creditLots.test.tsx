@@ -219,8 +219,16 @@ describe('GrantPromotionForm', () => {
   const expiresOn = '2026-12-08';
 
   it('validates credits, reason and a future expiry before anything is sent', () => {
-    expect(checkPromotion({ creditsText: '0', reason: 'x', expiresOn: '' }, now)).toEqual({ ok: false, message: 'Enter a whole number of credits, more than zero.' });
-    expect(checkPromotion({ creditsText: '120', reason: ' ', expiresOn: '' }, now)).toEqual({ ok: false, message: 'Give a reason: the user sees it in their history.' });
+    expect(checkPromotion({ creditsText: '0', reason: 'x', expiresOn: '' }, now)).toEqual({
+      ok: false,
+      message: 'Enter a whole number of credits, more than zero.',
+      fields: { credits: 'Enter a whole number of credits, more than zero.' },
+    });
+    expect(checkPromotion({ creditsText: '120', reason: ' ', expiresOn: '' }, now)).toEqual({
+      ok: false,
+      message: 'Give a reason: the user sees it in their history.',
+      fields: { reason: 'Give a reason: the user sees it in their history.' },
+    });
     expect(checkPromotion({ creditsText: '120', reason: 'Offer', expiresOn: '2026-12-01' }, now)).toEqual({ ok: false, message: 'The expiry must be a day after today.' });
     expect(checkPromotion({ creditsText: '120', reason: 'Offer', expiresOn: '' }, now)).toEqual({ ok: true, credits: 120, reason: 'Offer', expiresAt: null });
     expect(checkPromotion({ creditsText: '120', reason: 'Offer', expiresOn }, now)).toEqual({

@@ -94,9 +94,13 @@ describe('PaymentSuccessPage', () => {
     expect(screen.getByRole('heading', { name: 'Not paid yet' })).toBeTruthy();
   });
 
-  it.each(['NOT_FOUND', 'FORBIDDEN'])('says "Not your session" on %s', async (code) => {
+  it.each(['NOT_FOUND', 'FORBIDDEN'])('says "No such payment" on %s, never that it is someone else\'s', async (code) => {
+    // Proves a made-up (or another user's) session reads as a payment not found: the words do not
+    // claim the session exists and belongs to someone else.
     renderWithApollo(<PaymentSuccessPage sessionId="cs_test_71" />, [mockGraphQLError(TopUpDocument, variables, code)]);
-    expect(await screen.findByRole('heading', { name: 'Not your session' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'No such payment' })).toBeTruthy();
+    expect(screen.getByTestId('payment-status').textContent).toContain('We found no payment with this reference');
+    expect(screen.queryByText(/Not your session|belong/)).toBeNull();
   });
 
   it('rides out a network error, then shows the outcome', async () => {

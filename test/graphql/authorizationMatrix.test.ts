@@ -4,7 +4,7 @@ import { storageKindsUnderTest } from '../support/testStorage.ts';
 import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
 
 type Caller = 'anonymous' | 'userA' | 'userB' | 'admin' | 'service';
-type Refusal = 'UNAUTHENTICATED' | 'FORBIDDEN';
+type Refusal = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
 const callers: Caller[] = ['anonymous', 'userA', 'userB', 'admin', 'service'];
 
 const userA = 'user_MatrixA1';
@@ -154,7 +154,8 @@ const operations: Operation[] = [
     name: 'topUp of A’s session',
     query: 'query ($id: ID!) { topUp(sessionId: $id) { status credits balance } }',
     variables: ({ sessionOfA }) => ({ id: sessionOfA }),
-    expected: { ...admins(paidTopUpOfA), userA: paidTopUpOfA },
+    // B is told the session does not exist, as for a made-up id: never that it is someone else's.
+    expected: { ...admins(paidTopUpOfA), userA: paidTopUpOfA, userB: 'NOT_FOUND' },
   },
   {
     name: 'createCreditTopUpSession',
@@ -165,6 +166,12 @@ const operations: Operation[] = [
       const rows = await server.database!.query<{ user_id: string }>('select user_id from credit_purchases where session_id = $1', [data.createCreditTopUpSession.sessionId]);
       expect(rows).toEqual([{ user_id: callerId }]);
     }),
+  },
+  {
+    name: 'purchase of A’s session',
+    query: 'query ($id: ID!) { purchase(sessionId: $id) { sessionId userId refundableAmountMinor } }',
+    variables: ({ sessionOfA }) => ({ id: sessionOfA }),
+    expected: admins((data, { sessionOfA }) => expect(data.purchase).toMatchObject({ sessionId: sessionOfA, userId: userA })),
   },
   {
     name: 'flaggedPurchases',
@@ -339,7 +346,7 @@ describe.each(storageKindsUnderTest())('authorization matrix on %s', (kind) => {
   });
 
   it('shows B none of A’s purchases', async () => {
-    // Proves isolation of purchases: B's purchases list never contains A's session, and B's topUp of it says FORBIDDEN without A's data.
+    // Proves isolation of purchases: B's purchases list never contains A's session, and B's topUp of it says NOT_FOUND (as for a made-up id) without A's data.
     const asB = await server.graphql<{ me: { purchases: { edges: { node: { sessionId: string; userId: string } }[] } } }>(
       '{ me { purchases(first: 100) { edges { node { sessionId userId } } } } }',
       { token: tokens.userB },
@@ -348,7 +355,7 @@ describe.each(storageKindsUnderTest())('authorization matrix on %s', (kind) => {
     expect(asB.body.data!.me.purchases.edges.every((edge) => edge.node.userId === userB)).toBe(true);
     expect(asB.text).not.toContain(sessionOfA);
     const probe = await server.graphql('query ($id: ID!) { topUp(sessionId: $id) { balance } }', { token: tokens.userB, variables: { id: sessionOfA } });
-    expect(probe.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(probe.body.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
     expect(probe.text).not.toMatch(/"balance":\s*\d/);
   });
 

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useAuthSession } from '../auth/AuthSession.ts';
 import type { ViewerQuery } from '../generated/graphql.ts';
 import { Link } from '../router/router.tsx';
@@ -33,6 +34,15 @@ const adminItems: NavigationItem[] = [
 export function AppHeader({ viewer, pathname }: AppHeaderProps) {
   const session = useAuthSession();
   const items = viewer.role === 'ADMIN' ? [...userItems, ...adminItems] : userItems;
+  const navigationRef = useRef<HTMLElement>(null);
+  // The pages are one row that scrolls sideways on a narrow window: keep the current one in view.
+  useEffect(() => {
+    const navigation = navigationRef.current;
+    const current = navigation?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (!navigation || !current || navigation.scrollWidth <= navigation.clientWidth) return;
+    const offset = current.getBoundingClientRect().left - navigation.getBoundingClientRect().left + navigation.scrollLeft;
+    navigation.scrollLeft = offset - (navigation.clientWidth - current.offsetWidth) / 2;
+  }, [pathname]);
   return (
     <header className="app-header">
       <a className="skip-link" href="#main">
@@ -42,7 +52,7 @@ export function AppHeader({ viewer, pathname }: AppHeaderProps) {
         <Link to="/billing" className="brand">
           Topup
         </Link>
-        <nav aria-label="Main" className="main-nav">
+        <nav aria-label="Main" className="main-nav" ref={navigationRef}>
           <ul>
             {items.map((item) => (
               <li key={item.to}>

@@ -62,7 +62,9 @@ export function DevSignIn({ onSignedIn }: DevSignInProps) {
               onChange={() => setUserChoice('reference')}
             />
             <span>
-              Reference user <code className="id">{referenceUserId}</code>
+              Reference user <code className="id" title={referenceUserId}>
+                {referenceUserId}
+              </code>
             </span>
           </label>
           <label className="choice">

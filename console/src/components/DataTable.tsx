@@ -19,10 +19,13 @@ interface DataTableProps {
   children: ReactNode;
 }
 
-/** Every list table of the console: scrolls sideways when it must, a hidden caption, one heading per column. */
+/**
+ * Every list table of the console: scrolls sideways when it must, a hidden caption, one heading per
+ * column. The scrolling box is a named region that takes the focus, so a keyboard can scroll it too.
+ */
 export function DataTable({ caption, columns, className, children }: DataTableProps) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
       <table className={className ? `data-table ${className}` : 'data-table'}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>

@@ -56,8 +56,10 @@ export function LedgerTable({ entries, caption, showUser = false, showActor = fa
             {formatCredits(entry.balanceAfter)}
           </td>
           {showActor && (
-            <td data-label="By" className="id">
-              {entry.actor}
+            <td data-label="By">
+              <span className="id" title={entry.actor}>
+                {entry.actor}
+              </span>
             </td>
           )}
         </tr>
@@ -77,7 +79,11 @@ function ReasonCell({ entry, showSession }: { entry: LedgerEntryFieldsFragment; 
     <span>
       {reason ?? <span className="muted">—</span>}
       {lots !== null && reason !== lots && <span className="muted small block">{lots}</span>}
-      {showSession && entry.purchase && <span className="muted id small block">{entry.purchase.sessionId}</span>}
+      {showSession && entry.purchase && (
+        <span className="muted id small block" title={entry.purchase.sessionId}>
+          {entry.purchase.sessionId}
+        </span>
+      )}
     </span>
   );
 }

@@ -44,10 +44,13 @@ function PaymentStatus({ sessionId }: { sessionId: string }) {
 
 function PaymentOutcome({ state, onCheckAgain }: { state: TopUpPollState; onCheckAgain: () => void }) {
   switch (state.phase) {
-    case 'notYours':
+    case 'notFound':
       return (
-        <Outcome tone="warning" title="Not your session">
-          <p>This checkout session does not belong to the account you are signed in with. Sign in as the user who paid to see it.</p>
+        <Outcome tone="warning" title="No such payment">
+          <p>
+            We found no payment with this reference for the account you are signed in with. Check the link, or sign in as the
+            person who paid.
+          </p>
           <NextSteps />
         </Outcome>
       );

@@ -13,8 +13,11 @@ export type TopUpPollState =
   | { phase: 'checking'; topUp: TopUp | null }
   /** A final status, or OPEN after the grace period: shown as is, no more asking. */
   | { phase: 'settled'; topUp: TopUp }
-  /** NOT_FOUND or FORBIDDEN: the session does not exist or belongs to someone else. */
-  | { phase: 'notYours' }
+  /**
+   * NOT_FOUND (or BAD_USER_INPUT, FORBIDDEN): no such payment for this account. The server answers an
+   * unknown session and another user's alike, so the page cannot, and does not, tell them apart.
+   */
+  | { phase: 'notFound' }
   /** Still not settled when the time allowed ran out, or the server kept failing. */
   | { phase: 'stalled'; topUp: TopUp | null; error: unknown };
 
@@ -71,7 +74,7 @@ export function useTopUpPolling(sessionId: string, restartKey: number): TopUpPol
       } catch (error) {
         if (cancelled) return;
         const code = errorCode(error);
-        if (code === 'NOT_FOUND' || code === 'FORBIDDEN' || code === 'BAD_USER_INPUT') return setState({ phase: 'notYours' });
+        if (code === 'NOT_FOUND' || code === 'FORBIDDEN' || code === 'BAD_USER_INPUT') return setState({ phase: 'notFound' });
         consecutiveErrors += 1;
         if (consecutiveErrors >= pollingLimits.consecutiveErrorsMax || attempts >= pollingLimits.attemptsMax) {
           return setState({ phase: 'stalled', topUp: latest, error });

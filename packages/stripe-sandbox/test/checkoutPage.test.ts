@@ -29,7 +29,30 @@ describe('Stripe sandbox: hosted checkout page', { timeout: 10_000 }, () => {
     expect(html).toContain('$0.71');
     expect(buttonLabels(html)).toEqual(['Pay', 'Pay with a declined card', 'Pay with a delayed method', 'Cancel']);
     expect(html).toContain(`<form method="post" action="/checkout/${session.id}/pay">`);
-    expect(html).not.toMatch(/<script|<link|src=/i);
+    expect(html).not.toMatch(/<script|src=/i);
+    // The one link is the empty icon: the browser asks for no /favicon.ico (a 404 on every load).
+    expect([...html.matchAll(/<link[^>]*>/gi)].map((match) => match[0])).toEqual(['<link rel="icon" href="data:,">']);
+    // The buttons take the page's font, not the browser's default for controls.
+    expect(html).toMatch(/button \{[^}]*font: inherit;/);
+  });
+
+  it("shows the customer's own email after a delayed payment, and no made-up one when none is known", async () => {
+    // Proves the email line after "Pay with a delayed method" is the Stripe customer's email, and
+    // that a session whose customer has none shows no email at all rather than the API's fixture address.
+    const customer = await harness().stripe.customers.create({ email: 'buyer.delayed@example.com' });
+    const withEmail = await harness().createTopUpSession({ customer: customer.id });
+    await submitForm(`${harness().sandbox.url}/checkout/${withEmail.id}/pay`, { outcome: 'async_pending' });
+    const processing = await (await fetch(`${harness().sandbox.url}/checkout/${withEmail.id}`)).text();
+    expect(processing).toContain('Payment processing');
+    expect(processing).toContain('Email: buyer.delayed@example.com');
+    expect(processing).not.toContain('jenny.rosen');
+
+    const anonymous = await harness().stripe.customers.create({});
+    const withoutEmail = await harness().createTopUpSession({ customer: anonymous.id });
+    await submitForm(`${harness().sandbox.url}/checkout/${withoutEmail.id}/pay`, { outcome: 'async_pending' });
+    const noEmail = await (await fetch(`${harness().sandbox.url}/checkout/${withoutEmail.id}`)).text();
+    expect(noEmail).toContain('Payment processing');
+    expect(noEmail).not.toContain('Email:');
   });
 
   it('pays with the Pay button and redirects to success_url with the session id substituted', async () => {

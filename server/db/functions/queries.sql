@@ -55,10 +55,23 @@ begin
 end
 $$;
 
+-- A LIKE pattern matching p_text anywhere, case-insensitively (compare with lower(...)): the
+-- characters LIKE treats specially (\ % _) are escaped, so "user_1%" means exactly those characters.
+create or replace function contains_like_pattern(p_text text) returns text
+language sql immutable as $$
+  select '%' || replace(replace(replace(lower(btrim(p_text)), '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+
+-- The signature before p_user_id_contains: dropped so that named calls are not ambiguous.
+drop function if exists list_ledger_entries(text, text[], timestamptz, timestamptz, text, text, integer);
+
 -- Ledger entries newest first (by id, which follows commit order per user), with optional filters,
 -- each with the lots it changed (entry_lot_changes: two index lookups per entry, in this one call,
 -- so a page costs no query per row). p_after is the raw cursor: the id of the last entry seen. Only the filters given enter the query,
 -- so the planner picks the matching index (user, kind, actor or the primary key).
+-- p_user_id_contains matches part of a user id, case-insensitively, like the users search: the
+-- matching users are found first (a scan of users, far fewer rows than the ledger), and their
+-- entries through the (user_id, id desc) index.
 create or replace function list_ledger_entries(
   p_user_id text default null,
   p_kinds text[] default null,
@@ -66,7 +79,8 @@ create or replace function list_ledger_entries(
   p_to timestamptz default null,
   p_actor text default null,
   p_after text default null,
-  p_limit integer default 20
+  p_limit integer default 20,
+  p_user_id_contains text default null
 ) returns jsonb
 language plpgsql stable as $$
 declare
@@ -82,6 +96,9 @@ begin
   if p_from is not null then v_conditions := v_conditions || ' and e.created_at >= $3'; end if;
   if p_to is not null then v_conditions := v_conditions || ' and e.created_at < $4'; end if;
   if p_actor is not null then v_conditions := v_conditions || ' and e.actor = $5'; end if;
+  if length(btrim(coalesce(p_user_id_contains, ''))) > 0 then
+    v_conditions := v_conditions || ' and e.user_id in (select u.id from users u where lower(u.id) like $8)';
+  end if;
   execute format($query$
     select coalesce(jsonb_agg(jsonb_build_object(
         'node', ledger_entry_json(page) || jsonb_build_object('lotChanges', entry_lot_changes(page.id)),
@@ -89,7 +106,7 @@ begin
     from (select e.* from credit_ledger e where true %s order by e.id desc limit $7) page
   $query$, v_conditions)
   into v_rows
-  using p_user_id, p_kinds, p_from, p_to, p_actor, v_after_id, p_limit + 1;
+  using p_user_id, p_kinds, p_from, p_to, p_actor, v_after_id, p_limit + 1, contains_like_pattern(coalesce(p_user_id_contains, ''));
   return v_rows;
 end
 $$;

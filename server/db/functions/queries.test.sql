@@ -86,3 +86,27 @@ begin
   assert not (v->0 ? 'revenueMinor'), 'no sum across currencies';
 end
 $$;
+
+-- Proves the ledger's user filter by part of an id: any part, any case, and LIKE's own characters
+-- (% and _) taken literally, so "r_a" does not match "rXa".
+do $$
+declare
+  v jsonb;
+begin
+  perform ensure_user('user_Part_A1', null);
+  perform ensure_user('user_PartXA2', null);
+  perform ensure_user('user_other_b', null);
+  perform grant_credits('user_Part_A1', 5, 'adjustment', 'part test', 'system', 'part-a1');
+  perform grant_credits('user_PartXA2', 6, 'adjustment', 'part test', 'system', 'part-a2');
+  perform grant_credits('user_other_b', 7, 'adjustment', 'part test', 'system', 'part-b');
+  v := list_ledger_entries(p_user_id_contains => 'part');
+  assert (select array_agg(distinct x->'node'->>'userId') from jsonb_array_elements(v) x) @> array['user_PartXA2', 'user_Part_A1']
+    and (select count(distinct x->'node'->>'userId') from jsonb_array_elements(v) x) = 2, v::text;
+  v := list_ledger_entries(p_user_id_contains => 'T_a');
+  assert (select array_agg(distinct x->'node'->>'userId') from jsonb_array_elements(v) x) = array['user_Part_A1'], 'the _ is literal: ' || v::text;
+  v := list_ledger_entries(p_user_id_contains => '%');
+  assert jsonb_array_length(v) = 0, 'the % is literal';
+  v := list_ledger_entries(p_user_id_contains => '  ', p_user_id => 'user_other_b');
+  assert jsonb_array_length(v) = 1, 'blank is no filter';
+end
+$$;

@@ -45,6 +45,59 @@ language sql stable as $$
       where r.user_id = p.user_id and r.status <> 'failed' and refund_request_outstanding(r, q)), 0)))::bigint
 $$;
 
+-- The amount refunded so far or promised by an outstanding reservation, in the currency charged:
+-- where the next refund's amount starts.
+create or replace function refunded_target_minor(p credit_purchases) returns bigint
+language sql stable as $$
+  select greatest(p.amount_refunded_minor, coalesce(max(r.refunded_total_target_minor), 0))::bigint
+  from refund_requests r where r.session_id = p.session_id and r.status <> 'failed' and refund_request_outstanding(r, p)
+$$;
+
+-- The money a refund of p_credits returns, in the currency charged (the presentment one when
+-- Adaptive Pricing converted it, as Stripe refunds in it): the same share of what was paid, rounded
+-- down; the last credits left (not clawed back, not reserved) take the exact remainder. The one rule
+-- for both reserve_refund and the quote an admin sees before confirming (refund_quote).
+create or replace function refund_amount_minor(p credit_purchases, p_credits bigint) returns bigint
+language sql stable as $$
+  select case
+    when p.credits_granted = 0 then 0
+    when p_credits = p.credits_granted - p.credits_clawed_back - coalesce(sum(r.credits), 0)
+      then coalesce(p.presentment_amount_minor, p.amount_paid_minor, p.amount_minor) - refunded_target_minor(p)
+    else floor(p_credits::numeric * coalesce(p.presentment_amount_minor, p.amount_paid_minor, p.amount_minor) / p.credits_granted)
+  end::bigint
+  from refund_requests r where r.session_id = p.session_id and r.status <> 'failed' and refund_request_outstanding(r, p)
+$$;
+
+-- What refunding p_credits (null: every refundable credit) of a purchase would return now, without
+-- reserving anything: {credits, amountMinor, currency}, or null when the purchase is unknown or those
+-- credits cannot be refunded (not paid and granted, out of range, worth less than one minor unit).
+-- reserve_refund decides again under the locks; this is the figure shown before the admin confirms.
+create or replace function refund_quote(p_session_id text, p_credits bigint) returns jsonb
+language plpgsql stable as $$
+declare
+  v_purchase credit_purchases;
+  v_unspent bigint;
+  v_credits bigint;
+  v_amount bigint;
+begin
+  select * into v_purchase from credit_purchases where session_id = p_session_id;
+  if not found or v_purchase.credits_granted = 0 or v_purchase.payment_intent_id is null then
+    return null;
+  end if;
+  v_unspent := unspent_refundable_credits(v_purchase, (select credits from users where id = v_purchase.user_id));
+  v_credits := coalesce(p_credits, v_unspent);
+  if v_credits < 1 or v_credits > v_unspent then
+    return null;
+  end if;
+  v_amount := refund_amount_minor(v_purchase, v_credits);
+  if v_amount <= 0 then
+    return null;
+  end if;
+  return jsonb_build_object('credits', v_credits, 'amountMinor', v_amount,
+    'currency', coalesce(v_purchase.presentment_currency, v_purchase.currency));
+end
+$$;
+
 -- Reserves a refund of p_credits (null: every unspent credit) of a paid, granted purchase, and
 -- returns refund_request_json. An outstanding reservation of the same credits is the same request (a
 -- double-click, two admins at once): it is returned with replay true. The money is the same share of
@@ -59,8 +112,6 @@ declare
   v_balance bigint;
   v_unspent bigint;
   v_credits bigint;
-  v_remaining bigint;
-  v_paid bigint;
   v_base bigint;
   v_amount bigint;
 begin
@@ -88,14 +139,8 @@ begin
       message = format('credits must be a whole number from 1 to %s (unspent credits of this top-up)', v_unspent),
       detail = jsonb_build_object('unspent', v_unspent)::text;
   end if;
-  select greatest(v_purchase.amount_refunded_minor, coalesce(max(r.refunded_total_target_minor), 0)),
-         v_purchase.credits_granted - v_purchase.credits_clawed_back - coalesce(sum(r.credits), 0)
-    into v_base, v_remaining
-    from refund_requests r where r.session_id = p_session_id and r.status <> 'failed' and refund_request_outstanding(r, v_purchase);
-  -- Stripe refunds in the currency charged: the presentment one when Adaptive Pricing converted it.
-  v_paid := coalesce(v_purchase.presentment_amount_minor, v_purchase.amount_paid_minor, v_purchase.amount_minor);
-  v_amount := case when v_credits = v_remaining then v_paid - v_base
-    else floor(v_credits::numeric * v_paid / v_purchase.credits_granted)::bigint end;
+  v_base := refunded_target_minor(v_purchase);
+  v_amount := refund_amount_minor(v_purchase, v_credits);
   if v_amount <= 0 then
     raise exception using errcode = 'TU400', message = 'That many credits are worth less than the smallest refundable amount';
   end if;

@@ -25,3 +25,28 @@ begin
   perform pg_temp.assert_refused($sql$select reserve_refund('cs_refund_test', null, 'user_admin')$sql$, 'TU400', 'nothing is unspent any more');
 end
 $$;
+
+-- Proves the refund quote an admin sees before confirming is the amount reserve_refund then
+-- reserves: a share rounded down, the exact remainder for the last credits, null out of range.
+do $$
+declare
+  v_quote jsonb;
+  v_reserved jsonb;
+begin
+  insert into users (id) values ('user_refund_quote');
+  perform record_checkout_session('cs_refund_quote', 'user_refund_quote', 3, 100, 'usd');
+  perform settle_checkout_session(jsonb_build_object('sessionId', 'cs_refund_quote', 'outcome', 'paid',
+    'amountPaidMinor', 100, 'currency', 'usd', 'paymentIntentId', 'pi_refund_quote'));
+  v_quote := refund_quote('cs_refund_quote', 1);
+  assert v_quote = jsonb_build_object('credits', 1, 'amountMinor', 33, 'currency', 'usd'), v_quote::text;
+  assert (refund_quote('cs_refund_quote', null)->>'amountMinor')::bigint = 100, 'every credit refunds everything paid';
+  assert refund_quote('cs_refund_quote', 4) is null, 'more than refundable has no quote';
+  assert refund_quote('cs_refund_quote', 0) is null, 'zero credits has no quote';
+  assert refund_quote('cs_no_such_session', 1) is null, 'an unknown session has no quote';
+  v_reserved := reserve_refund('cs_refund_quote', 1, 'user_admin');
+  assert (v_reserved->>'amountMinor')::bigint = 33, v_reserved::text;
+  v_quote := refund_quote('cs_refund_quote', 2);
+  assert (v_quote->>'amountMinor')::bigint = 67, 'the last credits take the exact remainder: ' || v_quote::text;
+  assert (reserve_refund('cs_refund_quote', 2, 'user_admin')->>'amountMinor')::bigint = 67, 'reserved as quoted';
+end
+$$;

@@ -39,7 +39,13 @@ export type AdminLedgerFilter = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   kinds?: InputMaybe<Array<LedgerKind>>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Exactly this user's entries. */
   userId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Entries of users whose id contains this text anywhere, case-insensitively, like the users search
+   * (`%` and `_` match themselves); at most 200 characters. Empty: no filter.
+   */
+  userIdContains?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type AuditLogFilter = {
@@ -589,6 +595,13 @@ export type Purchase = {
    */
   receiptUrl?: Maybe<Scalars['String']['output']>;
   /**
+   * The money refunding `credits` of this purchase (default: all `refundableCredits`) would return
+   * now, computed by the server with the rule `refundTopUp` applies (a share of what was paid, rounded
+   * down; the last credits take the exact remainder), in minor units of the currency charged
+   * (`presentmentCurrency` when set, else `currency`). Null when those credits cannot be refunded.
+   */
+  refundableAmountMinor?: Maybe<Scalars['SafeInt']['output']>;
+  /**
    * Credits an admin may refund now: those granted and not taken back yet, but never more than the
    * owner still has (refunding spent credits would put them in debt). 0 when nothing is refundable.
    */
@@ -596,6 +609,12 @@ export type Purchase = {
   sessionId: Scalars['ID']['output'];
   status: TopUpStatus;
   userId: Scalars['ID']['output'];
+};
+
+
+/** A checkout session for credits, and what became of it. */
+export type PurchaseRefundableAmountMinorArgs = {
+  credits?: InputMaybe<Scalars['SafeInt']['input']>;
 };
 
 export type PurchaseConnection = {
@@ -632,6 +651,8 @@ export type Query = {
   priceQuote: PriceQuote;
   /** Prices in `currency` (either case; the default currency when absent). BAD_USER_INPUT for a currency not offered. */
   pricing: Pricing;
+  /** Admin: one purchase by its checkout session id (cs_...); null when there is none. */
+  purchase?: Maybe<Purchase>;
   /** Admin: one Stripe event (with its `payload`), or null. */
   stripeEvent?: Maybe<StripeEvent>;
   /** Admin: the Stripe events received, newest first, filtered. */
@@ -693,6 +714,11 @@ export type QueryPriceQuoteArgs = {
 
 export type QueryPricingArgs = {
   currency?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPurchaseArgs = {
+  sessionId: Scalars['ID']['input'];
 };
 
 
@@ -1535,6 +1561,7 @@ export type PurchaseResolvers<ContextType = GraphQLContext, ParentType extends R
   presentmentAmountMinor?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType>;
   presentmentCurrency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   receiptUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refundableAmountMinor?: Resolver<Maybe<ResolversTypes['SafeInt']>, ParentType, ContextType, Partial<PurchaseRefundableAmountMinorArgs>>;
   refundableCredits?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TopUpStatus'], ParentType, ContextType>;
@@ -1562,6 +1589,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   priceQuote?: Resolver<ResolversTypes['PriceQuote'], ParentType, ContextType, RequireFields<QueryPriceQuoteArgs, 'credits'>>;
   pricing?: Resolver<ResolversTypes['Pricing'], ParentType, ContextType, Partial<QueryPricingArgs>>;
+  purchase?: Resolver<Maybe<ResolversTypes['Purchase']>, ParentType, ContextType, RequireFields<QueryPurchaseArgs, 'sessionId'>>;
   stripeEvent?: Resolver<Maybe<ResolversTypes['StripeEvent']>, ParentType, ContextType, RequireFields<QueryStripeEventArgs, 'id'>>;
   stripeEvents?: Resolver<ResolversTypes['StripeEventConnection'], ParentType, ContextType, Partial<QueryStripeEventsArgs>>;
   topUp?: Resolver<ResolversTypes['TopUp'], ParentType, ContextType, RequireFields<QueryTopUpArgs, 'sessionId'>>;

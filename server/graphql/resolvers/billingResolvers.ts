@@ -52,6 +52,10 @@ export const billingResolvers: Resolvers = {
         balance,
       };
     },
+    purchase: (_parent, args, context) => {
+      requireRole(context, ['admin']);
+      return loadPurchase(context, args.sessionId);
+    },
     flaggedPurchases: (_parent, args, context) => {
       requireRole(context, ['admin']);
       return listConnection(context.services.billing.listPurchases({ flaggedOnly: true, ...pageArguments(args) }));
@@ -103,6 +107,10 @@ export const billingResolvers: Resolvers = {
     refundableCredits: async (purchase, _args, context) => {
       const owner = await findOwner(context, purchase.userId);
       return refundableCredits(purchase, owner?.credits ?? 0);
+    },
+    refundableAmountMinor: async (purchase, args, context) => {
+      const quote = await context.services.billing.quoteRefund({ sessionId: purchase.sessionId, credits: args.credits ?? null });
+      return quote?.amountMinor ?? null;
     },
   },
   LedgerEntry: {

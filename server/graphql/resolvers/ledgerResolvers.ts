@@ -21,7 +21,7 @@ export const ledgerResolvers: Resolvers = {
   Query: {
     ledgerEntries: (_parent, args, context) => {
       requireRole(context, ['admin']);
-      const filter = filterArguments(args.filter, ['userId', 'kinds', 'from', 'to', 'actor']);
+      const filter = filterArguments(args.filter, ['userId', 'userIdContains', 'kinds', 'from', 'to', 'actor']);
       return listConnection(context.services.ledger.listEntries({ ...filter, ...pageArguments(args) }));
     },
   },

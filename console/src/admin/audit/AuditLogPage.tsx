@@ -91,8 +91,10 @@ export default function AuditLogPage() {
               <td data-label="When">
                 <time dateTime={record.createdAt}>{formatDateTime(record.createdAt)}</time>
               </td>
-              <td data-label="Actor" className="id">
-                {record.actor}
+              <td data-label="Actor">
+                <span className="id" title={record.actor}>
+                  {record.actor}
+                </span>
               </td>
               <td data-label="Action">
                 {record.action}
@@ -109,7 +111,7 @@ export default function AuditLogPage() {
               <td data-label="Details">
                 <JsonDetails summary="Input" json={record.input} />
                 <JsonDetails summary="Result" json={record.result} />
-                <span className="muted">Request <span className="id">{record.requestId}</span></span>
+                <span className="muted">Request <span className="id" title={record.requestId}>{record.requestId}</span></span>
               </td>
             </tr>
           ))

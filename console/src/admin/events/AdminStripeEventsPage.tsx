@@ -138,7 +138,9 @@ function EventRow({ event, open, onToggle }: { event: StripeEventNode; open: boo
       <td data-label="Received">
         <span>
           <time dateTime={event.receivedAt}>{formatDateTime(event.receivedAt)}</time>
-          <span className="id small muted block">{event.id}</span>
+          <span className="id small muted block" title={event.id}>
+            {event.id}
+          </span>
         </span>
       </td>
       <td data-label="Type">
@@ -150,7 +152,9 @@ function EventRow({ event, open, onToggle }: { event: StripeEventNode; open: boo
         {event.error && <span className="small block">{`Error: ${event.error}`}</span>}
       </td>
       <td data-label="Purchase">
-        {event.purchase ? <span className="id small block">{event.purchase.sessionId}</span> : <span className="muted">—</span>}
+        {event.purchase ? <span className="id small block" title={event.purchase.sessionId}>
+            {event.purchase.sessionId}
+          </span> : <span className="muted">—</span>}
         {event.userId && <UserLink userId={event.userId} />}
       </td>
       <td data-label="Deliveries" className="numeric">

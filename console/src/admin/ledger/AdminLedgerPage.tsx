@@ -1,35 +1,34 @@
 import { useQuery } from '@apollo/client/react';
-import { useId, useState } from 'react';
+import { useId, useMemo } from 'react';
 import { Field } from '../../components/Field.tsx';
 import { PageHeading } from '../../components/PageHeading.tsx';
 import { pagedListQueryOptions } from '../../components/pagedListQueryOptions.ts';
 import type { AdminLedgerFilter } from '../../generated/graphql.ts';
 import { LedgerEntriesDocument } from '../../generated/graphql.ts';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue.ts';
-import { emptyLedgerFilter, isFilterActive, LedgerFilterFields, toLedgerFilter } from '../../ledger/LedgerFilterFields.tsx';
-import type { LedgerFilterValues } from '../../ledger/LedgerFilterFields.tsx';
+import { emptyLedgerFilter, LedgerFilterFields } from '../../ledger/LedgerFilterFields.tsx';
 import { FilteredLedger } from '../../ledger/FilteredLedger.tsx';
-import { useLocation } from '../../router/router.tsx';
+import { navigate, useLocation } from '../../router/router.tsx';
 import { CreditStatsPanel } from './CreditStatsPanel.tsx';
 import { CsvExportButton } from './CsvExportButton.tsx';
+import { adminLedgerFilterSearch, adminLedgerFilterValues, toAdminLedgerFilter, type AdminLedgerFilterValues } from './ledgerFilterParameters.ts';
 
 export const adminLedgerPageSize = 50;
 
-/** Admin: every credit movement, filtered by user, kind, dates and actor; CSV export; charts. */
+/**
+ * Admin: every credit movement, filtered by part of a user id, kind, dates and actor; CSV export;
+ * charts. The filters live in the URL (`ledgerFilterParameters.ts`): a reload or a shared link keeps them.
+ */
 export default function AdminLedgerPage() {
   const id = useId();
   const location = useLocation();
-  const [filterValues, setFilterValues] = useState<LedgerFilterValues>(emptyLedgerFilter);
-  const [userId, setUserId] = useState(() => location.search.get('user') ?? '');
-  const [actor, setActor] = useState('');
-  const typed = { userId: useDebouncedValue(userId.trim(), 300), actor: useDebouncedValue(actor.trim(), 300) };
-  const filter: AdminLedgerFilter = {
-    ...toLedgerFilter(filterValues),
-    ...(typed.userId ? { userId: typed.userId } : {}),
-    ...(typed.actor ? { actor: typed.actor } : {}),
-  };
+  const values = adminLedgerFilterValues(location.search);
+  const setValues = (next: AdminLedgerFilterValues) => navigate(`/admin/ledger${adminLedgerFilterSearch(next)}`, { replace: true });
+  // Debounced as text: typing sends one query once it pauses, and equal filters compare equal.
+  const filterText = useDebouncedValue(JSON.stringify(toAdminLedgerFilter(values)), 300);
+  const filter = useMemo(() => JSON.parse(filterText) as AdminLedgerFilter, [filterText]);
   const query = useQuery(LedgerEntriesDocument, { ...pagedListQueryOptions, variables: { filter, first: adminLedgerPageSize } });
-  const filtered = isFilterActive(filterValues) || typed.userId !== '' || typed.actor !== '';
+  const filtered = adminLedgerFilterSearch(values) !== '';
 
   return (
     <>
@@ -38,30 +37,33 @@ export default function AdminLedgerPage() {
       <section className="card" aria-labelledby={`${id}-entries`}>
         <div className="section-header">
           <h2 id={`${id}-entries`}>Entries</h2>
-          <CsvExportButton filter={filter} />
+          <CsvExportButton filter={filter} days={{ from: values.from, to: values.to }} />
         </div>
         <FilteredLedger
           formLabel="Filter the ledger"
           filtered={filtered}
-          onClearFilters={() => {
-            setFilterValues(emptyLedgerFilter);
-            setUserId('');
-            setActor('');
-          }}
+          onClearFilters={() => setValues({ ...emptyLedgerFilter, user: '', actor: '' })}
           query={query}
           connection={(query.data ?? query.previousData)?.ledgerEntries}
           list={{ placeholderRows: 8, loadingLabel: 'Loading ledger…', caption: 'Ledger entries across users, newest first', showUser: true, showActor: true }}
-          empty={{ title: 'The ledger is empty', filteredHint: 'Try a wider date range, another kind, or check the user id.' }}
+          empty={{ title: 'The ledger is empty', filteredHint: 'Try a wider date range, another kind, or another part of the user id.' }}
         >
           <Field id={`${id}-user`} label="User id">
-            <input id={`${id}-user`} value={userId} onChange={(event) => setUserId(event.target.value)} autoComplete="off" spellCheck={false} />
+            <input
+              id={`${id}-user`}
+              value={values.user}
+              onChange={(event) => setValues({ ...values, user: event.target.value })}
+              placeholder="any part of an id"
+              autoComplete="off"
+              spellCheck={false}
+            />
           </Field>
-          <LedgerFilterFields values={filterValues} onChange={setFilterValues} />
+          <LedgerFilterFields values={values} onChange={(next) => setValues({ ...values, ...next })} />
           <Field id={`${id}-actor`} label="Actor">
             <input
               id={`${id}-actor`}
-              value={actor}
-              onChange={(event) => setActor(event.target.value)}
+              value={values.actor}
+              onChange={(event) => setValues({ ...values, actor: event.target.value })}
               placeholder="stripe, system, an admin id"
               autoComplete="off"
               spellCheck={false}

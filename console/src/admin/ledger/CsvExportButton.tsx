@@ -15,8 +15,11 @@ type ExportState =
   | { phase: 'done'; entries: number }
   | { phase: 'failed'; error: unknown };
 
-/** Exports exactly the filtered set the table shows, every page of it, as CSV, with progress. */
-export function CsvExportButton({ filter }: { filter: AdminLedgerFilter }) {
+/**
+ * Exports exactly the filtered set the table shows, every page of it, as CSV, with progress, under
+ * a file name that says the filter (`days`: the date filter as the admin chose it, YYYY-MM-DD).
+ */
+export function CsvExportButton({ filter, days }: { filter: AdminLedgerFilter; days?: { from: string; to: string } }) {
   const client = useApolloClient();
   const [state, setState] = useState<ExportState>({ phase: 'idle' });
   const abortRef = useRef<AbortController | null>(null);
@@ -37,7 +40,7 @@ export function CsvExportButton({ filter }: { filter: AdminLedgerFilter }) {
           return data.ledgerEntries;
         },
       });
-      downloadBlob(blob, ledgerCsvFileName(filter, new Date()));
+      downloadBlob(blob, ledgerCsvFileName(filter, new Date(), days));
       setState({ phase: 'done', entries });
     } catch (error) {
       setState(controller.signal.aborted ? { phase: 'idle' } : { phase: 'failed', error });

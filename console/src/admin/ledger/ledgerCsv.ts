@@ -50,16 +50,20 @@ export function lotChangesCell(changes: LedgerEntryFieldsFragment['lotChanges'])
 }
 
 /**
- * The export's file name says what it holds: the filter's user, kinds and actor, and the day it
- * was exported (`topup-ledger-user_1-purchase+refund-2026-12-01.csv`), each part cut to what a
- * file name may safely hold.
+ * The export's file name says what it holds: the filter's user (an exact id or part of one), kinds,
+ * actor and days, and the day it was exported
+ * (`topup-ledger-user-user_1-purchase+refund-from-2026-11-01-to-2026-11-30-2026-12-01.csv`), each
+ * part cut to what a file name may safely hold. `days` are the inclusive YYYY-MM-DD dates as chosen.
  */
-export function ledgerCsvFileName(filter: AdminLedgerFilter, exportedAt: Date): string {
+export function ledgerCsvFileName(filter: AdminLedgerFilter, exportedAt: Date, days: { from: string; to: string } = { from: '', to: '' }): string {
+  const user = filter.userId != null && filter.userId !== '' ? String(filter.userId) : (filter.userIdContains ?? '');
   const parts = [
     'topup-ledger',
-    filter.userId != null && filter.userId !== '' ? `user-${String(filter.userId)}` : null,
+    user !== '' ? `user-${user}` : null,
     filter.kinds?.length ? filter.kinds.map((kind) => kind.toLowerCase()).join('+') : null,
     filter.actor ? `by-${filter.actor}` : null,
+    days.from !== '' ? `from-${days.from}` : null,
+    days.to !== '' ? `to-${days.to}` : null,
     exportedAt.toISOString().slice(0, 10),
   ];
   return `${parts

@@ -7,7 +7,9 @@ export function PurchaseDateCell({ purchase }: { purchase: Pick<PurchaseFieldsFr
     <td data-label="Date">
       <span>
         <time dateTime={purchase.createdAt}>{formatDateTime(purchase.createdAt)}</time>
-        <span className="id small muted block">{purchase.sessionId}</span>
+        <span className="id small muted block" title={purchase.sessionId}>
+          {purchase.sessionId}
+        </span>
       </span>
     </td>
   );

@@ -27,7 +27,8 @@ export function checkAdjustment(draft: Draft, credits: number): Checked<{ delta:
   if (!checked.ok) return checked;
   const amount = checked.credits;
   if (draft.direction === 'remove' && amount > Math.max(0, credits)) {
-    return { ok: false, message: `Not enough credits: the balance is ${formatCredits(credits)}.` };
+    const message = `Not enough credits: the balance is ${formatCredits(credits)}.`;
+    return { ok: false, message, fields: { credits: message } };
   }
   return { ok: true, delta: draft.direction === 'add' ? amount : -amount, reason: checked.reason };
 }
@@ -77,8 +78,8 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
               <span>Remove credits</span>
             </label>
           </fieldset>
-          <CreditsField id={`${id}-amount`} label="Credits" value={draft.amountText} onChange={(amountText) => setDraft({ ...draft, amountText })} />
-          <ReasonField id={`${id}-reason`} label="Reason (required, shown to the user)" value={draft.reason} onChange={(reason) => setDraft({ ...draft, reason })} />
+          <CreditsField id={`${id}-amount`} label="Credits" value={draft.amountText} onChange={(amountText) => setDraft({ ...draft, amountText })} problem={form.fieldProblems.credits} />
+          <ReasonField id={`${id}-reason`} label="Reason (required, shown to the user)" value={draft.reason} onChange={(reason) => setDraft({ ...draft, reason })} problem={form.fieldProblems.reason} />
         </EditStepForm>
       ) : (
         checked.ok && (

@@ -60,7 +60,9 @@ export default function AdminUserPage({ userId }: { userId: string }) {
       {back}
       <PageHeading title="User">
         {' '}
-        <span className="id heading-id">{user.id}</span>
+        <span className="id heading-id" title={user.id}>
+          {user.id}
+        </span>
       </PageHeading>
       <div className="user-layout">
         <section className="card" aria-labelledby="user-balance-heading">

@@ -8,7 +8,8 @@ export function EditStepForm({ form, reviewLabel, children }: { form: ConfirmFor
   return (
     <form onSubmit={form.review} noValidate className="stack">
       {children}
-      <ReviewActions problem={form.problem} label={reviewLabel} />
+      {/* A problem shown under its field is not repeated under the buttons. */}
+      <ReviewActions problem={Object.keys(form.fieldProblems).length > 0 ? null : form.problem} label={reviewLabel} />
       <DoneNotice done={form.done} />
     </form>
   );

@@ -66,12 +66,13 @@ export function GrantPromotionForm({ userId }: { userId: string }) {
       <h2 id={`${id}-heading`}>Grant promotional credits</h2>
       {form.step === 'edit' ? (
         <EditStepForm form={form} reviewLabel="Review promotion">
-          <CreditsField id={`${id}-credits`} label="Promotional credits" value={draft.creditsText} onChange={(creditsText) => setDraft({ ...draft, creditsText })} />
+          <CreditsField id={`${id}-credits`} label="Promotional credits" value={draft.creditsText} onChange={(creditsText) => setDraft({ ...draft, creditsText })} problem={form.fieldProblems.credits} />
           <ReasonField
             id={`${id}-reason`}
             label="Reason for the promotion (required, shown to the user)"
             value={draft.reason}
             onChange={(reason) => setDraft({ ...draft, reason })}
+            problem={form.fieldProblems.reason}
           />
           <Field id={`${id}-expires`} label="Expires on (optional)">
             <input

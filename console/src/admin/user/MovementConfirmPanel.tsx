@@ -24,7 +24,9 @@ export function MovementConfirmPanel({ form, heading, userId, reason, confirm, c
       </h3>
       <dl className="summary-list">
         <dt>User</dt>
-        <dd className="id">{userId}</dd>
+        <dd className="id" title={userId}>
+          {userId}
+        </dd>
         {children}
         <dt>Reason</dt>
         <dd>{reason}</dd>

@@ -1,4 +1,4 @@
-import { useApolloClient, useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
 import { ConfirmActions } from '../../components/ConfirmActions.tsx';
@@ -6,7 +6,7 @@ import { DoneNotice } from '../../components/DoneNotice.tsx';
 import { ReviewActions } from '../../components/ReviewActions.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
 import { formatMoney } from '../../format/formatMoney.ts';
-import { RefundTopUpDocument } from '../../generated/graphql.ts';
+import { RefundAmountDocument, RefundTopUpDocument } from '../../generated/graphql.ts';
 import { useConfirmForm } from './useConfirmForm.ts';
 
 interface RefundFormProps {
@@ -66,8 +66,13 @@ export function RefundForm({ sessionId, userId, creditsMax, onClose }: RefundFor
     return (
       <div className="inline-panel confirm-panel" role="group" aria-labelledby={`${id}-confirm`}>
         <h3 id={`${id}-confirm`}>Refund {formatCredits(credits)} credits?</h3>
-        <p>
-          Stripe returns the matching amount to the customer. This cannot be undone. Session <span className="id">{sessionId}</span>.
+        <RefundAmount sessionId={sessionId} credits={credits} />
+        <p>Stripe returns this amount to the customer. This cannot be undone.</p>
+        <p className="muted">
+          Session{' '}
+          <span className="id" title={sessionId}>
+            {sessionId}
+          </span>
         </p>
         <ConfirmActions label="Confirm refund" busyLabel="Refunding…" tone="danger" form={form} />
       </div>
@@ -93,5 +98,26 @@ export function RefundForm({ sessionId, userId, creditsMax, onClose }: RefundFor
       </div>
       <ReviewActions problem={form.problem} label="Review refund" onCancel={onClose} />
     </form>
+  );
+}
+
+/**
+ * The money this refund returns, as the server computes it for `refundTopUp` (a share of what was
+ * paid, rounded down; the last credits take the exact remainder), in the currency charged. Asked
+ * afresh each time the confirmation opens: another refund may have changed it.
+ */
+function RefundAmount({ sessionId, credits }: { sessionId: string; credits: number }) {
+  const { data, loading, error } = useQuery(RefundAmountDocument, { variables: { sessionId, credits }, fetchPolicy: 'network-only' });
+  const purchase = data?.purchase;
+  if (loading) return <p className="refund-amount" aria-live="polite">Working out the amount…</p>;
+  if (error || !purchase) return <p className="refund-amount" role="alert">The amount could not be worked out; Stripe refunds the share paid for these credits.</p>;
+  if (purchase.refundableAmountMinor == null) {
+    return <p className="refund-amount" role="alert">These credits can no longer be refunded (spent or refunded meanwhile). Go back and check the number.</p>;
+  }
+  const currency = purchase.presentmentCurrency ?? purchase.currency;
+  return (
+    <p className="refund-amount" aria-live="polite">
+      Amount refunded: <strong>{formatMoney({ amountMinor: purchase.refundableAmountMinor, currency })}</strong>
+    </p>
   );
 }

@@ -41,8 +41,14 @@ export function UserLots({ userId }: { userId: string }) {
                   </td>
                   <td data-label="Expires">{lot.expiresAt ? formatDateTime(lot.expiresAt) : 'Never'}</td>
                   <td data-label="Created">{formatDateTime(lot.createdAt)}</td>
-                  <td data-label="Purchase" className="id">
-                    {lot.purchase?.sessionId ?? '—'}
+                  <td data-label="Purchase">
+                    {lot.purchase ? (
+                      <span className="id" title={lot.purchase.sessionId}>
+                        {lot.purchase.sessionId}
+                      </span>
+                    ) : (
+                      '—'
+                    )}
                   </td>
                 </tr>
               ))}

@@ -2,8 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, RefObject } from 'react';
 import { newIdempotencyKey } from './newIdempotencyKey.ts';
 
-/** A form's input as checked on this render: what the confirmation shows and sends, or why it cannot go on. */
-export type Checked<Value extends object> = ({ ok: true } & Value) | { ok: false; message: string };
+/**
+ * A form's input as checked on this render: what the confirmation shows and sends, or why it cannot
+ * go on. `fields` names, per field (e.g. `credits`, `reason`), what is wrong with it, shown under
+ * that field; `message` says it all in one sentence, for a form without per-field errors.
+ */
+export type Checked<Value extends object> = ({ ok: true } & Value) | { ok: false; message: string; fields?: FieldProblems };
+
+/** What is wrong with each field, by the form's own field names; absent: nothing. */
+export type FieldProblems = Partial<Record<string, string>>;
 
 interface ConfirmFormOptions<Value extends object> {
   checked: Checked<Value>;
@@ -20,6 +27,8 @@ export interface ConfirmForm {
   step: 'edit' | 'confirm';
   /** Why the input cannot go on to the confirmation, after "Review"; `null` when nothing. */
   problem: string | null;
+  /** The same per field, after "Review" (each shown under its field); empty when nothing. */
+  fieldProblems: FieldProblems;
   /** While the confirmed input is on its way. */
   sending: boolean;
   /** Why the last send failed; `null` when it did not. */
@@ -44,6 +53,7 @@ export function useConfirmForm<Value extends object>({ checked, send, onSent }: 
   const [step, setStep] = useState<'edit' | 'confirm'>('edit');
   const [idempotencyKey, setIdempotencyKey] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [fieldProblems, setFieldProblems] = useState<FieldProblems>({});
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -60,9 +70,11 @@ export function useConfirmForm<Value extends object>({ checked, send, onSent }: 
     setSendError(null);
     if (!checked.ok) {
       setProblem(checked.message);
+      setFieldProblems(checked.fields ?? {});
       return;
     }
     setProblem(null);
+    setFieldProblems({});
     setIdempotencyKey(newIdempotencyKey());
     setStep('confirm');
   };
@@ -92,5 +104,5 @@ export function useConfirmForm<Value extends object>({ checked, send, onSent }: 
     setSendError(null);
   };
 
-  return { step, problem, sending, sendError, done, confirmHeadingRef, review, confirm: () => void confirm(), back };
+  return { step, problem, fieldProblems, sending, sendError, done, confirmHeadingRef, review, confirm: () => void confirm(), back };
 }

@@ -43,7 +43,7 @@ export default function AdminUsersPage() {
   return (
     <>
       <PageHeading title="Users" />
-      <form className="filters" role="search" aria-label="Find users" onSubmit={(event) => event.preventDefault()}>
+      <form className="filters filters--users" role="search" aria-label="Find users" onSubmit={(event) => event.preventDefault()}>
         <div className="field field--grow">
           <label htmlFor={`${id}-search`}>Search by id or email</label>
           <input id={`${id}-search`} type="search" value={search} onChange={(event) => setSearch(event.target.value)} autoComplete="off" spellCheck={false} />

@@ -105,10 +105,20 @@ function pageView(context: SandboxContext, stored: StoredCheckoutSession, declin
       amountText: formatAmountMinor(lineItem.amount_total, currency),
     })),
     totalText: formatAmountMinor(session.amount_total ?? 0, currency),
-    customerEmail: session.customer_details?.email ?? session.customer_email,
+    customerEmail: knownCustomerEmail(context, session),
     alert: declined && state === 'open' ? 'Your card was declined.' : null,
     returnUrl: returnTarget === null || state === 'open' ? null : substituteSessionId(returnTarget, session.id),
   };
+}
+
+/**
+ * The email the page shows: the one the session was given, else its customer's. Never the API's
+ * stand-in for an email typed on the page (`customer_details.email` falls back to a test address,
+ * as Stripe always has one), which would read as the customer's when it is not: none is shown then.
+ */
+function knownCustomerEmail(context: SandboxContext, session: StoredCheckoutSession['session']): string | null {
+  const customerId = typeof session.customer === 'string' ? session.customer : null;
+  return session.customer_email ?? (customerId === null ? null : (context.state.customers[customerId]?.email ?? null));
 }
 
 function pageState(context: SandboxContext, stored: StoredCheckoutSession): CheckoutPageView['state'] {

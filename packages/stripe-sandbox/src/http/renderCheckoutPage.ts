@@ -13,7 +13,8 @@ export interface CheckoutPageView {
 }
 
 /**
- * The sandbox's hosted checkout page: self-contained HTML (no scripts, no external assets)
+ * The sandbox's hosted checkout page: self-contained HTML (no scripts, no external assets; the
+ * empty `data:` icon stops browsers asking for a /favicon.ico on every load)
  * whose buttons are plain forms, so it works without JavaScript and a browser test can click
  * them by their accessible names: "Pay", "Pay with a declined card", "Pay with a delayed
  * method", "Cancel", "Delayed payment succeeds", "Delayed payment fails".
@@ -100,6 +101,7 @@ export function page(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)} · Stripe sandbox</title>
 <style>
   body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f6f9fc; color: #1a1f36; margin: 0; }
@@ -113,7 +115,7 @@ export function page(title: string, body: string): string {
   .muted { color: #697386; font-size: 14px; }
   .alert { background: #fde8e8; color: #a41c1c; padding: 12px; border-radius: 4px; }
   form { margin: 8px 0; }
-  button { width: 100%; padding: 12px; font-size: 16px; border-radius: 6px; border: 1px solid #635bff; cursor: pointer; }
+  button { width: 100%; padding: 12px; font: inherit; font-size: 16px; border-radius: 6px; border: 1px solid #635bff; cursor: pointer; }
   button.primary { background: #635bff; color: #fff; }
   button.secondary { background: #fff; color: #635bff; }
   button.link { background: none; border: none; color: #697386; text-decoration: underline; }
