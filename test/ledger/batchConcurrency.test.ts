@@ -29,9 +29,10 @@ function shuffled<Item>(items: Item[], seed: number): Item[] {
   return copy;
 }
 
-// PostgreSQL only: PGlite is one connection, so nothing there runs concurrently.
-describe.each(storageKindsUnderTest().filter((kind) => kind === 'postgres'))('batch spends racing single spends on %s', (kind) => {
-  const suite = testStorageForSuite(kind);
+// PostgreSQL only: PGlite is one connection, so nothing there runs concurrently. (skipIf rather than
+// an empty describe.each: a file without a suite fails the PGlite-only run.)
+describe.skipIf(!storageKindsUnderTest().includes('postgres'))('batch spends racing single spends on postgres', () => {
+  const suite = testStorageForSuite('postgres');
 
   it('many concurrent batches and single spends on the same users never overdraw, and each key has one effect', async () => {
     // Proves the batch's per-user locks and running balances: 16 batches of 80 items (keys shared between batches, repeated inside one, some with another input) and 60 single spends on the same keys race on 5 users holding 120 credits each, more than 3x what they hold; afterwards every key has at most one entry, every answer for a key names that entry, no balance is negative, the ledger and lots verify, and every spend has its outbox event.

@@ -137,7 +137,7 @@ async function observe(test: TestStorage, userId: string): Promise<Observed> {
 describe.each(storageKindsUnderTest())('credit lots and holds against a model on %s', (kind) => {
   const storage = testStorageForSuite(kind);
 
-  it(`agrees with the model after every step of ${sequences} random sequences of ${stepsPerSequence} steps`, { timeout: 240_000 }, async () => {
+  it(`agrees with the model after every step of ${sequences} random sequences of ${stepsPerSequence} steps`, { timeout: 600_000 }, async () => {
     const seed = Number(process.env.LOTS_PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 32));
     const random = randomFrom(seed);
     const test = storage();

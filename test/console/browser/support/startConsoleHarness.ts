@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,8 +88,38 @@ export async function startConsoleHarness(options: { environment?: Record<string
   };
 }
 
-/** A production build of the console into console/dist, which the server serves; dev sign-in (no Clerk key). */
+/**
+ * A production build of the console into console/dist, which the server serves; dev sign-in (no
+ * Clerk key). Built once per test run: the journeys run in parallel worker processes of one Vitest
+ * run (same parent pid), and two Vite builds writing console/dist at once remove each other's files.
+ * The first worker takes a lock directory (mkdir is atomic) and leaves a marker naming the run; the
+ * others wait for the marker. A lock older than two minutes is a dead worker's and is taken over.
+ */
 async function buildConsole(): Promise<void> {
+  const lock = path.join(repositoryDirectory, 'console/.build-lock');
+  const marker = path.join(repositoryDirectory, 'console/dist', `.built-for-run-${process.ppid}`);
+  for (let waited = 0; !existsSync(marker); waited += 1) {
+    if (waited > 900) throw new Error('gave up waiting for another worker to build the console');
+    try {
+      mkdirSync(lock);
+    } catch {
+      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (lockedAt !== undefined && Date.now() - lockedAt > 120_000) rmSync(lock, { recursive: true, force: true });
+      await delay(200);
+      continue;
+    }
+    try {
+      if (!existsSync(marker)) {
+        await buildConsoleNow();
+        writeFileSync(marker, '');
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+async function buildConsoleNow(): Promise<void> {
   const { build } = await import('vite');
   const saved = { clerkKey: process.env.VITE_CLERK_PUBLISHABLE_KEY, nodeEnvironment: process.env.NODE_ENV };
   delete process.env.VITE_CLERK_PUBLISHABLE_KEY;
