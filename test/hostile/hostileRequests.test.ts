@@ -117,6 +117,8 @@ const meQuery = '{ me { id credits } }';
 const unauthenticated = { status: 401, graphqlCode: 'UNAUTHENTICATED' } as const;
 const forbidden = { status: 200, graphqlCode: 'FORBIDDEN' } as const;
 const badInput = { status: [200, 400], graphqlCode: 'BAD_USER_INPUT' } as const;
+/** Another user's record answers like one that does not exist: nothing tells Alice that Bob's session is real. */
+const notFound = { status: 200, graphqlCode: 'NOT_FOUND' } as const;
 const invalidQuery = { status: 400, graphqlCode: 'GRAPHQL_VALIDATION_FAILED' } as const;
 
 const cases: HostileCase[] = [
@@ -221,7 +223,7 @@ const cases: HostileCase[] = [
   { name: 'bearer token of 20,000 characters (over Node\'s header bound)', status: 431, send: (h) => graphql(h, { token: 'a'.repeat(20_000), query: meQuery }) },
 
   // ---- One user probing another's data ----
-  { name: "Alice asks for Bob's checkout session (topUp)", ...forbidden, send: (h) => graphql(h, { token: h.aliceToken, query: 'query ($id: ID!) { topUp(sessionId: $id) { sessionId creditsGranted } }', variables: { id: h.bobSessionId } }) },
+  { name: "Alice asks for Bob's checkout session (topUp)", ...notFound, send: (h) => graphql(h, { token: h.aliceToken, query: 'query ($id: ID!) { topUp(sessionId: $id) { sessionId creditsGranted } }', variables: { id: h.bobSessionId } }) },
   { name: "Alice asks for Bob's user (user(id))", ...forbidden, send: (h) => graphql(h, { token: h.aliceToken, query: 'query ($id: ID!) { user(id: $id) { id credits } }', variables: { id: bob } }) },
   { name: "Alice asks for Bob's ledger (user(id) { ledger })", ...forbidden, send: (h) => graphql(h, { token: h.aliceToken, query: 'query ($id: ID!) { user(id: $id) { ledger { edges { node { delta } } } } }', variables: { id: bob } }) },
   { name: 'Alice lists every ledger entry (ledgerEntries)', ...forbidden, send: (h) => graphql(h, { token: h.aliceToken, query: '{ ledgerEntries { edges { node { id userId delta } } } }' }) },
