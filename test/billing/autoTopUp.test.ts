@@ -36,7 +36,7 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
       webhookClock: clock,
       // The tests drive the worker (runOnce) so each step is explicit.
       environment: { AUTO_TOP_UP_WORKER_INTERVAL_MS: '0' },
-      wrapStorage: (storage) => storageFailing(storage, ['record_auto_top_up_payment', 'apply_auto_top_up_event'], () => failing.size > 0),
+      wrapStorage: (storage) => storageFailing(storage, ['record_auto_top_up_payment', 'apply_auto_top_up_event'], (functionName) => failing.has(functionName)),
     });
   });
   afterAll(async () => {
@@ -169,20 +169,22 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     expect(await balance(server, userId)).toBe(49 + 500);
   });
 
-  it('never charges twice when the worker crashes between the payment intent and its recording: the retry sends the same key', async () => {
+  it('never charges twice when the worker crashes between the payment intent and its recording: the retry sends the same key', { timeout: 120_000 }, async () => {
     // Proves exactly-once across a crash: the recording step fails after Stripe created the payment (and its webhook fails too), the claim expires on the worker's clock, the next round sends the same idempotency key and gets the same payment intent, and the credits are granted once when the webhook is redelivered.
     const userId = 'user_atucrash';
     const { token, customerId } = await userWithSavedCard(server, userId, 500);
     await setAutoTopUp(server, token, { enabled: true, thresholdCredits: 100, credits: 500, monthlyLimitMinor: 5000 });
     await spend(server, userId, 450, 'crash-1');
-    failing = new Set(['on']);
+    failing = new Set(['record_auto_top_up_payment', 'apply_auto_top_up_event']);
     expect(await server.topup.autoTopUpWorker.runOnce()).toBe(1);
     expect(await autoTopUpPayments(server, customerId)).toHaveLength(1);
     expect(await balance(server, userId)).toBe(50);
     expect(server.logs.some((line) => String(line.msg ?? line.message).includes('not recorded'))).toBe(true);
     expect(await server.topup.autoTopUpWorker.runOnce()).toBe(0);
     clock.advance(121_000);
-    failing = new Set();
+    // The recording works again; the webhook keeps failing until the worker's retry has run, so the
+    // sandbox's redelivery (on real timers) cannot settle the attempt first.
+    failing = new Set(['apply_auto_top_up_event']);
     expect(await server.topup.autoTopUpWorker.runOnce()).toBe(1);
     const payments = await autoTopUpPayments(server, customerId);
     expect(payments).toHaveLength(1);
@@ -192,7 +194,9 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     );
     expect(attempt?.payment_intent_id).toBe(payments[0]!.id);
     // The failed webhook is retried by the sandbox and grants once.
-    await vi.waitFor(async () => expect(await balance(server, userId)).toBe(550), { timeout: 15_000, interval: 100 });
+    failing = new Set();
+    // The sandbox retries after 1, 2, 5, 10 and 30 s: wait past the longest gap a slow run can hit.
+    await vi.waitFor(async () => expect(await balance(server, userId)).toBe(550), { timeout: 40_000, interval: 100 });
     await server.webhooksDelivered();
     expect(await purchaseGrants(server, userId)).toBe(2);
   });

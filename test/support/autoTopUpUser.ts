@@ -63,13 +63,13 @@ export async function spend(server: TestTopup, userId: string, amount: number, i
 }
 
 /** The storage, with calls of the named SQL functions failing like a dropped connection while `failing()` says so. */
-export function storageFailing(storage: Storage, functionNames: string[], failing: () => boolean): Storage {
+export function storageFailing(storage: Storage, functionNames: string[], failing: (functionName: string) => boolean): Storage {
   return {
     kind: storage.kind,
     checkReady: () => storage.checkReady(),
     close: () => storage.close(),
     call<Result>(functionName: string, args: Record<string, unknown>): Promise<Result> {
-      if (functionNames.includes(functionName) && failing()) return Promise.reject(new Error('Connection terminated unexpectedly'));
+      if (functionNames.includes(functionName) && failing(functionName)) return Promise.reject(new Error('Connection terminated unexpectedly'));
       return storage.call<Result>(functionName, args);
     },
   };
