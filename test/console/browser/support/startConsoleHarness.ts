@@ -1,9 +1,9 @@
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { vi } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromiumPath } from './browserAvailability.ts';
 
@@ -98,24 +98,35 @@ export async function startConsoleHarness(options: { environment?: Record<string
 async function buildConsole(): Promise<void> {
   const lock = path.join(repositoryDirectory, 'console/.build-lock');
   const marker = path.join(repositoryDirectory, 'console/dist', `.built-for-run-${process.ppid}`);
-  for (let waited = 0; !existsSync(marker); waited += 1) {
-    if (waited > 900) throw new Error('gave up waiting for another worker to build the console');
-    try {
-      mkdirSync(lock);
-    } catch {
-      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (lockedAt !== undefined && Date.now() - lockedAt > 120_000) rmSync(lock, { recursive: true, force: true });
-      await delay(200);
-      continue;
+  // Wait until this run's build exists or this worker holds the lock (then it builds).
+  const holdsLock = await vi.waitFor(
+    () => {
+      if (existsSync(marker)) return false;
+      if (takeLock(lock)) return true;
+      throw new Error('another worker is building the console');
+    },
+    { timeout: 180_000, interval: 200 },
+  );
+  if (!holdsLock) return;
+  try {
+    if (!existsSync(marker)) {
+      await buildConsoleNow();
+      writeFileSync(marker, '');
     }
-    try {
-      if (!existsSync(marker)) {
-        await buildConsoleNow();
-        writeFileSync(marker, '');
-      }
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** mkdir is atomic: true when this worker made the lock (or took over a dead worker's, older than two minutes). */
+function takeLock(lock: string): boolean {
+  const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+  if (lockedAt !== undefined && Date.now() - lockedAt > 120_000) rmSync(lock, { recursive: true, force: true });
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    return false;
   }
 }
 
