@@ -426,15 +426,11 @@ $$;
 -- A payment_intent.succeeded of an auto top-up: settle_auto_top_up, plus the event, in one transaction.
 create or replace function apply_auto_top_up_event(p_event jsonb, p_payment jsonb) returns jsonb
 language plpgsql as $$
-declare
-  v_result jsonb;
 begin
   if is_duplicate_delivery(p_event) then
     return jsonb_build_object('kind', 'duplicate');
   end if;
-  v_result := settle_auto_top_up(p_payment);
-  return v_result || jsonb_build_object('description', complete_stripe_event(p_event, 'auto top-up: ' || (v_result->>'description'),
-    case when v_result->>'kind' = 'flagged' then 'flagged' else 'processed' end, v_result->'purchase'));
+  return complete_settlement_event(p_event, settle_auto_top_up(p_payment), 'auto top-up: ');
 end
 $$;
 

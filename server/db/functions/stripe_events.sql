@@ -90,17 +90,23 @@ end
 $$;
 
 -- A checkout.session.* event: settle_checkout_session's settlement, plus the event.
+-- A settlement's result (settle_checkout_session's shape: kind, description, purchase) recorded as
+-- the event's outcome: flagged when the purchase was flagged, else processed; the description gets
+-- p_description_prefix. Shared by the checkout and auto top-up events.
+create or replace function complete_settlement_event(p_event jsonb, p_result jsonb, p_description_prefix text default '')
+returns jsonb
+language sql as $$
+  select p_result || jsonb_build_object('description', complete_stripe_event(p_event, p_description_prefix || (p_result->>'description'),
+    case when p_result->>'kind' = 'flagged' then 'flagged' else 'processed' end, p_result->'purchase'))
+$$;
+
 create or replace function apply_checkout_event(p_event jsonb, p_settlement jsonb) returns jsonb
 language plpgsql as $$
-declare
-  v_result jsonb;
 begin
   if is_duplicate_delivery(p_event) then
     return jsonb_build_object('kind', 'duplicate');
   end if;
-  v_result := settle_checkout_session(p_settlement);
-  return v_result || jsonb_build_object('description', complete_stripe_event(p_event, v_result->>'description',
-    case when v_result->>'kind' = 'flagged' then 'flagged' else 'processed' end, v_result->'purchase'));
+  return complete_settlement_event(p_event, settle_checkout_session(p_settlement));
 end
 $$;
 
