@@ -47,7 +47,10 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
   });
   afterEach(async () => {
     failing = new Set();
+    await server.webhooksDelivered();
     await server.database!.query('delete from ledger_clock_skew');
+    // A test that failed half-way leaves no attempt due for the next test's worker rounds to claim.
+    await server.database!.query("update auto_top_up_attempts set status = 'canceled', finished_at = now() where status in ('pending', 'processing')");
   });
 
   it('saves the card at checkout, pays one top-up off-session when a spend crosses the threshold, and grants it once as a purchase', async () => {
@@ -112,6 +115,7 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     await server.sandbox(`/sandbox/customers/${customerId}/card`, { behavior: 'authentication_required' });
     await spend(server, userId, 450, '3ds-1');
     expect(await server.topup.autoTopUpWorker.runOnce()).toBe(1);
+    await server.webhooksDelivered();
     const state = await readAutoTopUp(server, token);
     expect(state).toMatchObject({ status: 'REQUIRES_ACTION', enabled: true, pendingAttempt: { status: 'REQUIRES_ACTION' } });
     expect(state.lastError).toContain('requires authentication');
@@ -138,13 +142,21 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     await setAutoTopUp(server, token, { enabled: true, thresholdCredits: 100, credits: 500, monthlyLimitMinor: 5000 });
     await server.sandbox(`/sandbox/customers/${customerId}/card`, { behavior: 'insufficient_funds' });
     await spend(server, userId, 450, 'declined-1');
-    expect(await server.topup.autoTopUpWorker.runOnce()).toBe(1);
+    // Each round is followed by the sandbox's payment_failed webhook (on real timers); its handler
+    // locks the attempt, and a round claiming meanwhile skips the locked row (FOR UPDATE SKIP
+    // LOCKED). Waiting for the delivery makes every round see the attempt at rest.
+    const round = async () => {
+      const tried = await server.topup.autoTopUpWorker.runOnce();
+      await server.webhooksDelivered();
+      return tried;
+    };
+    expect(await round()).toBe(1);
     expect(await readAutoTopUp(server, token)).toMatchObject({ status: 'ACTIVE', lastError: 'Your card has insufficient funds.', pendingAttempt: { status: 'PENDING' } });
-    expect(await server.topup.autoTopUpWorker.runOnce()).toBe(0);
+    expect(await round()).toBe(0);
     clock.advance(10 * 60_000);
-    expect(await server.topup.autoTopUpWorker.runOnce()).toBe(1);
+    expect(await round()).toBe(1);
     clock.advance(60 * 60_000);
-    expect(await server.topup.autoTopUpWorker.runOnce()).toBe(1);
+    expect(await round()).toBe(1);
     expect(await readAutoTopUp(server, token)).toMatchObject({ status: 'DISABLED', enabled: false, lastError: 'Your card has insufficient funds.', pendingAttempt: null });
     expect(await autoTopUpPayments(server, customerId)).toHaveLength(3);
     const failed = await server.database!.query<{ payload: { data: Record<string, unknown> } }>(
@@ -158,7 +170,7 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     ]);
     clock.advance(24 * 3600_000);
     await spend(server, userId, 1, 'declined-2');
-    expect(await server.topup.autoTopUpWorker.runOnce()).toBe(0);
+    expect(await round()).toBe(0);
 
     // Turned on again with a working card: active, failures forgotten, and (still below) paid at once.
     await server.sandbox(`/sandbox/customers/${customerId}/card`, { behavior: 'succeed' });
