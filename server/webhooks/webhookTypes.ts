@@ -13,6 +13,7 @@ export const webhookEventTypes = [
   'auto_top_up.succeeded',
   'auto_top_up.failed',
   'auto_top_up.requires_action',
+  'auto_top_up.limit_reached',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

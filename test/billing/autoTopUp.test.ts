@@ -252,7 +252,7 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
   });
 
   it('never exceeds the monthly limit over a simulated month of spends, counting the attempt in flight, and starts again next month', async () => {
-    // Proves the limit on the ledger's controlled clock: every day of March 2027 spends below the threshold, each top-up is paid and granted, the month's total stops at the limit (3 × 500 of 1,600), lastError says so, and on April 1 top-ups resume.
+    // Proves the limit on the ledger's controlled clock: every day of March 2027 spends below the threshold, each top-up is paid and granted, the month's total stops at the limit (3 × 500 of 1,600), lastError says so, one auto_top_up.limit_reached tells the app, and on April 1 top-ups resume.
     const userId = 'user_atumonth';
     const { token } = await userWithSavedCard(server, userId, 500);
     const setDay = (iso: string) =>
@@ -277,6 +277,8 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     const march = await readAutoTopUp(server, token);
     expect(march).toMatchObject({ spentThisMonthMinor: 1500, status: 'ACTIVE' });
     expect(march.lastError).toContain('monthly limit');
+    // Said to the app once, however many spends the limit stopped after that.
+    expect(await events(server, userId, 'auto_top_up.limit_reached')).toBe(1);
 
     await setDay('2027-04-01T00:30:00Z');
     await spend(server, userId, 1, 'month-april');

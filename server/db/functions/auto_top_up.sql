@@ -104,10 +104,17 @@ language sql volatile as $$
   select greatest(0, p_balance - held_credits(p_user_id, ledger_now()))
 $$;
 
+-- lastError while the monthly limit stops auto top-ups.
+create or replace function auto_top_up_limit_message() returns text
+language sql immutable as $$
+  select 'The monthly limit is reached: no automatic top-up until next month or a higher limit.'::text
+$$;
+
 -- Decides, under the user's row lock, whether a top-up is due: the settings are active, a card is
 -- saved, available credits are below the threshold, nothing is in flight, and the month's total
 -- with this one stays within the limit. Then writes the attempt (the partial unique index keeps it
--- to one in flight). Past the limit, the settings say so in last_error instead. Returns the id or null.
+-- to one in flight). Past the limit, the settings say so in last_error instead, and the first time
+-- an auto_top_up.limit_reached event tells the app. Returns the id or null.
 create or replace function consider_auto_top_up(p_user_id text, p_available bigint, p_entry_id bigint, p_hold_id bigint)
 returns bigint
 language plpgsql as $$
@@ -116,6 +123,8 @@ declare
   v_card saved_cards;
   v_now timestamptz := ledger_now();
   v_id bigint;
+  v_month_total bigint;
+  v_limit_message constant text := auto_top_up_limit_message();
 begin
   select * into v_settings from auto_top_up_settings where user_id = p_user_id and status = 'active';
   if not found or p_available >= v_settings.threshold_credits then
@@ -126,10 +135,17 @@ begin
                           and status in ('pending', 'processing', 'requires_action')) then
     return null;
   end if;
-  if auto_top_up_month_total(p_user_id, v_settings.currency, v_now, true) + v_settings.amount_minor > v_settings.monthly_limit_minor then
-    update auto_top_up_settings set last_error = 'The monthly limit is reached: no automatic top-up until next month or a higher limit.',
-      updated_at = now()
-    where user_id = p_user_id and last_error is distinct from 'The monthly limit is reached: no automatic top-up until next month or a higher limit.';
+  v_month_total := auto_top_up_month_total(p_user_id, v_settings.currency, v_now, true);
+  if v_month_total + v_settings.amount_minor > v_settings.monthly_limit_minor then
+    -- Said once (the first movement the limit stops; again after a success or new settings clear it).
+    update auto_top_up_settings set last_error = v_limit_message, updated_at = now()
+    where user_id = p_user_id and last_error is distinct from v_limit_message;
+    if found then
+      perform enqueue_webhook_event('auto_top_up.limit_reached', p_user_id, jsonb_build_object(
+        'credits', v_settings.credits, 'amountMinor', v_settings.amount_minor, 'currency', v_settings.currency,
+        'monthlyLimitMinor', v_settings.monthly_limit_minor, 'spentThisMonthMinor', v_month_total,
+        'availableCredits', p_available, 'message', v_limit_message));
+    end if;
     return null;
   end if;
   insert into auto_top_up_attempts (user_id, credits, amount_minor, currency, stripe_customer_id, payment_method_id,
@@ -212,7 +228,10 @@ begin
     threshold_credits = excluded.threshold_credits, credits = excluded.credits, amount_minor = excluded.amount_minor,
     currency = excluded.currency, monthly_limit_minor = excluded.monthly_limit_minor,
     consecutive_failures = case when p_enabled and auto_top_up_settings.status <> 'active' then 0 else auto_top_up_settings.consecutive_failures end,
-    last_error = case when p_enabled and auto_top_up_settings.status <> 'active' then null else auto_top_up_settings.last_error end,
+    -- The limit's message is judged again below, with the new limit.
+    last_error = case when p_enabled and auto_top_up_settings.status <> 'active' then null
+                      when auto_top_up_settings.last_error = auto_top_up_limit_message() then null
+                      else auto_top_up_settings.last_error end,
     updated_at = now();
   if p_enabled then
     perform consider_auto_top_up(p_user_id, auto_top_up_available(p_user_id, v_balance), null, null);

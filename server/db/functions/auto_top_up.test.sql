@@ -68,6 +68,11 @@ begin
   perform spend_credits('user_atu_test', 1, 'use', 'service:test', 'test:atu:spend:4');
   assert not exists (select 1 from auto_top_up_attempts where user_id = 'user_atu_test' and status = 'pending'), 'past the limit nothing is due';
   assert auto_top_up_json('user_atu_test')->>'lastError' like 'The monthly limit is reached%', 'the limit is said';
+  assert (select payload->'data' from webhook_events where user_id = 'user_atu_test' and type = 'auto_top_up.limit_reached')
+    @> '{"monthlyLimitMinor": 1200, "spentThisMonthMinor": 1000, "amountMinor": 500, "currency": "usd"}', 'the app is told once, with the figures';
+  perform spend_credits('user_atu_test', 1, 'use', 'service:test', 'test:atu:spend:4b');
+  assert (select count(*) from webhook_events where user_id = 'user_atu_test' and type = 'auto_top_up.limit_reached') = 1,
+    'a further movement past the limit says nothing new';
 
   -- Authentication needed: requires_action, an event, nothing new until resolved.
   update auto_top_up_settings set monthly_limit_minor = 100000 where user_id = 'user_atu_test';
