@@ -22,9 +22,12 @@ export interface TopUpState {
  *
  * A session the database does not know is looked up at Stripe: one created by the app this replaces,
  * for this user, is fulfilled from its metadata.
- * Another user's session answers exactly like one that does not exist (NOT_FOUND, same message),
- * unless the caller is an admin: the answer never tells whether someone else's session id is real.
- * Errors: NOT_FOUND (no such top-up, or another user's), BAD_USER_INPUT (not a session id).
+ * Another user's session answers exactly like one that does not exist (NOT_FOUND, same message; with
+ * Stripe down, STRIPE_UNAVAILABLE for both), unless the caller is an admin: the answer never tells
+ * whether someone else's session id is real. An automatic top-up's purchase is keyed by its payment
+ * intent (`pi_...`) and answered from the record only.
+ * Errors: NOT_FOUND (no such top-up, or another user's), BAD_USER_INPUT (not a session or payment
+ * intent id), STRIPE_UNAVAILABLE (an id the database does not know while Stripe is unreachable).
  */
 export async function checkTopUp(options: {
   storage: Storage;
@@ -35,17 +38,22 @@ export async function checkTopUp(options: {
   sessionId: string;
 }): Promise<TopUpState> {
   const { storage, stripe, pricing, viewer, sessionId } = options;
-  if (!/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) {
-    throw new TopupError(errorCodes.badUserInput, 'sessionId must be a Stripe checkout session id (cs_...)');
+  const isPaymentIntent = /^pi_[A-Za-z0-9_]{1,250}$/.test(sessionId);
+  if (!isPaymentIntent && !/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) {
+    throw new TopupError(errorCodes.badUserInput, 'sessionId must be a Stripe checkout session id (cs_...), or the payment intent id (pi_...) of an automatic top-up');
   }
-  let purchase = await purchaseRecords.find(storage, sessionId);
-  if (purchase && purchase.userId !== viewer.userId && !viewer.isAdmin) {
-    throw new TopupError(errorCodes.notFound, noSuchTopUp);
-  }
-  if (purchase === null || purchase.status === 'open' || purchase.status === 'pending') {
+  const recorded = await purchaseRecords.find(storage, sessionId);
+  // Another user's purchase is treated as unknown from here on, Stripe lookup included, so that not
+  // even an outage (STRIPE_UNAVAILABLE for an unknown id) tells it apart from a made-up id.
+  const visible = recorded !== null && (recorded.userId === viewer.userId || viewer.isAdmin);
+  let purchase = visible ? recorded : null;
+  // An automatic top-up's purchase is written when its payment is granted, never from a lookup.
+  if (isPaymentIntent) {
+    if (purchase === null) throw new TopupError(errorCodes.notFound, noSuchTopUp);
+  } else if (purchase === null || purchase.status === 'open' || purchase.status === 'pending') {
     const session = await retrieveSession({ stripe, sessionId, log: options.log, required: purchase === null });
     if (session) {
-      if (purchase === null && session.metadata?.clerk_user_id !== viewer.userId && !viewer.isAdmin) {
+      if (purchase === null && (recorded !== null || (session.metadata?.clerk_user_id !== viewer.userId && !viewer.isAdmin))) {
         throw new TopupError(errorCodes.notFound, noSuchTopUp);
       }
       const result = await fulfillCheckout({ storage, pricing, session, asyncPaymentFailed: asyncPaymentFailed(session) });

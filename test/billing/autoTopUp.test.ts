@@ -84,6 +84,14 @@ describe.each(storageKindsUnderTest())('auto top-up on %s', (kind) => {
     expect(await count(server, "select count(*) from credit_lots where purchase_session_id = $1 and kind = 'purchase'", [paymentIntentId])).toBe(1);
     expect(await events(server, userId, 'auto_top_up.succeeded')).toBe(1);
     expect(await readAutoTopUp(server, token)).toMatchObject({ status: 'ACTIVE', spentThisMonthMinor: 500, pendingAttempt: null, lastError: null });
+    // The owner looks it up like a checkout, by its payment intent id; another user cannot.
+    const topUpQuery = 'query ($id: ID!) { topUp(sessionId: $id) { sessionId status credits creditsGranted } }';
+    const looked = await server.graphql<{ topUp: unknown }>(topUpQuery, { token, variables: { id: paymentIntentId } });
+    expect(looked.body.data?.topUp).toEqual({ sessionId: paymentIntentId, status: 'PAID', credits: 500, creditsGranted: 500 });
+    const other = await server.graphql(topUpQuery, { token: noCard, variables: { id: paymentIntentId } });
+    const madeUp = await server.graphql(topUpQuery, { token: noCard, variables: { id: 'pi_doesnotexist' } });
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(other.body.errors?.[0]?.message).toBe(madeUp.body.errors?.[0]?.message);
 
     // Replayed and re-sent events of the same payment grant nothing more.
     const succeeded = (await server.topup.stripe.events.list({ type: 'payment_intent.succeeded', limit: 10 })).data.find(

@@ -176,6 +176,22 @@ describe.each(storageKindsUnderTest())('buying credits end to end on %s', (kind)
     const admin = await server.devToken({ userId: testAdminUserId, role: 'admin' });
     const asAdmin = await server.graphql<{ topUp: { status: string } }>(topUpQuery, { token: admin, variables: { id: session.sessionId } });
     expect(asAdmin.body.data!.topUp.status).toBe('PAID');
+
+    // With Stripe down, the real session and the made-up one still answer alike (both need Stripe).
+    await server.sandbox('/sandbox/faults', { status: 500, count: 100, paths: '/v1/checkout/sessions' });
+    try {
+      const probeDown = await server.graphql(topUpQuery, { token: intruder, variables: { id: session.sessionId } });
+      const unknownDown = await server.graphql(topUpQuery, { token: intruder, variables: { id: 'cs_test_doesnotexist' } });
+      expect(unknownDown.body.errors?.[0]?.extensions?.code).toBe('STRIPE_UNAVAILABLE');
+      expect(probeDown.body.errors?.map(({ message, extensions }) => ({ message, code: extensions?.code }))).toEqual(
+        unknownDown.body.errors?.map(({ message, extensions }) => ({ message, code: extensions?.code })),
+      );
+      // The owner still reads their settled purchase from the record.
+      const ownerDown = await server.graphql<{ topUp: { status: string } }>(topUpQuery, { token, variables: { id: session.sessionId } });
+      expect(ownerDown.body.data?.topUp.status).toBe('PAID');
+    } finally {
+      await server.sandbox('/sandbox/faults/clear');
+    }
   });
 
   it('refunds through Stripe and lets the ledger follow from the refund event, at most what is unspent', async () => {

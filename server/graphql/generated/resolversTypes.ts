@@ -657,7 +657,7 @@ export type Query = {
   stripeEvent?: Maybe<StripeEvent>;
   /** Admin: the Stripe events received, newest first, filtered. */
   stripeEvents: StripeEventConnection;
-  /** The caller's own checkout session (admins: any). Fulfills a paid session the webhook has not reached yet. */
+  /** The caller's own checkout session (admins: any), or an automatic top-up by its payment intent id (pi_...). Fulfills a paid session the webhook has not reached yet. */
   topUp: TopUp;
   /** Admin: one user, or null. */
   user?: Maybe<User>;
