@@ -126,7 +126,7 @@ const adminCalls: Record<string, ((setup: CallSetup) => Promise<AdminCall>) | ty
     // A movement after the endpoint exists gives it a delivery to replay.
     await server.topup.ledger.grant({ userId, credits: 1, kind: 'adjustment', reason: null, actor: 'system', idempotencyKey: null });
     const [delivery] = await server.database!.query<{ id: string }>('select id::text from webhook_deliveries where endpoint_id = $1 order by id desc limit 1', [endpoint.id]);
-    return { query: idMutation('replayWebhookDelivery', 'id replayOf'), variables: { id: delivery!.id }, userId: null };
+    return { query: idMutation('replayWebhookDelivery', 'id replayOf'), variables: { id: delivery!.id }, userId };
   },
   setLowBalanceThreshold: async ({ userId }) => ({
     query: inputMutation('setLowBalanceThreshold', 'SetLowBalanceThresholdInput', 'id lowBalanceCredits'),

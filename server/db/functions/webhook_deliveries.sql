@@ -240,7 +240,9 @@ begin
   insert into webhook_deliveries (event_id, endpoint_id, replay_of, next_attempt_at)
   values (v_original.event_id, v_original.endpoint_id, v_original.id, p_now)
   returning * into v_row;
-  return webhook_delivery_json(v_row);
+  -- With the event's user, which the replay's audit record is about (audit_target_user).
+  return webhook_delivery_json(v_row)
+    || jsonb_strip_nulls(jsonb_build_object('userId', (select v.user_id from webhook_events v where v.id = v_row.event_id)));
 end
 $$;
 
