@@ -190,11 +190,24 @@ export async function startTopup(options: {
       // Closed before the transport, HTTP and storage (closers run in reverse).
       closers.push(() => mailWorker.stop());
     }
+    // The saved settings take today's prices before any top-up is paid; a database that is down now
+    // gets it before the worker's next round instead.
+    let autoTopUpsPriced = false;
+    const priceAutoTopUps = async () => {
+      if (autoTopUpsPriced) return;
+      const priced = await billing.autoTopUps.reprice();
+      autoTopUpsPriced = true;
+      if (priced.repriced + priced.disabled > 0) log.log('warn', 'auto top-up settings priced again with the current price list', priced);
+    };
+    await priceAutoTopUps().catch((error: unknown) =>
+      log.log('error', 'auto top-up settings not priced; retried before each worker round', { error: (error as Error).message }),
+    );
     const autoTopUpWorker = createAutoTopUpWorker({
       storage,
       stripe,
       log,
       intervalMilliseconds: config.autoTopUp.workerIntervalMilliseconds,
+      beforeRound: priceAutoTopUps,
       ...((options.autoTopUpClock ?? options.webhookClock) ? { clock: (options.autoTopUpClock ?? options.webhookClock)! } : {}),
     });
     if (config.autoTopUp.workerIntervalMilliseconds > 0) {

@@ -50,6 +50,15 @@ export const autoTopUpRecords = {
     );
   },
 
+  priceKeys(storage: Storage) {
+    return storage.call<Array<{ credits: number; currency: string }>>('auto_top_up_price_keys', {});
+  },
+
+  reprice(storage: Storage, prices: Array<{ credits: number; currency: string; amountMinor: number | null }>) {
+    // An object, so every adapter sends it as JSON (arrays go as SQL arrays).
+    return storage.call<{ repriced: number; disabled: number }>('reprice_auto_top_ups', { p_prices: { prices } });
+  },
+
   saveCard(storage: Storage, options: { userId: string; customerId: string; paymentMethodId: string; brand: string; last4: string; savedAt: string }) {
     return storage.call<AutoTopUpRow | null>('save_card', sqlArguments(options, ['userId', 'customerId', 'paymentMethodId', 'brand', 'last4', 'savedAt']));
   },

@@ -38,6 +38,8 @@ export function createAutoTopUpWorker(options: {
   intervalMilliseconds: number;
   clock?: WebhookClock;
   retryDelaysMilliseconds?: readonly number[];
+  /** Run before each round's claim (at boot work that failed); a failure skips the round. */
+  beforeRound?: () => Promise<void>;
 }): AutoTopUpWorker {
   const clock = options.clock ?? systemWebhookClock;
   const retryDelays = options.retryDelaysMilliseconds ?? declineRetryDelaysMilliseconds;
@@ -46,6 +48,7 @@ export function createAutoTopUpWorker(options: {
   let round: Promise<number> | null = null;
 
   async function runOnce(): Promise<number> {
+    await options.beforeRound?.();
     const claimToken = randomUUID();
     const now = clock.now();
     const claimed = await autoTopUpRecords.claim(options.storage, { now, limit: claimBatchSize, claimSeconds, claimToken });

@@ -33,6 +33,11 @@ export interface AutoTopUps {
    * PAYMENT_METHOD_REQUIRED (turning it on without a saved card).
    */
   set(input: AutoTopUpSettingsInput & { audit?: AuditStamp | null }): Promise<AutoTopUpRow>;
+  /**
+   * Prices every saved setting again with today's price list (at boot: `CREDIT_PRICES` may have
+   * changed since they were saved); one that can no longer be priced is disabled with lastError.
+   */
+  reprice(): Promise<{ repriced: number; disabled: number }>;
   /** Removes the saved card (auto top-up turns off) and detaches it at Stripe (a failure there is logged). */
   removeSavedCard(userId: string, audit?: AuditStamp | null): Promise<AutoTopUpRow>;
 }
@@ -57,6 +62,21 @@ export function createAutoTopUps(options: { storage: Storage; stripe: Stripe; pr
         monthlyLimitMinor: input.monthlyLimitMinor,
         currency: currencyPricing.currency,
       }, input.audit ?? null);
+    },
+    async reprice() {
+      const keys = await autoTopUpRecords.priceKeys(storage);
+      const prices = keys.map(({ credits, currency }) => {
+        const currencyPricing = pricing.findCurrency(currency);
+        let amountMinor: number | null = null;
+        try {
+          amountMinor = currencyPricing?.quote(credits) ?? null;
+        } catch (error) {
+          if (!(error instanceof TopupError)) throw error;
+        }
+        return { credits, currency, amountMinor };
+      });
+      if (prices.length === 0) return { repriced: 0, disabled: 0 };
+      return autoTopUpRecords.reprice(storage, prices);
     },
     async removeSavedCard(userId, audit) {
       const removed = await autoTopUpRecords.removeCard(storage, userId, audit ?? null);

@@ -240,6 +240,48 @@ begin
 end
 $$;
 
+-- What the saved settings buy, each (credits, currency) once: the server prices them again at boot
+-- (reprice_auto_top_ups) when the price list may have changed.
+create or replace function auto_top_up_price_keys() returns jsonb
+language sql stable as $$
+  select coalesce(jsonb_agg(jsonb_build_object('credits', k.credits, 'currency', k.currency) order by k.currency, k.credits), '[]'::jsonb)
+  from (select distinct credits, currency from auto_top_up_settings) k
+$$;
+
+-- The server's prices of those keys (p_prices: {prices: [{credits, currency, amountMinor}]}, amountMinor null
+-- when the currency is no longer offered or the credits are out of its bounds): settings whose price
+-- changed take the new one, so a top-up never charges a price the price list no longer shows; an
+-- active setting that can no longer be priced is disabled with lastError saying so. Attempts already
+-- decided keep their amount. Returns {repriced, disabled}.
+create or replace function reprice_auto_top_ups(p_prices jsonb) returns jsonb
+language plpgsql as $$
+declare
+  v_repriced integer;
+  v_disabled integer;
+begin
+  with price as (
+    select (p->>'credits')::bigint as credits, lower(p->>'currency') as currency, (p->>'amountMinor')::bigint as amount_minor
+    from jsonb_array_elements(coalesce(p_prices->'prices', '[]'::jsonb)) p
+  )
+  update auto_top_up_settings s set amount_minor = price.amount_minor, updated_at = now()
+  from price
+  where s.credits = price.credits and s.currency = price.currency
+    and price.amount_minor is not null and s.amount_minor <> price.amount_minor;
+  get diagnostics v_repriced = row_count;
+  with price as (
+    select (p->>'credits')::bigint as credits, lower(p->>'currency') as currency
+    from jsonb_array_elements(coalesce(p_prices->'prices', '[]'::jsonb)) p
+    where p->>'amountMinor' is null
+  )
+  update auto_top_up_settings s set status = 'disabled', updated_at = now(),
+    last_error = format('%s credits in %s are no longer offered at a price: choose other settings to turn it on again.', s.credits, upper(s.currency))
+  from price
+  where s.credits = price.credits and s.currency = price.currency and s.status in ('active', 'requires_action');
+  get diagnostics v_disabled = row_count;
+  return jsonb_build_object('repriced', v_repriced, 'disabled', v_disabled);
+end
+$$;
+
 -- Several users' auto top-ups in one call (a page of users on the admin console).
 create or replace function auto_top_ups(p_user_ids text[]) returns jsonb
 language sql volatile as $$

@@ -92,3 +92,32 @@ begin
   perform pg_temp.assert_balance_is_sum_of_deltas('user_atu_test');
 end
 $$;
+
+-- Proves repricing: the keys list each (credits, currency) once; a changed price replaces the saved
+-- one, an unpriceable one disables an active setting with lastError, and an off one stays off.
+do $$
+declare
+  v jsonb;
+begin
+  perform ensure_user('user_atu_price_a', null);
+  perform ensure_user('user_atu_price_b', null);
+  perform set_stripe_customer('user_atu_price_a', 'cus_atu_price_a');
+  perform set_stripe_customer('user_atu_price_b', 'cus_atu_price_b');
+  perform save_card('user_atu_price_a', 'cus_atu_price_a', 'pm_atu_price_a', 'visa', '4242', now());
+  perform save_card('user_atu_price_b', 'cus_atu_price_b', 'pm_atu_price_b', 'visa', '4242', now());
+  perform grant_credits(u, 1000, 'adjustment', 'opening', 'system', 'test:atu:price:' || u) from unnest(array['user_atu_price_a', 'user_atu_price_b']) u;
+  perform set_auto_top_up('user_atu_price_a', true, 100, 700, 700, 100000, 'usd');
+  perform set_auto_top_up('user_atu_price_b', true, 100, 800, 900, 100000, 'eur');
+  assert auto_top_up_price_keys() @> '[{"credits": 700, "currency": "usd"}, {"credits": 800, "currency": "eur"}]', 'each saved key is listed';
+  v := reprice_auto_top_ups('{"prices": [{"credits": 700, "currency": "usd", "amountMinor": 840}, {"credits": 800, "currency": "eur", "amountMinor": null}]}');
+  assert (v->>'repriced')::int >= 1 and (v->>'disabled')::int >= 1, 'one repriced, one disabled';
+  assert (auto_top_up_json('user_atu_price_a')->>'amountMinor')::bigint = 840, 'the new price is saved';
+  v := auto_top_up_json('user_atu_price_b');
+  assert v->>'status' = 'disabled' and v->>'lastError' like '800 credits in EUR are no longer offered%', 'an unpriceable setting is disabled and says why';
+  perform spend_credits('user_atu_price_a', 950, 'use', 'service:test', 'test:atu:price:spend:a');
+  assert (select amount_minor from auto_top_up_attempts where user_id = 'user_atu_price_a' and status = 'pending') = 840, 'the next top-up charges the new price';
+  perform spend_credits('user_atu_price_b', 950, 'use', 'service:test', 'test:atu:price:spend:b');
+  assert not exists (select 1 from auto_top_up_attempts where user_id = 'user_atu_price_b'), 'a disabled setting pays nothing';
+  assert (reprice_auto_top_ups('{"prices": [{"credits": 700, "currency": "usd", "amountMinor": 840}]}')->>'repriced')::int = 0, 'the same prices again change nothing';
+end
+$$;
