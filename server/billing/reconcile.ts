@@ -6,6 +6,7 @@ import { isTopupError } from '../errors.ts';
 import { fulfillCheckout } from './fulfillCheckout.ts';
 import { handleStripeEvent, handledStripeEventTypes } from './handleStripeEvent.ts';
 import { reconcileAutoTopUps, type AutoTopUpReconcileReport } from './autoTopUp/reconcileAutoTopUps.ts';
+import { reconcileRefundRequests, type RefundRequestReconcileReport } from './reconcileRefundRequests.ts';
 
 export interface ReconcileReport {
   eventsSeen: number;
@@ -15,12 +16,15 @@ export interface ReconcileReport {
   failures: number;
   /** Auto top-ups in processing for over an hour, asked about at Stripe (`reconcileAutoTopUps`). */
   autoTopUps?: AutoTopUpReconcileReport;
+  /** Refund reservations whose Stripe answer was lost, settled from Stripe's refunds (`reconcileRefundRequests`). */
+  refundRequests?: RefundRequestReconcileReport;
 }
 
 /**
  * Recovery for whatever the webhook missed: lists recent events of the handled types and recent
  * checkout sessions from Stripe, and applies them through the same idempotent paths as the webhook;
- * then asks Stripe about auto top-ups stuck in processing for over an hour.
+ * then asks Stripe about auto top-ups stuck in processing for over an hour, and about refunds whose
+ * answer was lost (reserved for over 10 minutes).
  * Safe at any time, on a schedule, and from several hosts at once (every effect is keyed or a
  * target). Bounded: at most `pagesMax` pages of 100 per list, `concurrency` calls in flight, and the
  * SDK retries 429s and network errors with backoff (plus our own pause on a 429 that still fails).
@@ -75,6 +79,7 @@ export async function reconcile(options: {
     }
   });
   report.autoTopUps = await reconcileAutoTopUps({ storage, stripe, log });
+  report.refundRequests = await reconcileRefundRequests({ storage, stripe, log });
   return report;
 }
 

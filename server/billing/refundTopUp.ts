@@ -76,7 +76,8 @@ export async function refundTopUp(options: {
         amount: request.amountMinor,
         reason: 'requested_by_customer',
         // The reservation's own actor: a replay by another admin sends the same parameters.
-        metadata: { type: 'credit_topup_refund', session_id: sessionId, credits: String(request.credits), actor: request.actor },
+        // refund_request_id: how reconcile finds the refund of a reservation whose answer was lost.
+        metadata: { type: 'credit_topup_refund', session_id: sessionId, credits: String(request.credits), actor: request.actor, refund_request_id: request.requestId },
       },
       { idempotencyKey: request.idempotencyKey },
     );

@@ -172,3 +172,24 @@ begin
   return refund_request_json(v_request, v_purchase, false);
 end
 $$;
+
+-- Reservations whose Stripe outcome is still unknown after p_older_than_seconds (the admin's call
+-- lost its answer and nobody retried), oldest first, for reconcile (server/billing/reconcileRefundRequests.ts):
+-- each with its purchase's payment intent, its age, and the Stripe refunds other requests of the
+-- purchase already account for (so one refund is never matched to two reservations).
+create or replace function stale_refund_requests(p_older_than_seconds integer, p_limit integer) returns jsonb
+language sql stable as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'requestId', r.id::text, 'sessionId', r.session_id, 'paymentIntentId', p.payment_intent_id,
+    'credits', r.credits, 'amountMinor', r.amount_minor, 'actor', r.actor,
+    'ageSeconds', floor(extract(epoch from now() - r.created_at))::bigint,
+    'linkedRefundIds', (select coalesce(jsonb_agg(o.stripe_refund_id), '[]'::jsonb) from refund_requests o
+                        where o.session_id = r.session_id and o.stripe_refund_id is not null)
+  ) order by r.id), '[]'::jsonb)
+  from (
+    select * from refund_requests
+    where status = 'reserved' and created_at < now() - make_interval(secs => p_older_than_seconds)
+    order by id limit p_limit
+  ) r
+  join credit_purchases p on p.session_id = r.session_id
+$$;
