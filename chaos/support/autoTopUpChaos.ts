@@ -25,7 +25,9 @@ export function planAutoTopUpUsers(count: number): Omit<AutoTopUpUser, 'customer
     const behavior: CardBehavior =
       index === 0 ? 'authentication_required' : index <= declining ? 'insufficient_funds' : index === declining + 1 && count >= 16 ? 'card_declined' : 'succeed';
     // 100 credits a top-up at USD 0.01 (100 minor units); most users may top up 6 times a month, the last only twice (it reaches its limit).
-    return { userId: `user_chaosauto${index}`, behavior, setupCredits: 200, thresholdCredits: 150, credits: 100, monthlyLimitMinor: index === count - 1 ? 200 : 600 };
+    // A card that will not pay is tried at the first spends (threshold just below the opening 200), so every run sees it refused.
+    const thresholdCredits = behavior === 'succeed' ? 150 : 195;
+    return { userId: `user_chaosauto${index}`, behavior, setupCredits: 200, thresholdCredits, credits: 100, monthlyLimitMinor: index === count - 1 ? 200 : 600 };
   });
 }
 
@@ -230,8 +232,15 @@ export async function verifyAutoTopUps(
 
   let usersAtLimit = 0;
   for (const user of options.users) {
-    const charged = succeeded.filter((paymentIntent) => paymentIntent.customer === user.customerId).reduce((sum, paymentIntent) => sum + paymentIntent.amount_received, 0);
-    if (charged > user.monthlyLimitMinor) problem(`${user.userId} was charged ${charged} this month, above the limit ${user.monthlyLimitMinor}`);
+    // Per calendar month (UTC), as the limit counts: a run across midnight at a month's end starts again.
+    const byMonth = new Map<string, number>();
+    for (const paymentIntent of succeeded) {
+      if (paymentIntent.customer !== user.customerId) continue;
+      const month = new Date(paymentIntent.created * 1000).toISOString().slice(0, 7);
+      byMonth.set(month, (byMonth.get(month) ?? 0) + paymentIntent.amount_received);
+    }
+    for (const [month, total] of byMonth) if (total > user.monthlyLimitMinor) problem(`${user.userId} was charged ${total} in ${month}, above the limit ${user.monthlyLimitMinor}`);
+    const charged = Math.max(0, ...byMonth.values());
     // The next top-up (its amount: its credits at USD 0.01) would not fit.
     if (charged + user.credits > user.monthlyLimitMinor) usersAtLimit += 1;
     if (user.behavior !== 'succeed' && charged > 0) problem(`${user.userId}'s card (${user.behavior}) was charged ${charged}`);
