@@ -18,6 +18,10 @@ import { verifyFinalState, type FinalStateReport } from './support/verifyFinalSt
 import { startAppReceiver, type AppReceiver } from './support/appReceiver.ts';
 import { verifyWebhooks, waitForWebhookDrain, type WebhookReport } from './support/verifyWebhooks.ts';
 import { generateWebhookSecret } from '../server/webhooks/generateWebhookSecret.ts';
+import { createLiveRelay, type LiveRelay, type LiveRelayReport } from './support/liveRelay.ts';
+import { planAutoTopUpUsers, setUpAutoTopUpUsers, verifyAutoTopUps, waitForAutoTopUpsSettled, type AutoTopUpReport, type AutoTopUpUser } from './support/autoTopUpChaos.ts';
+import { pgbouncerBinary, startPgbouncer, type Pgbouncer } from './support/pgbouncer.ts';
+import { readWorkSplit, type FaultWindow, type WorkSplit } from './support/workSplit.ts';
 
 /**
  * `npm run chaos [-- --short]`: exactly-once under duplicates, reordering, crashes and restarts.
@@ -48,10 +52,17 @@ import { generateWebhookSecret } from '../server/webhooks/generateWebhookSecret.
  * removed on exit, also on failure or Ctrl-C. Loopback only.
  */
 const short = process.argv.includes('--short');
+/** `--pgbouncer`: three instances behind PgBouncer in transaction mode, every background job in each (scheduled reconcile too). */
+const viaPgbouncer = process.argv.includes('--pgbouncer');
 // Purchases played through the sandbox (listed by reconcile) and fabricated from Stripe's samples.
 const sizes = short
-  ? { sandboxPurchases: 100, fabricatedPurchases: 150, users: 40, creditUsers: 20, creditWorkers: 4, deadlineSeconds: 170, goneAfterRequests: 200 }
-  : { sandboxPurchases: 400, fabricatedPurchases: 1800, users: 300, creditUsers: 60, creditWorkers: 6, deadlineSeconds: 285, goneAfterRequests: 1500 };
+  ? { sandboxPurchases: 100, fabricatedPurchases: 150, users: 40, creditUsers: 20, autoTopUpUsers: 8, creditWorkers: 4, deadlineSeconds: 170, minStormSeconds: 50, goneAfterRequests: 200 }
+  : { sandboxPurchases: 400, fabricatedPurchases: 1800, users: 300, creditUsers: 60, autoTopUpUsers: 16, creditWorkers: 6, deadlineSeconds: 285, minStormSeconds: 150, goneAfterRequests: 1500 };
+type InstanceName = 'a' | 'b' | 'c';
+const instanceNames: InstanceName[] = viaPgbouncer ? ['a', 'b', 'c'] : ['a', 'b'];
+/** With --pgbouncer every instance reconciles on its own schedule (RECONCILE_INTERVAL_SECONDS). */
+const reconcileIntervalSeconds = 15;
+const webhookAttemptTimeoutMilliseconds = 5000;
 /** After the storm, how long the outbox may take to deliver what is left (claims of a killed instance expire after 35 s). */
 const webhookDrainSeconds = 60;
 /** The app's backend's key (SERVICE_API_KEYS of both instances), and what each of its users starts with. */
@@ -68,9 +79,11 @@ const deadline = startedAt + sizes.deadlineSeconds * 1000;
 const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'topup-chaos-'));
 const keepLogs = process.env.CHAOS_KEEP_LOGS === '1';
 let cluster: PostgresCluster | null = null;
+let pgbouncer: Pgbouncer | null = null;
 
 const emergencyCleanup = () => {
   killAllServerProcesses();
+  pgbouncer?.kill();
   cluster?.destroy();
   if (!keepLogs) fs.rmSync(workDirectory, { recursive: true, force: true });
 };
@@ -108,6 +121,15 @@ async function main(): Promise<number> {
 
   step('postgres: initdb and start a cluster of its own');
   cluster = createPostgresCluster({ port: await freePort(), binaries });
+  let instanceDatabaseUrl = cluster.url;
+  if (viaPgbouncer) {
+    const binary = pgbouncerBinary();
+    if (binary === null) throw new Error('--pgbouncer needs pgbouncer (/usr/sbin/pgbouncer: apt-get install pgbouncer)');
+    // Fewer server connections (12) than the three instances' pools (3 x 10): clients share them transaction by transaction.
+    pgbouncer = await startPgbouncer({ serverUrl: cluster.url, port: await freePort(), directory: path.join(workDirectory, 'pgbouncer'), logFile: path.join(workDirectory, 'logs', 'pgbouncer.log'), poolSize: 12, binary });
+    instanceDatabaseUrl = pgbouncer.url;
+    step(`pgbouncer: transaction pooling on port ${pgbouncer.port} in front of PostgreSQL (${cluster.port}); the instances connect through it`);
+  }
   const database = await openPostgres({ connectionString: cluster.url, poolSizeMax: 8, statementTimeoutMilliseconds: 60_000 });
   try {
     await migrate(database);
@@ -121,23 +143,57 @@ async function main(): Promise<number> {
       const purchases = [...played, ...fabricated.purchases];
       const events = [...stage.events, ...fabricated.events];
       step(`stripe: ${purchases.length} purchases, ${events.length} events`);
-      const receiver = await startAppReceiver({ flakySecret: appWebhookSecret, goneSecret, random: seededRandom(seed + 2), goneAfterRequests: sizes.goneAfterRequests });
+      const receiver = await startAppReceiver({
+        flakySecret: appWebhookSecret,
+        goneSecret,
+        random: seededRandom(seed + 2),
+        goneAfterRequests: sizes.goneAfterRequests,
+        senderTimeoutMilliseconds: webhookAttemptTimeoutMilliseconds,
+      });
       try {
         // The endpoints exist before the first credit movement, so every event has its deliveries.
         const goneEndpointId = await createAppEndpoints(database, receiver);
         const creditUsers = await seedCreditUsers(database);
-        const outcome = await stormWithFaults({ stage, events, random, creditUsers, receiver });
+        const outcome = await stormWithFaults({ stage, events, random, creditUsers, receiver, database, instanceDatabaseUrl });
         step('verifying the final state');
         const finalState = await verifyFinalState(database, purchases);
+        const autoUserIds = outcome.autoTopUpUsers.map((user) => user.userId);
+        await waitForLastExpiries(database, autoUserIds);
         await sweepUntilDone(database);
+        const drainDeadline = Math.min(Date.now(), deadline) + webhookDrainSeconds * 1000;
+        step('auto top-ups: waiting until no attempt is due or processing and every live Stripe event is delivered');
+        const autoSettled = await waitForAutoTopUpsSettled(database, { deadline: drainDeadline, idle: () => outcome.relay.idle(Date.now()) });
         step('webhooks: waiting for the outbox to deliver what is due');
-        const drain = await waitForWebhookDrain(database, { receiver, goneEndpointId, deadline: Math.min(Date.now(), deadline) + webhookDrainSeconds * 1000 });
+        const drain = await waitForWebhookDrain(database, { receiver, goneEndpointId, deadline: drainDeadline });
         step(`webhooks: ${drain.drained ? 'every delivery settled' : `NOT drained in time: ${drain.stuck.join('; ')}`}; stopping the instances`);
-        await Promise.all([outcome.instances.a.stop(), outcome.instances.b.stop()]);
+        await Promise.all(instanceNames.map((name) => outcome.instances[name]!.stop()));
+        const relayReport = outcome.relay.close();
         const webhooks = await verifyWebhooks(database, { receiver, horizon: drain.horizon, goneEndpointId });
-        const creditState = await verifyCreditState(database, { storm: outcome.credits, seedCredits: new Map(creditUsers.map((userId) => [userId, creditSeed])) });
+        const autoTopUps = await verifyAutoTopUps(database, { stripe: stage.stripe, users: outcome.autoTopUpUsers, receiver, horizon: drain.horizon });
+        const seedCredits = new Map(creditUsers.map((userId) => [userId, creditSeed]));
+        for (const user of outcome.autoTopUpUsers) seedCredits.set(user.userId, user.setupCredits + (autoTopUps.creditsByUser.get(user.userId) ?? 0));
+        const creditState = await verifyCreditState(database, { storm: outcome.credits, seedCredits });
         const ledgerVerify = await runCommand('server/commands/verifyLedger.ts', { DATABASE_URL: cluster.url }, 'ledger-verify');
-        return summarize({ purchases, storm: outcome.storm, credits: outcome.credits, faults: outcome.faults, finalState, creditState, ledgerVerify, webhooks, drained: drain.drained });
+        const work = readWorkSplit({
+          logs: instanceNames.map((name) => ({ name, file: path.join(workDirectory, 'logs', `instance-${name}.log`) })),
+          faults: outcome.faults.windows,
+          flaky: receiver.flaky,
+        });
+        return summarize({
+          purchases,
+          storm: outcome.storm,
+          credits: outcome.credits,
+          faults: outcome.faults,
+          finalState,
+          creditState,
+          ledgerVerify,
+          webhooks,
+          drained: drain.drained,
+          autoTopUps,
+          autoSettled,
+          relay: relayReport,
+          work,
+        });
       } finally {
         await receiver.close();
       }
@@ -208,6 +264,19 @@ interface FaultLog {
   postgresRestarts: number;
   reconcile: { exitCode: number | null; output: string } | null;
   events: string[];
+  /** When each kill and the PostgreSQL restart happened (for the work-split check's "explained by a fault"). */
+  windows: FaultWindow[];
+}
+
+/** Waits until no auto top-up user's lot is due to expire within the next minute (promotions of the storm expiring within seconds), so the last sweep writes every expiry there is. */
+async function waitForLastExpiries(database: SqlDatabase, userIds: string[]): Promise<void> {
+  const [row] = await database.query<{ wait_ms: string | null }>(
+    `select (extract(epoch from max(expires_at) - now()) * 1000)::bigint::text as wait_ms from credit_lots
+     where user_id = any($1::text[]) and remaining > 0 and expires_at > now() and expires_at < now() + interval '1 minute'`,
+    [userIds],
+  );
+  const wait = Number(row?.wait_ms ?? 0);
+  if (wait > 0) await sleep(wait + 200);
 }
 
 async function stormWithFaults(options: {
@@ -216,12 +285,23 @@ async function stormWithFaults(options: {
   random: () => number;
   creditUsers: string[];
   receiver: AppReceiver;
-}): Promise<{ storm: StormReport; credits: CreditStormReport; faults: FaultLog; instances: Record<'a' | 'b', ServerProcess> }> {
+  database: SqlDatabase;
+  instanceDatabaseUrl: string;
+}): Promise<{
+  storm: StormReport;
+  credits: CreditStormReport;
+  faults: FaultLog;
+  instances: Partial<Record<InstanceName, ServerProcess>>;
+  relay: LiveRelay;
+  autoTopUpUsers: AutoTopUpUser[];
+}> {
   const serverEnvironment = (name: string): Record<string, string> => ({
-    DATABASE_URL: cluster!.url,
+    DATABASE_URL: options.instanceDatabaseUrl,
     STRIPE_WEBHOOK_SECRET: webhookSecret,
-    STRIPE_SANDBOX_PORT: '0',
-    RECONCILE_INTERVAL_SECONDS: '0',
+    // One Stripe for all: the driver's sandbox, where the auto top-ups are paid and the purchases were played.
+    STRIPE_SANDBOX_URL: options.stage.sandbox.url,
+    RECONCILE_INTERVAL_SECONDS: viaPgbouncer ? String(reconcileIntervalSeconds) : '0',
+    AUTO_TOP_UP_WORKER_INTERVAL_MS: '500',
     SEED_DEMO_DATA: 'false',
     SERVICE_API_KEYS: serviceKey,
     // Expiries are due within seconds of the credit storm's grants: sweep every second.
@@ -229,26 +309,45 @@ async function stormWithFaults(options: {
     // Outbound webhooks to the app's receiver; a hanging answer fails an attempt after 5 s.
     APP_WEBHOOK_URL: options.receiver.flakyUrl,
     APP_WEBHOOK_SECRET: appWebhookSecret,
-    WEBHOOK_ATTEMPT_TIMEOUT_MS: '5000',
+    WEBHOOK_ATTEMPT_TIMEOUT_MS: String(webhookAttemptTimeoutMilliseconds),
     DATA_DIR: path.join(workDirectory, `instance-${name}`),
   });
-  const ports = { a: await freePort(), b: await freePort() };
-  const start = (name: 'a' | 'b') =>
-    startServerProcess({ port: ports[name], environment: serverEnvironment(name), logFile: path.join(workDirectory, 'logs', `instance-${name}.log`) });
-  step('servers: starting instances a and b');
-  const instances: Record<'a' | 'b', ServerProcess> = { a: await start('a'), b: await start('b') };
+  const ports: Partial<Record<InstanceName, number>> = {};
+  for (const name of instanceNames) ports[name] = await freePort();
+  const start = (name: InstanceName) =>
+    startServerProcess({ port: ports[name]!, environment: serverEnvironment(name), logFile: path.join(workDirectory, 'logs', `instance-${name}.log`) });
+  const instances: Partial<Record<InstanceName, ServerProcess>> = {};
+  const targets = instanceNames.map((name) => ({ name, url: () => instances[name]?.url ?? `http://127.0.0.1:${ports[name]}` }));
+  // From here on the sandbox's new events (the card-saving checkouts, every auto top-up payment) go to the instances, retried until 2xx.
+  const relay = createLiveRelay({ targets: () => targets, webhookSecret, random: seededRandom(seed + 3), duplicateShare });
+  options.stage.relayLiveEvents((event) => relay.accept(event));
+  step(`servers: starting instances ${instanceNames.join(', ')}${viaPgbouncer ? ` through PgBouncer, every job on (reconcile every ${reconcileIntervalSeconds} s)` : ''}`);
+  for (const name of instanceNames) instances[name] = await start(name);
+  step(`auto top-up: ${sizes.autoTopUpUsers} users save a card at checkout and turn auto top-up on`);
+  const autoTopUpUsers = await setUpAutoTopUpUsers({
+    instanceUrl: instances.a!.url,
+    stage: options.stage,
+    database: options.database,
+    plan: planAutoTopUpUsers(sizes.autoTopUpUsers),
+    deadline: Date.now() + 60_000,
+  });
 
-  const faults: FaultLog = { kills: 0, postgresRestarts: 0, reconcile: null, events: [] };
+  const faults: FaultLog = { kills: 0, postgresRestarts: 0, reconcile: null, events: [], windows: [] };
   let progress = 0;
+  // A fault waits for its share of the sends and of the storm's minimum length, so the auto top-ups
+  // (driven by the credit storm's spends) go on through every fault even when the sends are few.
+  const stormStartedAt = Date.now();
+  const stormEndsNoEarlierThan = stormStartedAt + sizes.minStormSeconds * 1000;
   const whenProgress = async (fraction: number) => {
-    while (progress < fraction && Date.now() < deadline) await sleep(25);
+    while ((progress < fraction || Date.now() < stormStartedAt + fraction * sizes.minStormSeconds * 1000) && Date.now() < deadline) await sleep(25);
   };
   const note = (message: string) => {
     faults.events.push(`${((Date.now() - startedAt) / 1000).toFixed(1)}s ${message}`);
     step(message);
   };
   const killAndRestartB = async (count: number) => {
-    await instances.b.kill();
+    await instances.b!.kill();
+    faults.windows.push({ start: Date.now(), end: Date.now() });
     faults.kills += 1;
     note(`fault: SIGKILL instance b (${count}/3), restarting it`);
     instances.b = await start('b');
@@ -260,12 +359,14 @@ async function stormWithFaults(options: {
     await killAndRestartB(1);
     await whenProgress(0.3);
     note('fault: PostgreSQL restart (immediate: every connection dropped, crash recovery)');
+    const restartAt = Date.now();
     await cluster!.restart();
+    faults.windows.push({ start: restartAt, end: Date.now() });
     faults.postgresRestarts += 1;
     note('PostgreSQL is back');
     await whenProgress(0.4);
     note('reconcile: npm run stripe:reconcile against the sandbox, concurrently');
-    reconcileDone = runCommand('server/commands/reconcile.ts', { DATABASE_URL: cluster!.url, STRIPE_SANDBOX_PORT: String(options.stage.sandbox.port) }, 'reconcile', [
+    reconcileDone = runCommand('server/commands/reconcile.ts', { DATABASE_URL: cluster!.url, STRIPE_SANDBOX_URL: options.stage.sandbox.url, STRIPE_WEBHOOK_SECRET: webhookSecret }, 'reconcile', [
       '--lookback-hours',
       '1',
     ]).then((result) => {
@@ -278,16 +379,18 @@ async function stormWithFaults(options: {
     await killAndRestartB(3);
   })();
 
-  step(`storm: ${options.events.length} events to both instances, ${Math.round(duplicateShare * 100)}% duplicates; credit operations on ${options.creditUsers.length} users`);
-  const targets = [
-    { name: 'a', url: () => instances.a.url },
-    { name: 'b', url: () => instances.b.url },
-  ];
+  // The auto top-up users are drawn twice as often, so their spends bring them below the threshold again and again.
+  const autoUserIds = autoTopUpUsers.map((user) => user.userId);
+  const creditUserIds = [...options.creditUsers, ...autoUserIds, ...autoUserIds];
+  step(
+    `storm: ${options.events.length} events to ${instanceNames.length} instances, ${Math.round(duplicateShare * 100)}% duplicates; ` +
+      `credit operations on ${options.creditUsers.length + autoUserIds.length} users (${autoUserIds.length} with auto top-up); at least ${sizes.minStormSeconds} s`,
+  );
   let webhooksOver: () => void = () => undefined;
   const creditStorm = runCreditStorm({
     targets,
     serviceKey,
-    userIds: options.creditUsers,
+    userIds: creditUserIds,
     random: seededRandom(seed + 1),
     concurrency: sizes.creditWorkers,
     stopStarting: new Promise<void>((resolve) => {
@@ -307,7 +410,7 @@ async function stormWithFaults(options: {
       progress = fraction;
     },
     holdOpenUntil: faultSchedule.then(
-      () => undefined,
+      () => sleep(Math.max(0, stormEndsNoEarlierThan - Date.now())),
       () => undefined,
     ),
   });
@@ -316,7 +419,7 @@ async function stormWithFaults(options: {
   await reconcileDone;
   const credits = await creditStorm;
   step(`storm over (${credits.requests} credit operations)`);
-  return { storm, credits, faults, instances };
+  return { storm, credits, faults, instances, relay, autoTopUpUsers };
 }
 
 /** Runs one of the project's commands (`npm run ...` without npm) against the chaos cluster. */
@@ -350,8 +453,12 @@ function summarize(result: {
   ledgerVerify: { exitCode: number | null; output: string };
   webhooks: WebhookReport;
   drained: boolean;
+  autoTopUps: AutoTopUpReport;
+  autoSettled: { settled: boolean; underClaim: number; open: string[] };
+  relay: LiveRelayReport;
+  work: WorkSplit;
 }): number {
-  const { storm, credits, faults, finalState, creditState, ledgerVerify, webhooks } = result;
+  const { storm, credits, faults, finalState, creditState, ledgerVerify, webhooks, autoTopUps, autoSettled, relay, work } = result;
   const byScenario = new Map<string, number>();
   for (const purchase of result.purchases) byScenario.set(purchase.scenario, (byScenario.get(purchase.scenario) ?? 0) + 1);
   console.log(`scenarios: ${[...byScenario].map(([scenario, count]) => `${scenario} ${count}`).join(', ')}`);
@@ -369,14 +476,51 @@ function summarize(result: {
       `gone endpoint ${webhooks.attempts.gone} attempts, ${webhooks.deliveredToGone} delivered, ${webhooks.attempts.goneRefused} answered 410, ` +
       `${webhooks.goneDisabled ? 'disabled (gone)' : 'not disabled'}, ${webhooks.waitingAtGone} events waiting or never sent there`,
   );
-  for (const mismatch of [...finalState.mismatches, ...creditState.mismatches, ...webhooks.problems]) console.error(`MISMATCH ${mismatch}`);
+  const count = (record: Record<string, number>) => Object.entries(record).map(([key, value]) => `${key} ${value}`).join(', ');
+  console.log(
+    `live Stripe events (the shared sandbox during the storm): ${relay.events} (${count(relay.byType)}), ${relay.deliveries} deliveries ` +
+      `(${relay.duplicateSends} duplicate sends), ${relay.attempts} attempts (${relay.failedAttempts} failed, retried), ${relay.undelivered} undelivered`,
+  );
+  console.log(
+    `auto top-up: ${autoTopUps.users} users, payment intents at the sandbox: ${count(autoTopUps.paymentIntents)}; attempts: ${count(autoTopUps.attemptsByStatus)}; ` +
+      `${autoTopUps.declines} declines, ${autoTopUps.requiresAction} waiting for authentication, ${autoTopUps.usersAtLimit} users at their monthly limit; ` +
+      `events succeeded ${autoTopUps.events.succeeded}, failed ${autoTopUps.events.failed}, requires_action ${autoTopUps.events.requiresAction} (${autoTopUps.events.acknowledged} acknowledged); ` +
+      `${autoSettled.underClaim} left under a killed instance's claim`,
+  );
+  console.log(
+    `work split: ${work.instances
+      .map(
+        (instance) =>
+          `${instance.name}: ${instance.webhookAttempts} webhook attempts (${instance.webhookSucceeded} delivered), ${instance.autoTopUpPayments} auto top-up payments, ` +
+          `${instance.expirySweeps} expiry sweeps (${instance.usersExpired} users, ${instance.holdsExpired} holds), ${instance.reconcileRuns} reconciles (${instance.reconcileApplied} events applied)`,
+      )
+      .join('; ')}; repeats: ${work.redelivered} events acknowledged more than once (${work.redeliveredUnexplained.length} unexplained by a fault or a late answer), ` +
+      `${work.autoTopUpKeysRepeated} auto top-up keys paid more than once (${work.autoTopUpKeysRepeatedUnexplained.length} unexplained)`,
+  );
+  const workProblems = [
+    ...work.redeliveredUnexplained.slice(0, 5).map((id) => `event ${id} acknowledged twice, the first time outside any fault and in time`),
+    ...work.autoTopUpKeysRepeatedUnexplained.slice(0, 5).map((key) => `auto top-up key ${key} paid twice within 25 s outside any fault`),
+  ];
+  // With three instances the jobs must be shared: each instance delivered and swept some of it.
+  if (viaPgbouncer) {
+    for (const instance of work.instances) {
+      if (instance.webhookSucceeded === 0) workProblems.push(`instance ${instance.name} delivered no webhook: the outbox work was not split`);
+      if (instance.reconcileRuns === 0) workProblems.push(`instance ${instance.name} never reconciled`);
+    }
+    if (work.instances.every((instance) => instance.autoTopUpPayments === 0)) workProblems.push('no instance paid an auto top-up');
+  }
+  const autoProblems = [...autoTopUps.problems, ...autoSettled.open.map((open) => `auto top-up not settled: ${open}`)];
+  if (relay.undelivered > 0) autoProblems.push(`${relay.undelivered} live Stripe deliveries never acknowledged`);
+  for (const mismatch of [...finalState.mismatches, ...creditState.mismatches, ...webhooks.problems, ...autoProblems, ...workProblems]) console.error(`MISMATCH ${mismatch}`);
   const ledgerOk = ledgerVerify.exitCode === 0;
   if (!ledgerOk) console.error(`ledger:verify failed:\n${ledgerVerify.output}`);
-  const ok = finalState.ok && creditState.ok && ledgerOk && storm.undelivered === 0 && faults.kills === 3 && faults.postgresRestarts === 1 && webhooks.ok && result.drained;
+  const autoOk = autoProblems.length === 0;
+  const ok =
+    finalState.ok && creditState.ok && ledgerOk && storm.undelivered === 0 && faults.kills === 3 && faults.postgresRestarts === 1 && webhooks.ok && result.drained && autoOk && workProblems.length === 0;
   const reconcileLine = faults.reconcile?.output.trim().split('\n').find((line) => line.startsWith('stripe:reconcile:')) ?? `reconcile exit ${faults.reconcile?.exitCode}`;
   console.log(
     `chaos ${ok ? 'OK' : 'FAILED'}: ${finalState.purchases} purchases of ${finalState.users} users, ${storm.events} events, ` +
-      `${storm.sends} sends (${storm.duplicateSends} duplicates) x 2 instances = ${storm.deliveries} deliveries, ` +
+      `${storm.sends} sends (${storm.duplicateSends} duplicates) x ${instanceNames.length} instances${viaPgbouncer ? ' behind PgBouncer' : ''} = ${storm.deliveries} deliveries, ` +
       `${storm.attempts} attempts (${storm.failedAttempts} failed, retried), ${storm.undelivered} undelivered; ` +
       `${faults.kills} SIGKILL+restart, ${faults.postgresRestarts} PostgreSQL restart, ${reconcileLine.replace('stripe:reconcile: ', 'reconcile ')}; ` +
       `${finalState.purchasesCorrect}/${finalState.purchases} purchases and ${finalState.usersCorrect}/${finalState.users} balances as expected ` +
@@ -384,6 +528,9 @@ function summarize(result: {
       `credits: ${creditState.movementsCorrect}/${creditState.movements} movements as answered, ${creditState.holdsCorrect}/${creditState.holds} holds, ` +
       `${creditState.usersCorrect}/${creditState.users} balances, ${creditState.expiryEntries} expiries (${creditState.creditsExpired} credits), ${creditState.ok ? 'lots add up' : 'credit check FAILED'}; ` +
       `webhooks: ${webhooks.deliveredToFlaky}/${webhooks.events} events acknowledged, ${webhooks.ok ? 'none for a movement that did not happen' : 'outbox check FAILED'}; ` +
+      `auto top-up: ${autoTopUps.grantedOnce}/${autoTopUps.succeeded} payments granted exactly once (${autoTopUps.creditsGranted} credits), ` +
+      `${autoOk ? 'no payment without a grant, none charged twice, limits kept' : 'auto top-up check FAILED'}; ` +
+      `${workProblems.length === 0 ? 'work split, not repeated' : 'work split check FAILED'}; ` +
       `ledger:verify ${ledgerOk ? 'clean' : 'FAILED'}; ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
   return ok ? 0 : 1;

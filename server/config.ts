@@ -44,6 +44,11 @@ export interface Config {
     /** Unset with the sandbox: the sandbox's own secret is used. */
     webhookSecret: string | null;
     sandboxPort: number;
+    /**
+     * A sandbox another process runs (several instances sharing one Stripe, as `npm run chaos` does):
+     * used instead of starting one. Null: the server starts its own on `sandboxPort`.
+     */
+    sandboxUrl: string | null;
   };
   clerk: {
     /** PEM public key for networkless verification of session tokens. */
@@ -170,6 +175,7 @@ export function loadConfig(environment: Environment = process.env): Config {
       secretKey: read('STRIPE_SECRET_KEY') ?? null,
       webhookSecret: read('STRIPE_WEBHOOK_SECRET') ?? null,
       sandboxPort: parseInteger(read('STRIPE_SANDBOX_PORT') ?? '12111', 'STRIPE_SANDBOX_PORT', { min: 0, max: 65535 }),
+      sandboxUrl: parseSandboxUrl(read),
     },
     clerk: {
       jwtKey: read('CLERK_JWT_KEY')?.replace(/\\n/g, '\n') ?? null,
@@ -334,6 +340,23 @@ function parseWebhookSecret(value: string | undefined, name: string): string | n
   if (value === undefined) return null;
   if (!/^whsec_[A-Za-z0-9+/=]{16,}$/.test(value)) throw new ConfigError(`${name} must be a webhook signing secret (whsec_...)`);
   return value;
+}
+
+/**
+ * STRIPE_SANDBOX_URL: an `http` URL of a running sandbox, without a path. It needs the sandbox's
+ * webhook secret (STRIPE_WEBHOOK_SECRET: the server cannot read another process's) and excludes
+ * STRIPE_SECRET_KEY (real Stripe is never reached through it).
+ */
+function parseSandboxUrl(read: (name: string) => string | undefined): string | null {
+  const value = read('STRIPE_SANDBOX_URL');
+  if (value === undefined) return null;
+  const url = parseUrl(value, 'STRIPE_SANDBOX_URL');
+  if (url.protocol !== 'http:' || (url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.username !== '') {
+    throw new ConfigError('STRIPE_SANDBOX_URL must be an http URL without a path, e.g. http://127.0.0.1:12111');
+  }
+  if (read('STRIPE_SECRET_KEY') !== undefined) throw new ConfigError('STRIPE_SANDBOX_URL and STRIPE_SECRET_KEY exclude each other: a sandbox or real Stripe');
+  if (read('STRIPE_WEBHOOK_SECRET') === undefined) throw new ConfigError('STRIPE_SANDBOX_URL needs STRIPE_WEBHOOK_SECRET (the sandbox\'s signing secret)');
+  return url.origin;
 }
 
 function parseMode(value: string | undefined): Config['mode'] {

@@ -11,8 +11,8 @@ export interface EndpointLog {
   timedOut: number;
   /** Requests whose signature did not verify with the endpoint's secret (must stay 0). */
   badSignatures: number;
-  /** webhook-id -> the body acknowledged (2xx) for it, and how many times. */
-  acknowledged: Map<string, { body: string; times: number }>;
+  /** webhook-id -> the body acknowledged (2xx) for it, how many times, and when (each answer's time, and whether it came after the sender's timeout). */
+  acknowledged: Map<string, { body: string; times: number; at: { time: number; late: boolean }[] }>;
 }
 
 export interface AppReceiver {
@@ -39,7 +39,14 @@ const newLog = (): EndpointLog => ({ requests: 0, failed: 0, timedOut: 0, badSig
  * Every request's signature is checked with the reference library (at the request's own time), and
  * every acknowledged body is kept by webhook-id to compare with the outbox at the end.
  */
-export async function startAppReceiver(options: { flakySecret: string; goneSecret: string; random: () => number; goneAfterRequests: number }): Promise<AppReceiver> {
+export async function startAppReceiver(options: {
+  flakySecret: string;
+  goneSecret: string;
+  random: () => number;
+  goneAfterRequests: number;
+  /** The instances' WEBHOOK_ATTEMPT_TIMEOUT_MS: an answer later than this (less 100 ms) may be lost to the sender. */
+  senderTimeoutMilliseconds: number;
+}): Promise<AppReceiver> {
   const flaky = newLog();
   const gone = newLog();
   const hanging = new Set<http.ServerResponse>();
@@ -51,6 +58,7 @@ export async function startAppReceiver(options: { flakySecret: string; goneSecre
     // An attempt the instance gave up on before it was answered (its timeout on a loaded machine)
     // is this event's one failure: its retry is acknowledged.
     const requestId = String(request.headers['webhook-id'] ?? '');
+    const arrivedAt = Date.now();
     response.on('close', () => {
       if (!response.writableEnded) failedOnce.add(requestId);
     });
@@ -92,10 +100,16 @@ export async function startAppReceiver(options: { flakySecret: string; goneSecre
         return;
       }
       const seen = log.acknowledged.get(id);
-      log.acknowledged.set(id, { body, times: (seen?.times ?? 0) + 1 });
+      const now = Date.now();
+      const late = now - arrivedAt >= options.senderTimeoutMilliseconds - 100 || response.destroyed;
+      log.acknowledged.set(id, { body, times: (seen?.times ?? 0) + 1, at: [...(seen?.at ?? []), { time: now, late }] });
       response.writeHead(204).end();
     });
   });
+  // Idle keep-alive connections stay open for a minute (Node's default is 5 s): the instances' fetch
+  // reuses a connection just as the server closes it when the driver's event loop is late (a busy
+  // 2-core machine), and that reset would be an event's second failure, whose retry is minutes away.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -125,7 +125,8 @@ export async function runDeliveryStorm(options: {
           event = events[Math.floor(random() * events.length)]!;
           report.sends += 1;
           report.duplicateSends += 1;
-          await sleep(20);
+          // About 10 a second per worker: live traffic, not a flood of the 2-core machine.
+          await sleep(100);
         } else {
           return;
         }

@@ -68,19 +68,25 @@ export interface CapturedEvent {
 export interface StripeStage {
   sandbox: StripeSandbox;
   stripe: Stripe;
+  /** The events captured before `relayLiveEvents` (the played purchases'): the storm delivers them. */
   events: CapturedEvent[];
+  /** From now on every new event the sandbox emits goes to `accept` (the live relay) instead of `events`. */
+  relayLiveEvents(accept: (event: CapturedEvent) => void): void;
   close(): Promise<void>;
 }
 
 /**
  * "Stripe" for the chaos run: the project's Stripe sandbox, started in the driver with the servers'
  * webhook secret and the sandbox API key (so `npm run stripe:reconcile` with STRIPE_SANDBOX_PORT can
- * list its events and sessions), delivering its webhooks to a sink here that only records them.
- * The driver then delivers them itself, shuffled and duplicated, to both instances.
+ * list its events and sessions), delivering its webhooks to a sink here that records them; the
+ * driver then delivers them itself, shuffled and duplicated, to the instances. Once the instances
+ * share this sandbox (STRIPE_SANDBOX_URL: their auto top-ups are paid here), new events go to the
+ * live relay instead (`relayLiveEvents`), which delivers them to every instance until each answers 2xx.
  */
 export async function startStripeStage(options: { dataDirectory: string; webhookSecret: string }): Promise<StripeStage> {
   const events: CapturedEvent[] = [];
   const seen = new Set<string>();
+  let live: ((event: CapturedEvent) => void) | null = null;
   const sink = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -89,7 +95,8 @@ export async function startStripeStage(options: { dataDirectory: string; webhook
       const event = JSON.parse(body) as { id: string; type: string };
       if (!seen.has(event.id)) {
         seen.add(event.id);
-        events.push({ id: event.id, type: event.type, body });
+        if (live === null) events.push({ id: event.id, type: event.type, body });
+        else live({ id: event.id, type: event.type, body });
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
     });
@@ -109,6 +116,9 @@ export async function startStripeStage(options: { dataDirectory: string; webhook
     sandbox,
     stripe,
     events,
+    relayLiveEvents(accept) {
+      live = accept;
+    },
     async close() {
       await sandbox.close();
       sink.closeAllConnections();

@@ -96,7 +96,7 @@ export async function startTopup(options: {
     if (config.seedDemoData) await seedReferenceUser(storage);
     if (storage.kind === 'pglite') closers.push(keepStatisticsFresh({ storage, log }));
     let stripeSandbox: StripeSandbox | null = options.stripeSandbox ?? null;
-    if (config.stripe.secretKey === null && stripeSandbox === null) {
+    if (config.stripe.secretKey === null && stripeSandbox === null && config.stripe.sandboxUrl === null) {
       // Loaded only here: with a real Stripe key the sandbox's code is never imported.
       const { startStripeSandbox } = await import('@topup/stripe-sandbox');
       stripeSandbox = await startStripeSandbox({
@@ -113,8 +113,8 @@ export async function startTopup(options: {
       log.log('info', 'stripe sandbox started', { url: stripeSandbox.url });
     }
     const stripe = createStripeClient({
-      secretKey: config.stripe.secretKey ?? stripeSandbox!.apiKey,
-      baseUrl: stripeSandbox?.url ?? null,
+      secretKey: config.stripe.secretKey ?? stripeSandbox?.apiKey ?? sandboxApiKey,
+      baseUrl: stripeSandbox?.url ?? config.stripe.sandboxUrl,
     });
     const webhookSecret = config.stripe.webhookSecret ?? stripeSandbox?.webhookSecret;
     if (!webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
@@ -215,7 +215,7 @@ export async function startTopup(options: {
       closers.push(() => autoTopUpWorker.stop());
     }
     const url = `http://127.0.0.1:${http.port}`;
-    log.log('info', 'topup listening', { url, database: storage.kind, publicUrl: config.publicUrl, stripe: stripeSandbox ? 'sandbox' : 'stripe' });
+    log.log('info', 'topup listening', { url, database: storage.kind, publicUrl: config.publicUrl, stripe: stripeSandbox || config.stripe.sandboxUrl ? 'sandbox' : 'stripe' });
     return {
       url,
       port: http.port,

@@ -13,7 +13,8 @@ export function scheduleReconcile(options: { billing: Billing; log: Logger; inte
     log: options.log,
     run: async () => {
       const report = await options.billing.reconcile({ lookbackSeconds: Math.max(3600, options.intervalSeconds * 3) });
-      if (report.eventsApplied > 0 || report.failures > 0) options.log.log('info', 'reconcile', { ...report });
+      // Every run (every RECONCILE_INTERVAL_SECONDS), so what each instance applied can be read back.
+      options.log.log(report.failures > 0 ? 'warn' : 'info', 'reconcile', { ...report });
     },
   });
 }

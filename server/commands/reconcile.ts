@@ -26,7 +26,7 @@ const storage = await openStorage({ database: config.database });
 try {
   const stripe = config.stripe.secretKey
     ? createStripeClient({ secretKey: config.stripe.secretKey })
-    : createStripeClient({ secretKey: sandboxApiKey, baseUrl: `http://127.0.0.1:${config.stripe.sandboxPort}` });
+    : createStripeClient({ secretKey: sandboxApiKey, baseUrl: config.stripe.sandboxUrl ?? `http://127.0.0.1:${config.stripe.sandboxPort}` });
   const report = await reconcile({ storage, stripe, pricing: createPricing(config.credits), log, lookbackSeconds: Math.round(lookbackHours * 3600) });
   console.log(
     `stripe:reconcile: ${report.eventsSeen} events seen, ${report.eventsApplied} applied; ` +

@@ -109,6 +109,8 @@ export function createWebhookWorker(options: {
       p_attempts: JSON.stringify(batch),
       p_disable_after_seconds: disableAfterFailingSeconds,
     });
+    // One line per batch written: which instance did how much (npm run chaos counts them).
+    options.log.log('info', 'webhook attempts recorded', { attempts: batch.length, succeeded: batch.filter((result) => result.succeeded).length });
   }
 
   // Results that finish while a batch is being written wait for the next call: at most one in flight.

@@ -15,6 +15,16 @@ describe('configuration', () => {
     expect(config.seedDemoData).toBe(true);
   });
 
+  it('reads STRIPE_SANDBOX_URL: a shared sandbox, with its webhook secret, never with a real key', () => {
+    // Proves the parse: unset is null (the server starts its own); an http origin with STRIPE_WEBHOOK_SECRET is kept; a path, https, no secret or a real key next to it is refused.
+    expect(loadConfig({}).stripe.sandboxUrl).toBeNull();
+    expect(loadConfig({ STRIPE_SANDBOX_URL: 'http://127.0.0.1:5999/', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).stripe.sandboxUrl).toBe('http://127.0.0.1:5999');
+    expect(() => loadConfig({ STRIPE_SANDBOX_URL: 'http://127.0.0.1:5999' })).toThrowError(/needs STRIPE_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ STRIPE_SANDBOX_URL: 'http://127.0.0.1:5999/v1', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrowError(/without a path/);
+    expect(() => loadConfig({ STRIPE_SANDBOX_URL: 'https://api.stripe.com', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrowError(/http URL/);
+    expect(() => loadConfig({ STRIPE_SANDBOX_URL: 'http://127.0.0.1:5999', STRIPE_WEBHOOK_SECRET: 'whsec_x', STRIPE_SECRET_KEY: 'sk_test_x' })).toThrowError(/exclude each other/);
+  });
+
   it('chooses PostgreSQL for DATABASE_URL and supabase-js for SUPABASE_URL with its key', () => {
     // Proves the adapter choice follows the contract's variables, and half a Supabase configuration is refused.
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database.kind).toBe('postgres');

@@ -63,10 +63,15 @@ export function createAutoTopUpWorker(options: {
           claimToken,
           retryAt: delay === undefined ? null : new Date(now.getTime() + delay),
           transientRetryAt: new Date(now.getTime() + transientRetryDelayMilliseconds),
-        }).catch((error: unknown) => {
-          // A failed recording: the claim expires and the next claim pays with the same key.
-          options.log.log('error', 'auto top-up attempt not recorded; retried with the same key after its claim expires', { attemptId: attempt.id, error: (error as Error).message });
-        });
+        })
+          .then((outcome) => {
+            // Every off-session payment is worth a line: which instance paid which try (npm run chaos counts them).
+            options.log.log('info', 'auto top-up attempt paid', { attemptId: attempt.id, idempotencyKey: attempt.idempotencyKey, outcome });
+          })
+          .catch((error: unknown) => {
+            // A failed recording: the claim expires and the next claim pays with the same key.
+            options.log.log('error', 'auto top-up attempt not recorded; retried with the same key after its claim expires', { attemptId: attempt.id, error: (error as Error).message });
+          });
       }),
     );
     return claimed.length;
