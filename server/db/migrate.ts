@@ -141,6 +141,13 @@ export async function migrate(
   }
   const known = await readState(database);
   assertChecksums(schemaFiles, known.schema);
+  const ahead = newerSchemaMigrations(known, schemaFiles);
+  if (ahead.length > 0) {
+    // An older release booting during a rolling deploy (or a rollback): the database already has a
+    // newer release's schema and functions. Its own function files would replace the newer ones
+    // under the newer instances, so they are left as they are (see server/db/README.md).
+    options.log?.(`the database is ahead of this release (${ahead.join(', ')}): function files left as they are`);
+  }
   // Only what looked pending without the lock is attempted; under the lock it is checked again.
   for (const file of schemaFiles.filter((candidate) => !known.schema.has(candidate.name))) {
     const done = await inLockedTransaction(database, file.name, async (transaction) => {
@@ -152,7 +159,7 @@ export async function migrate(
     });
     if (done) note(file.name);
   }
-  for (const file of functionFiles.filter((candidate) => known.functions.get(candidate.name) !== candidate.checksum)) {
+  for (const file of functionFiles.filter((candidate) => ahead.length === 0 && known.functions.get(candidate.name) !== candidate.checksum)) {
     const done = await inLockedTransaction(database, `functions/${file.name}`, async (transaction) => {
       const recorded = await checksumOf(transaction, 'topup_function_files', file.name);
       if (recorded === file.checksum) return false;
@@ -177,26 +184,59 @@ export function readPrivilegesStep(): string {
   return fs.readFileSync(privilegesFile, 'utf8');
 }
 
-/** What is applied and what is pending (schema migrations by name, function files as `functions/topic`). */
-export async function migrationStatus(database: SqlExecutor): Promise<{ applied: string[]; pending: string[] }> {
+/** Schema migrations the database has applied that this release does not have: a newer release's. */
+function newerSchemaMigrations(state: { schema: Map<string, string> }, schemaFiles: SqlFile[]): string[] {
+  const known = new Set(schemaFiles.map((file) => file.name));
+  return [...state.schema.keys()].filter((name) => !known.has(name));
+}
+
+/**
+ * What is applied and what is pending (schema migrations by name, function files as `functions/topic`),
+ * and `ahead`: the newer releases' schema migrations when the database is ahead of this release (its
+ * function files are then the newer release's, and nothing is pending: see `migrate`).
+ */
+export async function migrationStatus(
+  database: SqlExecutor,
+  directories: MigrationDirectories = {},
+): Promise<{ applied: string[]; pending: string[]; ahead: string[] }> {
   const state = await readState(database);
-  const schemaPending = readSchemaMigrations().filter((file) => !state.schema.has(file.name)).map((file) => file.name);
-  const functionsPending = readFunctionFiles()
-    .filter((file) => state.functions.get(file.name) !== file.checksum)
-    .map((file) => `functions/${file.name}`);
-  return { applied: [...state.schema.keys()], pending: [...schemaPending, ...functionsPending] };
+  return {
+    applied: [...state.schema.keys()],
+    ...pendingOf(state, directories),
+  };
 }
 
 /**
  * The same answer from `applied_migrations()` and `applied_function_files()` (readiness through
  * supabase-js, which cannot read tables directly).
  */
-export function pendingFrom(applied: { schema: string[]; functions: Record<string, string> }): string[] {
-  const schema = new Set(applied.schema);
-  return [
-    ...readSchemaMigrations().filter((file) => !schema.has(file.name)).map((file) => file.name),
-    ...readFunctionFiles().filter((file) => applied.functions[file.name] !== file.checksum).map((file) => `functions/${file.name}`),
-  ];
+export function pendingFrom(applied: { schema: string[]; functions: Record<string, string> }): { pending: string[]; ahead: string[] } {
+  return pendingOf({
+    schema: new Map(applied.schema.map((name) => [name, ''] as const)),
+    functions: new Map(Object.entries(applied.functions)),
+  });
+}
+
+/** Readiness's detail: how many schema migrations are applied, and whether a newer release's are among them. */
+export function readyDetail(appliedCount: number, ahead: string[]): string {
+  const applied = `${appliedCount} migrations applied`;
+  return ahead.length === 0 ? applied : `${applied}; the database is ahead of this release (${ahead.join(', ')})`;
+}
+
+function pendingOf(
+  state: { schema: Map<string, string>; functions: Map<string, string> },
+  directories: MigrationDirectories = {},
+): { pending: string[]; ahead: string[] } {
+  const schemaFiles = readSchemaMigrations(directories.schemaDirectory);
+  const ahead = newerSchemaMigrations(state, schemaFiles);
+  const schemaPending = schemaFiles.filter((file) => !state.schema.has(file.name)).map((file) => file.name);
+  const functionsPending =
+    ahead.length > 0
+      ? []
+      : readFunctionFiles(directories.functionsDirectory)
+          .filter((file) => state.functions.get(file.name) !== file.checksum)
+          .map((file) => `functions/${file.name}`);
+  return { pending: [...schemaPending, ...functionsPending], ahead };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Storage } from './storage.ts';
 import type { SqlDatabase } from './sqlDatabase.ts';
 import { functionCallSql } from './functionCall.ts';
 import { toTopupError, type SqlErrorFields } from './sqlErrors.ts';
-import { migrationStatus } from './migrate.ts';
+import { migrationStatus, readyDetail } from './migrate.ts';
 
 /** `Storage` over PGlite or `pg`: one statement per call, so each call is its own transaction. */
 export function createSqlStorage(database: SqlDatabase): Storage & { database: SqlDatabase } {
@@ -27,7 +27,7 @@ export function createSqlStorage(database: SqlDatabase): Storage & { database: S
         } catch (error) {
           return { ready: false, detail: `database cannot write: ${(error as Error).message}` };
         }
-        return { ready: true, detail: `${status.applied.length} migrations applied` };
+        return { ready: true, detail: readyDetail(status.applied.length, status.ahead) };
       } catch (error) {
         return { ready: false, detail: `database unreachable: ${(error as Error).message}` };
       }

@@ -2,7 +2,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import type { Storage } from './storage.ts';
 import { toTopupError } from './sqlErrors.ts';
-import { pendingFrom } from './migrate.ts';
+import { pendingFrom, readyDetail } from './migrate.ts';
 
 /**
  * `Storage` through Supabase's PostgREST with the service role key, calling the same SQL functions
@@ -31,14 +31,14 @@ export function createSupabaseStorage(options: { url: string; serviceRoleKey: st
       try {
         const schema = await call<string[]>('applied_migrations', {});
         const functions = await call<Record<string, string>>('applied_function_files', {});
-        const pending = pendingFrom({ schema, functions });
+        const { pending, ahead } = pendingFrom({ schema, functions });
         if (pending.length > 0) return { ready: false, detail: `pending migrations: ${pending.join(', ')}` };
         try {
           await call('probe_write', {});
         } catch (error) {
           return { ready: false, detail: `database cannot write: ${(error as Error).message}` };
         }
-        return { ready: true, detail: `${schema.length} migrations applied` };
+        return { ready: true, detail: readyDetail(schema.length, ahead) };
       } catch (error) {
         return { ready: false, detail: `database unreachable: ${(error as Error).message}` };
       }

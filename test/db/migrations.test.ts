@@ -106,6 +106,35 @@ describe.each(storageKindsUnderTest())('migrations on %s', (kind) => {
       expect(await test.storage.call('refresh_statistics', {})).toHaveProperty('analyzedAt');
     });
   });
+
+  it('leaves a newer release\'s function files alone when an older release boots (rolling deploy), and stays ready', async () => {
+    // Proves an older instance restarting during a rolling deploy cannot replace the newer release's functions: the newer release (one more schema migration, a changed function file) migrates; the older one then finds the database ahead, applies nothing, reports nothing pending, and is ready with the newer migration named; the newer one again finds nothing to do.
+    const newerSchema = copySchemaMigrations();
+    const newerFunctions = copyFunctionFiles();
+    const test = await createTestStorage(kind);
+    try {
+      fs.writeFileSync(path.join(newerSchema, '9000_newer_release.sql'), 'create table newer_release_marker (id integer primary key);\n');
+      fs.appendFileSync(path.join(newerFunctions, 'statistics.sql'), '\n-- the newer release changed this file\n');
+      const newer = { schemaDirectory: newerSchema, functionsDirectory: newerFunctions };
+      expect((await migrate(test.database, newer)).applied).toEqual(['9000_newer_release', 'functions/statistics']);
+      const newerChecksum = readFunctionFiles(newerFunctions).find((file) => file.name === 'statistics')!.checksum;
+
+      const lines: string[] = [];
+      expect((await migrate(test.database, { log: (line) => lines.push(line) })).applied).toEqual([]);
+      expect(lines).toEqual(['the database is ahead of this release (9000_newer_release): function files left as they are']);
+      const [row] = await test.database.query<{ checksum: string }>(`select checksum from topup_function_files where name = 'statistics'`);
+      expect(row!.checksum).toBe(newerChecksum);
+      expect(await migrationStatus(test.database)).toMatchObject({ pending: [], ahead: ['9000_newer_release'] });
+      expect(await test.storage.checkReady()).toEqual({ ready: true, detail: expect.stringContaining('the database is ahead of this release (9000_newer_release)') });
+
+      expect((await migrate(test.database, newer)).applied).toEqual([]);
+      expect(await migrationStatus(test.database, newer)).toMatchObject({ pending: [], ahead: [] });
+    } finally {
+      fs.rmSync(newerSchema, { recursive: true, force: true });
+      fs.rmSync(newerFunctions, { recursive: true, force: true });
+      await test.close();
+    }
+  });
 });
 
 describe.runIf(storageKindsUnderTest().includes('postgres'))('concurrent boots on postgres', () => {
