@@ -128,6 +128,14 @@ describe('reference docs', () => {
     expect(stripeDoc).toContain(`\`${stripeApiVersion}\``);
   });
 
+  it('gives, wherever it shows `stripe listen --events`, exactly the handled Stripe event types', () => {
+    // Proves the commands people copy subscribe to every event Topup handles (payment_intent.* was once missing from stripe.md's): each --events list in README.md and docs/ equals handledStripeEventTypes.
+    const files = ['README.md', ...markdownFilesUnder('docs')];
+    const lists = files.flatMap((file) => [...read(file).matchAll(/--events ([a-z_]+\.[a-z_.,]+)/g)].map((match) => ({ file, events: match[1]!.split(',').sort() })));
+    expect(lists.map((list) => list.file)).toEqual(expect.arrayContaining(['README.md', 'docs/reference/stripe.md']));
+    for (const list of lists) expect(list, list.file).toEqual({ file: list.file, events: [...handledStripeEventTypes].sort() });
+  });
+
   it('has no tracked file that refers to a document outside the repository', () => {
     // Proves the repository keeps its own references: every text file of `git ls-files` (and docs/) is scanned for the external contract's file name and the shared folder's path, and offenders are listed.
     const forbidden = [['CONTRACT', 'md'].join('.'), ['..', 'shared', ''].join('/')];
