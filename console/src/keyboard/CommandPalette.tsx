@@ -17,7 +17,7 @@ interface CommandPaletteProps {
 
 interface Command {
   id: string;
-  group: 'Users' | 'Actions' | 'Pages';
+  group: 'Users' | 'Actions' | 'Pages' | 'Open by id';
   label: string;
   /** Shown after the label, muted (an email, a balance). */
   detail?: string;
@@ -55,18 +55,22 @@ export default function CommandPalette({ isAdmin, onClose, onShowShortcuts, onSi
 
   const commands = useMemo((): Command[] => {
     const typed = text.trim();
+    // The dialog closes first: while it is modal the page behind it is inert, and an action could not focus anything there.
     const close = (then: () => void) => () => {
+      dialogRef.current?.close();
       onClose();
       then();
     };
     const users: Command[] = [];
+    // Opening a user by exactly what was typed comes last: a word that also names an action ("grant") opens the action.
+    const byExactId: Command[] = [];
     if (isAdmin && typed.length >= 2) {
       const found = (search === typed ? usersQuery.data?.users.edges : undefined) ?? [];
       for (const { node } of found) {
         users.push({ id: `user:${node.id}`, group: 'Users', label: node.id, detail: [node.email, `${formatCredits(node.credits)} credits`].filter(Boolean).join(' · '), run: close(() => navigate(`/admin/users/${encodeURIComponent(node.id)}`)) });
       }
       if (userIdPattern.test(typed) && !found.some(({ node }) => node.id === typed)) {
-        users.push({ id: `user-id:${typed}`, group: 'Users', label: `Open user ${typed}`, run: close(() => navigate(`/admin/users/${encodeURIComponent(typed)}`)) });
+        byExactId.push({ id: `user-id:${typed}`, group: 'Open by id', label: `Open user ${typed}`, run: close(() => navigate(`/admin/users/${encodeURIComponent(typed)}`)) });
       }
     }
     const actions: Command[] = [
@@ -81,7 +85,7 @@ export default function CommandPalette({ isAdmin, onClose, onShowShortcuts, onSi
       detail: item.to,
       run: close(() => navigate(item.to)),
     }));
-    return [...users, ...[...actions, ...pages].filter((command) => !typed || matches(command.label, typed))];
+    return [...users, ...[...actions, ...pages].filter((command) => !typed || matches(command.label, typed)), ...byExactId];
   }, [text, search, isAdmin, usersQuery.data, pageActions, onClose, onShowShortcuts, onSignOut]);
 
   const active = commands[Math.min(activeIndex, commands.length - 1)];
@@ -102,7 +106,7 @@ export default function CommandPalette({ isAdmin, onClose, onShowShortcuts, onSi
     }
   };
 
-  const groups = (['Users', 'Actions', 'Pages'] as const).map((group) => ({ group, commands: commands.filter((command) => command.group === group) })).filter((group) => group.commands.length > 0);
+  const groups = (['Users', 'Actions', 'Pages', 'Open by id'] as const).map((group) => ({ group, commands: commands.filter((command) => command.group === group) })).filter((group) => group.commands.length > 0);
   const searching = isAdmin && text.trim().length >= 2 && (usersQuery.loading || search !== text.trim());
 
   return (

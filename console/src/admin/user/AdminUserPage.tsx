@@ -46,7 +46,7 @@ function userPageActions(userId: string): PageAction[] {
 /**
  * Admin: one user as a customer overview. The balance with what is available and held, and the
  * actions that move it beside it (adjust, grant); then their lots and holds, purchases (each with
- * its refund), auto top-up, the newest Stripe events and audit entries, and the ledger. The
+ * its refund) and ledger, and beside them the newest Stripe events and audit entries and auto top-up. The
  * balance is asked for again every few seconds, and when it moved the rest follows.
  */
 export default function AdminUserPage({ userId }: { userId: string }) {
@@ -142,9 +142,9 @@ export default function AdminUserPage({ userId }: { userId: string }) {
           <div id="user-grant">
             <GrantPromotionForm userId={user.id} credits={user.credits} />
           </div>
-          <UserAutoTopUp userId={user.id} />
           <UserRecentEvents userId={user.id} />
           <UserRecentAudit userId={user.id} />
+          <UserAutoTopUp userId={user.id} />
         </div>
       </div>
     </>
