@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { adminItems, userItems } from '../app/navigationItems.ts';
+import { describeError } from '../errors/describeError.ts';
 import { formatCredits } from '../format/formatCredits.ts';
 import { PaletteUsersDocument } from '../generated/graphql.ts';
 import { useDebouncedValue } from '../hooks/useDebouncedValue.ts';
@@ -57,7 +58,8 @@ export default function CommandPalette({ isAdmin, onClose, onShowShortcuts, onSi
     const typed = text.trim();
     // The dialog closes first: while it is modal the page behind it is inert, and an action could not focus anything there.
     const close = (then: () => void) => () => {
-      dialogRef.current?.close();
+      const dialog = dialogRef.current;
+      if (dialog?.open && typeof dialog.close === 'function') dialog.close();
       onClose();
       then();
     };
@@ -155,7 +157,11 @@ export default function CommandPalette({ isAdmin, onClose, onShowShortcuts, onSi
         ))}
       </div>
       <p className="palette__status" role="status">
-        {searching ? 'Searching users…' : commands.length === 0 ? `Nothing matches “${text.trim()}”.` : `${commands.length} ${commands.length === 1 ? 'result' : 'results'}`}
+        {usersQuery.error && !searching
+          ? `Users could not be searched: ${describeError(usersQuery.error)}`
+          : searching
+            ? 'Searching users…'
+            : commands.length === 0 ? `Nothing matches “${text.trim()}”.` : `${commands.length} ${commands.length === 1 ? 'result' : 'results'}`}
       </p>
     </dialog>
   );
