@@ -40,7 +40,10 @@ export function useLiveCredits({ userId, credits, lastCreditUpdate, alsoRefetch 
     const previous = seen.current;
     seen.current = { userId, stamp };
     if (!previous || previous.userId !== userId || previous.stamp === stamp) return;
-    void refreshAfterCreditMovement(client, { userId, balance: { credits, at: lastCreditUpdate ?? new Date().toISOString() } }).catch(() => undefined);
+    // No balance is passed on: the value seen may be an adjustment's optimistic one, which must not
+    // be written under the optimistic layer (a refused adjustment would leave it on screen). The
+    // balance is asked for again with the rest.
+    void refreshAfterCreditMovement(client, { userId }).catch(() => undefined);
     if (alsoRefetch?.length) void client.refetchQueries({ include: [...alsoRefetch] }).catch(() => undefined);
   }, [client, userId, credits, lastCreditUpdate, alsoRefetch]);
 }

@@ -34,7 +34,17 @@ function isUserSort(value: string): value is UserSort {
 }
 
 /** The heading of a column the server can order by: which way it is ordered now, and the order a click asks for. */
-function sortColumn(label: string, numeric: boolean, sort: UserSort, orders: { descending: UserSort; ascending?: UserSort }, setSort: (sort: UserSort) => void): DataTableColumn {
+interface SortColumnOptions {
+  label: string;
+  numeric?: boolean;
+  /** The order the list is in now. */
+  sort: UserSort;
+  /** The server's orders for this column; a column with both toggles between them. */
+  orders: { descending: UserSort; ascending?: UserSort };
+  setSort: (sort: UserSort) => void;
+}
+
+function sortColumn({ label, numeric = false, sort, orders, setSort }: SortColumnOptions): DataTableColumn {
   const direction = sort === orders.descending ? 'descending' : sort === orders.ascending ? 'ascending' : 'none';
   const next = direction === 'descending' && orders.ascending ? orders.ascending : orders.descending;
   return { label, numeric, sort: { direction, onSort: () => setSort(next) } };
@@ -131,9 +141,9 @@ export default function AdminUsersPage() {
             },
             { label: 'User' },
             { label: 'Email' },
-            sortColumn('Balance', true, sort, { descending: 'CREDITS_DESC', ascending: 'CREDITS_ASC' }, setSort),
-            sortColumn('Last change', false, sort, { descending: 'LAST_CREDIT_UPDATE_DESC' }, setSort),
-            sortColumn('Joined', false, sort, { descending: 'CREATED_AT_DESC' }, setSort),
+            sortColumn({ label: 'Balance', numeric: true, sort, orders: { descending: 'CREDITS_DESC', ascending: 'CREDITS_ASC' }, setSort }),
+            sortColumn({ label: 'Last change', sort, orders: { descending: 'LAST_CREDIT_UPDATE_DESC' }, setSort }),
+            sortColumn({ label: 'Joined', sort, orders: { descending: 'CREATED_AT_DESC' }, setSort }),
           ]}
         >
           {users.map((user) => (
