@@ -7,6 +7,7 @@
  */
 import type { MockLink } from '@apollo/client/testing';
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import AdminUserPage from '../../console/src/admin/user/AdminUserPage.tsx';
 import { purchasesPageSize } from '../../console/src/admin/user/UserPurchases.tsx';
@@ -98,6 +99,26 @@ describe('AdminUserPage', () => {
     expect(screen.getByTestId('user-balance').textContent).toBe('149 credits');
     expect(await screen.findByText('Support ticket 42')).toBeTruthy();
     expect(screen.getAllByTestId('ledger-row')).toHaveLength(2);
+  });
+
+  it('puts the balance back when the server refuses an adjustment (the optimistic one is not kept)', async () => {
+    // Proves the optimistic balance lives only in Apollo's optimistic layer: the server refuses
+    // (INSUFFICIENT_CREDITS stands for any refusal), and the page shows 99 again with the reason.
+    // That the balance moves before the answer is seen in the browser journey (desktopConsole).
+    const refusal: MockLink.MockedResponse = {
+      request: { query: AdjustCreditsDocument, variables: () => true },
+      result: { errors: [new GraphQLError('refused', { extensions: { code: 'INSUFFICIENT_CREDITS' } })] },
+      delay: 0,
+    };
+    renderWithApollo(<AdminUserPage userId={id} />, [mockResult(AdminUserDocument, { id }, user(99)), purchasesAnswer([]), ledgerAnswer([purchaseEntry]), refusal]);
+    await screen.findByText('No purchases yet');
+    fireEvent.change(await screen.findByLabelText('Credits'), { target: { value: '50' } });
+    fireEvent.change(screen.getByLabelText('Reason (required, shown to the user)'), { target: { value: 'Support ticket 43' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Review adjustment' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm adjustment' }));
+    expect(await screen.findByText(/^Not enough credits/)).toBeTruthy();
+    expect(screen.getByTestId('user-balance').textContent).toBe('99 credits');
+    expect(screen.getByRole('button', { name: 'Confirm adjustment' }), 'the confirmation stays, to send again').toBeTruthy();
   });
 
   it('shows the money the server says the refund returns before the admin confirms', async () => {

@@ -22,6 +22,8 @@ export function LedgerTable({ entries, caption, showUser = false, showActor = fa
   return (
     <DataTable
       caption={caption}
+      // The ledger across users (the admin's) is the long one: dense, headings kept in sight.
+      dense={showUser}
       className="ledger-table"
       columns={[
         { label: 'Date' },

@@ -3,7 +3,7 @@
  * against the whole of Topup (fresh embedded database, the Stripe sandbox, dev auth):
  * 1. with a slow server the first screen says "Loading Topup…" in plain sight, not a blank page;
  * 2. at phone width (390x844) the three packs are not two plus one alone, the admin navigation is
- *    one row (it scrolls sideways), ids are never broken across lines (an ellipsis, the whole id in
+ *    one row (it scrolls sideways; at 1280x800 it is a sidebar), ids are never broken across lines (an ellipsis, the whole id in
  *    the title), and a purchase card without an action has no empty "Actions" row;
  * 3. at 1280x800 the admin header is one line and the users' "Sort by" box shows its whole text;
  * 4. the refund confirmation shows the money before confirming; the adjust form puts each problem
@@ -14,12 +14,11 @@
  * Every page looked at is checked with axe-core (0 violations), light and dark. Screenshots at
  * 1280x800 and 390x844 go to test-artifacts/screenshots/ and, for the docs, console/docs/.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailability } from './support/browserAvailability.ts';
+import { expectNoAxeViolations } from './support/expectNoAxeViolations.ts';
 import { referenceUserId, signIn, signOut } from './support/consoleActions.ts';
 import { screenshotsDirectory, startConsoleHarness } from './support/startConsoleHarness.ts';
 import type { ConsoleHarness } from './support/startConsoleHarness.ts';
@@ -31,22 +30,6 @@ const describeInBrowser = availability.available ? describe : describe.skip;
 const adminUserId = 'user_browserFindingsAdmin';
 const phone = { width: 390, height: 844 };
 const desktop = { width: 1280, height: 800 };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's violations on the page as it is now, in light and in dark: none expected. */
-async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    // Evaluated through the DevTools protocol: the console's Content-Security-Policy (no inline script) stays as it is.
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run(document);
-      return result.violations.map((violation) => `${violation.id}: ${JSON.stringify(violation.nodes.map((node) => node.target))}`);
-    });
-    expect(violations, `axe on ${label} (${colorScheme})`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
   let harness: ConsoleHarness;
@@ -131,7 +114,7 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     await expectNoAxeViolations(page, 'the success page of a made-up session');
   }, 60_000);
 
-  it('keeps the admin header on one row at both widths, and the users sort box whole', async () => {
+  it('puts the admin pages in a sidebar at 1280px and in one row at phone width, the header on one line, and the users sort box whole', async () => {
     const { page, baseUrl } = harness;
     await signOut(page);
     await signIn(page, baseUrl, { userId: adminUserId, role: 'admin' });
@@ -139,19 +122,25 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
       await page.setViewportSize(size);
       await page.goto(`${baseUrl}/admin/users`);
       await page.getByRole('link', { name: referenceUserId }).waitFor();
-      const navigationTops = await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link')
-        .evaluateAll((links) => links.map((link) => Math.round(link.getBoundingClientRect().top)));
-      expect(navigationTops).toHaveLength(8);
-      expect(new Set(navigationTops).size, `one row of pages at ${size.width}px`).toBe(1);
+      const navigation = page.getByRole('navigation', { name: 'Main' });
+      const linkBoxes = await navigation.getByRole('link').evaluateAll((links) => links.map((link) => ({ top: Math.round(link.getBoundingClientRect().top), left: Math.round(link.getBoundingClientRect().left) })));
+      expect(linkBoxes).toHaveLength(8);
+      if (size === desktop) {
+        // A sidebar: one column of pages, left of the page itself.
+        expect(new Set(linkBoxes.map((box) => box.left)).size, 'one column of pages at 1280px').toBe(1);
+        expect(new Set(linkBoxes.map((box) => box.top)).size, 'each page on its own line').toBe(8);
+        const [navigationBox, mainBox] = [await navigation.boundingBox(), await page.locator('main').boundingBox()];
+        expect(navigationBox!.x + navigationBox!.width, 'the sidebar is left of the page').toBeLessThanOrEqual(mainBox!.x + 1);
+      } else {
+        expect(new Set(linkBoxes.map((box) => box.top)).size, `one row of pages at ${size.width}px`).toBe(1);
+      }
       const headerHeight = await page.locator('.app-header').evaluate((header) => header.getBoundingClientRect().height);
       expect(headerHeight, `header height at ${size.width}px`).toBeLessThanOrEqual(size.width >= 1000 ? 70 : 110);
       if (size === desktop) {
-        // Every page's link is in sight: the row does not need to scroll at desktop width.
-        const navigationScroll = await page.getByRole('navigation', { name: 'Main' }).evaluate((navigation) => navigation.scrollWidth - navigation.clientWidth);
+        // Every page's link is in sight: the sidebar does not need to scroll at desktop width.
+        const navigationScroll = await navigation.evaluate((element) => element.scrollWidth - element.clientWidth + element.scrollHeight - element.clientHeight);
         expect(navigationScroll, 'the pages fit without scrolling at 1280px').toBeLessThanOrEqual(0);
-        // Brand, pages and account on one line.
+        // Brand, palette and account on one line.
         const lineTops = await page.locator('.app-header__inner > *:not(.skip-link)').evaluateAll((parts) => parts.map((part) => Math.round(part.getBoundingClientRect().top + part.getBoundingClientRect().height / 2)));
         expect(Math.max(...lineTops) - Math.min(...lineTops), `the header's parts on one line: ${lineTops.join(', ')}`).toBeLessThanOrEqual(4);
         // The select is wide enough for its longest choice (text, padding and the arrow).

@@ -81,10 +81,10 @@ function fileNamePart(part: string): string {
  * Free text typed by people (a reason) could start like a spreadsheet formula ("=HYPERLINK(...)");
  * a leading apostrophe makes spreadsheets show it as text instead of running it.
  */
-function textCell(value: string): string {
+export function textCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-function quoteCell(value: string): string {
+export function quoteCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -1,5 +1,6 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useId, useState } from 'react';
+import { optimisticLedgerEntry, writeBalanceAfter } from '../../apollo/optimisticMovement.ts';
 import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
 import { formatCreditDelta, formatCredits } from '../../format/formatCredits.ts';
 import { AdjustCreditsDocument } from '../../generated/graphql.ts';
@@ -46,7 +47,12 @@ export function AdjustCreditsForm({ userId, credits }: AdjustCreditsFormProps) {
   const form = useConfirmForm({
     checked,
     send: async ({ delta, reason }, idempotencyKey) => {
-      const { data } = await adjustCredits({ variables: { input: { userId, delta, reason, idempotencyKey } } });
+      // The balance moves on screen at once (optimistic), and back if the server refuses.
+      const { data } = await adjustCredits({
+        variables: { input: { userId, delta, reason, idempotencyKey } },
+        optimisticResponse: { adjustCredits: optimisticLedgerEntry({ userId, kind: 'ADJUSTMENT', delta, creditsBefore: credits, reason }) },
+        update: (cache, result) => writeBalanceAfter(cache, result.data?.adjustCredits),
+      });
       const entry = data?.adjustCredits;
       if (!entry) return 'Adjustment saved.';
       // The new entry carries the balance after it: written at once (the header's `me` too, when

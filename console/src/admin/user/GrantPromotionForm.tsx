@@ -1,5 +1,6 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useId, useState } from 'react';
+import { optimisticLedgerEntry, writeBalanceAfter } from '../../apollo/optimisticMovement.ts';
 import { refreshAfterCreditMovement } from '../../apollo/refreshAfterCreditMovement.ts';
 import { Field } from '../../components/Field.tsx';
 import { formatCredits } from '../../format/formatCredits.ts';
@@ -43,7 +44,7 @@ export function checkPromotion(draft: Draft, now: Date = new Date()): Checked<{ 
  * Grant promotional credits in two steps (`useConfirmForm`: one idempotency key per confirmation).
  * They make a PROMOTION lot, used before purchased credits, that stops counting at `expiresAt`.
  */
-export function GrantPromotionForm({ userId }: { userId: string }) {
+export function GrantPromotionForm({ userId, credits: creditsBefore }: { userId: string; /** The balance shown, for the optimistic one after the grant; absent: none. */ credits?: number }) {
   const id = useId();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [grantPromotionalCredits] = useMutation(GrantPromotionalCreditsDocument);
@@ -52,7 +53,14 @@ export function GrantPromotionForm({ userId }: { userId: string }) {
   const form = useConfirmForm({
     checked,
     send: async ({ credits, reason, expiresAt }, idempotencyKey) => {
-      const { data } = await grantPromotionalCredits({ variables: { input: { userId, credits, reason, expiresAt, idempotencyKey } } });
+      // With the balance known, the page shows the balance after the grant at once (optimistic), and the old one again if the server refuses.
+      const { data } = await grantPromotionalCredits({
+        variables: { input: { userId, credits, reason, expiresAt, idempotencyKey } },
+        ...(creditsBefore === undefined
+          ? {}
+          : { optimisticResponse: { grantPromotionalCredits: optimisticLedgerEntry({ userId, kind: 'PROMOTION', delta: credits, creditsBefore, reason }) } }),
+        update: (cache, result) => writeBalanceAfter(cache, result.data?.grantPromotionalCredits),
+      });
       const entry = data?.grantPromotionalCredits;
       if (!entry) return 'Promotional credits granted.';
       void refreshAfterCreditMovement(client, { userId: entry.userId, balance: { credits: entry.balanceAfter, at: entry.createdAt } }).catch(() => undefined);
