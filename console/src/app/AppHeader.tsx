@@ -28,7 +28,10 @@ export function AppHeader({ viewer, pathname, sidebar, onOpenPalette }: AppHeade
         {!sidebar && <MainNavigation isAdmin={false} pathname={pathname} />}
         <button type="button" className="palette-button" onClick={onOpenPalette} aria-keyshortcuts="Control+K Meta+K">
           <span className="palette-button__text">{viewer.role === 'ADMIN' ? 'Find user, page…' : 'Find…'}</span>
-          <kbd>{modifierLabel()} K</kbd>
+          <span className="palette-button__short" aria-hidden="true">
+            Find
+          </span>
+          <kbd className="palette-button__keys">{modifierLabel()} K</kbd>
         </button>
         <div className="account">
           <BalanceBadge />

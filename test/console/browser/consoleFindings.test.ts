@@ -156,6 +156,9 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
         expect(fits.room, `the longest sort order fits: ${JSON.stringify(fits)}`).toBeGreaterThanOrEqual(fits.widest);
         await docsScreenshot('admin-users');
       } else {
+        // As cards, each row's selection box is there to tap (it was squeezed to nothing once).
+        const box = await page.getByRole('checkbox', { name: /^Select user_/ }).first().boundingBox();
+        expect(box?.width ?? 0, 'the row checkbox is visible at phone width').toBeGreaterThanOrEqual(16);
         await docsScreenshot('admin-users-phone');
       }
       await expectNoAxeViolations(page, `admin users at ${size.width}px`);
