@@ -133,6 +133,12 @@ describeInBrowser('the payment pages in Chromium', () => {
     await payload.waitFor();
     expect(await payload.textContent()).toContain(paidSessionId);
     await docsScreenshot('admin-stripe-events');
+    // The table fits its card at 1280px: long ids and the JSON's lines scroll in their own boxes.
+    const sideways = await page.locator('table:has([data-testid="stripe-event-row"])').evaluate((table) => {
+      const scroller = table.parentElement!;
+      return scroller.scrollWidth - scroller.clientWidth;
+    });
+    expect(sideways, 'the events table scrolls sideways by').toBeLessThanOrEqual(0);
     await page.getByLabel('Checkout session').fill('');
     await page.getByLabel('Event type').fill('');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="stripe-event-row"]').length > 1);

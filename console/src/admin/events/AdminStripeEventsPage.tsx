@@ -138,12 +138,12 @@ function EventRow({ event, open, onToggle }: { event: StripeEventNode; open: boo
       <td data-label="Received">
         <span>
           <time dateTime={event.receivedAt}>{formatDateTime(event.receivedAt)}</time>
-          <span className="id small muted block" title={event.id}>
+          <span className="id small muted block event-id" title={event.id}>
             {event.id}
           </span>
         </span>
       </td>
-      <td data-label="Type">
+      <td data-label="Type" className="event-type-cell">
         <code>{event.type}</code>
       </td>
       <td data-label="Outcome">
@@ -152,7 +152,7 @@ function EventRow({ event, open, onToggle }: { event: StripeEventNode; open: boo
         {event.error && <span className="small block">{`Error: ${event.error}`}</span>}
       </td>
       <td data-label="Purchase">
-        {event.purchase ? <span className="id small block" title={event.purchase.sessionId}>
+        {event.purchase ? <span className="id small block event-session-id" title={event.purchase.sessionId}>
             {event.purchase.sessionId}
           </span> : <span className="muted">—</span>}
         {event.userId && <UserLink userId={event.userId} />}
