@@ -60,6 +60,11 @@ describe('the admin audit page', () => {
     expect(window.location.search).toBe('?actor=user_admin&action=rotateWebhookEndpointSecret');
     await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(1));
     expect(screen.getByRole('button', { name: 'Clear filters' })).toBeTruthy();
+
+    // A space being typed stays in the field (the URL keeps what is typed; the API gets it trimmed).
+    fireEvent.change(screen.getByLabelText('Action'), { target: { value: 'rotateWebhookEndpointSecret ' } });
+    expect((screen.getByLabelText('Action') as HTMLInputElement).value).toBe('rotateWebhookEndpointSecret ');
+    await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(1));
   });
 
   it('shows input and result as pretty-printed JSON on demand', async () => {

@@ -22,10 +22,14 @@ export function auditFilterValues(search: URLSearchParams): AuditFilterValues {
   return values;
 }
 
-/** The query string of `values`, empty ones left out ("" when none is set). */
+/**
+ * The query string of `values`, blank ones left out ("" when none is set). Kept as typed: the form
+ * reads its fields back from the URL, so trimming here would eat a space as it is typed (the API's
+ * filter is trimmed instead).
+ */
 export function auditFilterSearch(values: AuditFilterValues): string {
   const search = new URLSearchParams();
-  for (const name of auditFilterNames) if (values[name].trim() !== '') search.set(name, values[name].trim());
+  for (const name of auditFilterNames) if (values[name].trim() !== '') search.set(name, values[name]);
   const text = search.toString();
   return text === '' ? '' : `?${text}`;
 }
