@@ -403,10 +403,13 @@ begin
   if v_payment_intent_id is not null then
     perform pg_advisory_xact_lock(payment_lock_key(v_payment_intent_id));
   end if;
-  if jsonb_typeof(p_settlement->'legacy') = 'object' then
-    perform record_legacy_session(p_settlement);
-  end if;
   select * into v_purchase from credit_purchases where session_id = v_session_id for update;
+  -- Only a session the database has never seen is recorded from its legacy record (every
+  -- settlement carries one: trying the inserts each time cost a webhook two index probes).
+  if not found and jsonb_typeof(p_settlement->'legacy') = 'object' then
+    perform record_legacy_session(p_settlement);
+    select * into v_purchase from credit_purchases where session_id = v_session_id for update;
+  end if;
   if not found then
     raise exception using errcode = 'TU404', message = format('checkout session %s is not a known top-up', v_session_id);
   end if;
