@@ -107,8 +107,7 @@ function postgresCpuByPid(): Map<number, number> {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (command !== 'postgres' && !command.startsWith('postgres:')) continue;
-      // "postgres: <user> <database> <host>(<port>) <activity>"
-      if (backendsOfDatabase !== null && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]+/)[2] !== backendsOfDatabase) continue;
+      if (backendsOfDatabase !== null && databaseOfBackend(pid) !== backendsOfDatabase) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       result.set(Number(pid), (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
     } catch {
@@ -116,4 +115,15 @@ function postgresCpuByPid(): Map<number, number> {
     }
   }
   return result;
+}
+
+/**
+ * The database in a backend's process title, "postgres: [<cluster name>: ]<user> <database>
+ * <host>(<port>) <activity>" (Debian sets cluster_name, e.g. "15/main"); null for other processes.
+ */
+function databaseOfBackend(pid: string): string | null {
+  const fields = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]+/);
+  if (fields[0] !== 'postgres:') return null;
+  const rest = fields[1]?.endsWith(':') ? fields.slice(2) : fields.slice(1);
+  return rest[1] ?? null;
 }
