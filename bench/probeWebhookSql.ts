@@ -14,14 +14,14 @@ import { benchServerUrl, createScratchDatabase } from './support/benchDatabase.t
 import { benchPurchases, recordBenchPurchases } from './support/checkoutEvents.ts';
 
 /**
- * `npx tsx bench/probeWebhookSql.ts [count] [--functions] [--explain FILE]`: what one webhook's SQL
+ * `npx tsx bench/probeWebhookSql.ts [count] [--connections N] [--functions] [--explain FILE]`: what one webhook's SQL
  * costs PostgreSQL, without HTTP, Node or other load in the way. In a scratch database, `count`
  * purchases are recorded, the exact `apply_checkout_event` calls the webhook route would send for
  * them are built by the server's own `fulfillCheckout` (its storage replaced by one that keeps the
- * statement), and they run one after the other on one connection, each its own transaction with
- * `synchronous_commit = off`; then the same calls again (each now a duplicate delivery). Prints the
- * CPU of that one backend per call, from /proc/<pid>/stat, so other work on a shared machine does
- * not count. `--functions`: plus each SQL function's self and total time per call
+ * statement), and they run one after the other on one connection (or on N, one call in flight on
+ * each), each its own transaction with `synchronous_commit = off`; then the same calls again (each
+ * now a duplicate delivery). Prints the CPU of those backends per call, from /proc/<pid>/stat, so
+ * other work on a shared machine does not count. `--functions`: plus each SQL function's self and total time per call
  * (`track_functions`, which slows the run). `--explain FILE`: plus the plans of every statement of
  * one more call, nested ones and triggers included (auto_explain), written to FILE.
  */
@@ -29,26 +29,36 @@ const count = Number(/^\d+$/.test(process.argv[2] ?? '') ? process.argv[2] : 200
 const trackFunctions = process.argv.includes('--functions');
 const explainIndex = process.argv.indexOf('--explain');
 const explainFile = explainIndex > 0 ? process.argv[explainIndex + 1] : undefined;
+const connectionsIndex = process.argv.indexOf('--connections');
+const connectionCount = connectionsIndex > 0 ? Number(process.argv[connectionsIndex + 1]) : 1;
 
 const scratch = await createScratchDatabase(benchServerUrl(), 'probe');
 try {
   const calls = await recordedCalls(scratch.url, count + 1);
-  const client = new pg.Client({ connectionString: scratch.url });
-  await client.connect();
+  const clients = Array.from({ length: connectionCount }, () => new pg.Client({ connectionString: scratch.url }));
+  const client = clients[0]!;
+  const pids: number[] = [];
+  for (const each of clients) {
+    await each.connect();
+    await each.query('set synchronous_commit = off');
+    if (trackFunctions) await each.query(`set track_functions = 'all'`);
+    pids.push((await each.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid);
+  }
   try {
-    await client.query('set synchronous_commit = off');
-    if (trackFunctions) await client.query(`set track_functions = 'all'`);
-    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-    const backendCpuMilliseconds = () => {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-    };
+    const backendCpuMilliseconds = () =>
+      pids.reduce((sum, pid) => {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return sum + (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+      }, 0);
     const runAll = async () => {
       const before = backendCpuMilliseconds();
-      for (const call of calls.slice(0, count)) await client.query(call.sql, call.params);
+      let next = 0;
+      await Promise.all(clients.map(async (each) => {
+        for (let index = next++; index < count; index = next++) await each.query(calls[index]!.sql, calls[index]!.params);
+      }));
       return (backendCpuMilliseconds() - before) / count;
     };
-    console.log(`apply_checkout_event, ${count} grants: ${(await runAll()).toFixed(3)} ms of PostgreSQL CPU each`);
+    console.log(`apply_checkout_event, ${count} grants on ${connectionCount} connection(s): ${(await runAll()).toFixed(3)} ms of PostgreSQL CPU each`);
     console.log(`the same events again (duplicates): ${(await runAll()).toFixed(3)} ms each`);
     if (trackFunctions) {
       await client.query('select pg_stat_force_next_flush()');
@@ -73,7 +83,7 @@ try {
       console.log(`plans of one more grant's ${plans.length} statements: ${explainFile}`);
     }
   } finally {
-    await client.end();
+    for (const each of clients) await each.end();
   }
 } finally {
   await scratch.drop();
