@@ -27,7 +27,7 @@ import { devToken } from './support/graphqlClient.ts';
 import { initializePgbench, pgbenchAvailable, runPgbench, type PgbenchResult } from './support/pgbench.ts';
 import type { WebhookLoadResult } from './support/postWebhooks.ts';
 import { killAllServerProcesses, repositoryDirectory, startServerProcess, type ServerProcess } from './support/serverProcess.ts';
-import type { CpuSnapshot } from './support/cpuAccounting.ts';
+import { countPostgresBackendsOf, type CpuSnapshot } from './support/cpuAccounting.ts';
 import { median } from './support/statistics.ts';
 import {
   planWebhookRuns,
@@ -167,6 +167,9 @@ async function postgresSection(consoleSection: { built: boolean }): Promise<void
   step('postgres: scratch database, migrations, pgbench tables');
   const scratch = await createScratchDatabase(baseUrl, 'topup_bench');
   cleanups.push(() => scratch.drop());
+  // PostgreSQL's CPU per request: this database's backends only (the server may be shared).
+  countPostgresBackendsOf(scratch.name);
+  cleanups.push(async () => countPostgresBackendsOf(null));
   const database = await openPostgres({ connectionString: scratch.url, poolSizeMax: 4, statementTimeoutMilliseconds: 600_000 });
   cleanups.push(() => database.close());
   await migrate(database);

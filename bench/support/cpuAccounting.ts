@@ -3,7 +3,10 @@ import fs from 'node:fs';
 export interface CpuSnapshot {
   /** The server process under test (0 when there is none). */
   server: number;
-  /** Every `postgres` process: backends, WAL writer, checkpointer. */
+  /**
+   * The backends of the database named by `countPostgresBackendsOf` (the bench's scratch database),
+   * else every `postgres` process: backends, WAL writer, checkpointer.
+   */
   postgres: number;
   /** This process (autocannon runs in it). */
   loadGenerator: number;
@@ -17,6 +20,18 @@ export interface CpuMeter {
 }
 
 const ticksPerSecond = 100;
+let backendsOfDatabase: string | null = null;
+
+/**
+ * From now on, PostgreSQL's CPU is that of the backends connected to `database` only (each
+ * backend's process title names its database): other work on a shared server (another suite's
+ * tests, another bench) and the server's shared processes no longer count. The bench's own writes
+ * are flushed by its backends (synchronous commit), so what the WAL writer does for them is small.
+ */
+export function countPostgresBackendsOf(database: string | null): void {
+  backendsOfDatabase = database;
+}
+
 const sampleIntervalMilliseconds = 250;
 
 /**
@@ -92,6 +107,7 @@ function postgresCpuByPid(): Map<number, number> {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (command !== 'postgres' && !command.startsWith('postgres:')) continue;
+      if (backendsOfDatabase !== null && databaseOfBackend(pid) !== backendsOfDatabase) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       result.set(Number(pid), (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
     } catch {
@@ -99,4 +115,15 @@ function postgresCpuByPid(): Map<number, number> {
     }
   }
   return result;
+}
+
+/**
+ * The database in a backend's process title, "postgres: [<cluster name>: ]<user> <database>
+ * <host>(<port>) <activity>" (Debian sets cluster_name, e.g. "15/main"); null for other processes.
+ */
+function databaseOfBackend(pid: string): string | null {
+  const fields = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]+/);
+  if (fields[0] !== 'postgres:') return null;
+  const rest = fields[1]?.endsWith(':') ? fields.slice(2) : fields.slice(1);
+  return rest[1] ?? null;
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
+import { timedStatementText } from './timedStatementText.ts';
 
 /**
  * Opens a pool to any PostgreSQL, directly or through a transaction-mode pooler (PgBouncer,
@@ -9,9 +10,11 @@ import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
  * The statement timeout (so a stuck query cannot hold a pool slot forever) is therefore not a startup
  * parameter, which PgBouncer refuses ("unsupported startup parameter: statement_timeout", the
  * connection fails) or, told to ignore it, drops; nor a `SET`, which would stay on the server
- * connection for whichever client gets it next. Every query and transaction runs inside
- * `begin; set local statement_timeout = ...`, which ends with its transaction. A single query costs
- * two more round trips (begin, commit) for that. `withSession` alone runs without it.
+ * connection for whichever client gets it next. It is a `set local`, which ends with its
+ * transaction. A single query (every `Storage.call`) sends it in the same simple-protocol message,
+ * `set local statement_timeout = N; select ...` (timedStatementText.ts): one round trip. A query
+ * that cannot be written so, and every transaction, runs inside `begin; set local
+ * statement_timeout = ...` and `commit` (two more round trips). `withSession` alone runs without it.
  */
 export async function openPostgres(options: {
   connectionString: string;
@@ -88,9 +91,33 @@ export async function openPostgres(options: {
       client.release(broken);
     }
   };
+  // One round trip; the rows are the last statement's. A statement's error (insufficient credits, a
+  // timeout) leaves the connection idle and clean, its message's implicit transaction rolled back, so
+  // it is reused; a connection that broke or was ended by the server (FATAL) is dropped.
+  const query: SqlDatabase['query'] = async <Row>(sql: string, params: unknown[] = []) => {
+    const text = timedStatementText({ sql, params, statementTimeoutMilliseconds: options.statementTimeoutMilliseconds });
+    if (text === null) return transaction((session) => session.query<Row>(sql, params));
+    const client = await pool.connect();
+    let broken = false;
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    try {
+      const results: pg.QueryResult | pg.QueryResult[] = await client.query(text);
+      const last = Array.isArray(results) ? results[results.length - 1]! : results;
+      return last.rows as Row[];
+    } catch (error) {
+      if (!(error instanceof pg.DatabaseError) || error.severity === 'FATAL' || error.severity === 'PANIC') broken = true;
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  };
   return {
     kind: 'postgres',
-    query: (sql, params) => transaction((session) => session.query(sql, params)),
+    query,
     exec: (sql) => transaction((session) => session.exec(sql)),
     withSession,
     transaction,

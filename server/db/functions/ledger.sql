@@ -60,8 +60,14 @@ $$;
 
 -- The movement keyed p_key in p_scope for p_user_id, or a row of nulls.
 create or replace function keyed_movement(p_scope text, p_user_id text, p_key text) returns credit_ledger
-language sql stable as $$
-  select * from credit_ledger where idempotency_scope = p_scope and user_id = p_user_id and idempotency_key = p_key
+language plpgsql stable as $$
+declare
+  v_entry credit_ledger;
+begin
+  select * into v_entry from credit_ledger e
+  where e.idempotency_scope = p_scope and e.user_id = p_user_id and e.idempotency_key = p_key;
+  return v_entry;
+end
 $$;
 
 -- The input checks of apply_credit_movement that need no row: TU400 for each rule broken.

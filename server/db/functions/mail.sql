@@ -20,15 +20,16 @@ $$;
 -- What the template shows. A receipt reads the purchase the grant belongs to (credits, amount and
 -- currency as recorded at checkout); the other templates show the event's data as it is.
 create or replace function mail_data_of_event(p_template text, p_data jsonb) returns jsonb
-language sql stable as $$
-  select case p_template
-    when 'purchase_receipt' then (
-      select jsonb_build_object(
+language plpgsql stable as $$
+begin
+  if p_template = 'purchase_receipt' then
+    return (select jsonb_build_object(
         'sessionId', p.session_id, 'credits', p.credits, 'amountMinor', p.amount_minor, 'currency', p.currency,
         'balanceAfter', p_data->'balanceAfter', 'paidAt', iso_time(coalesce(p.paid_at, clock_timestamp())))
-      from credit_purchases p where p.session_id = p_data->>'sessionId')
-    else p_data
-  end
+      from credit_purchases p where p.session_id = p_data->>'sessionId');
+  end if;
+  return p_data;
+end
 $$;
 
 -- AFTER INSERT on webhook_events (of the types that mail): one mail row per event and template,

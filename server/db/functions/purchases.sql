@@ -245,14 +245,23 @@ $$;
 -- Settlement step 2: links the payment intent to the (locked) purchase. A payment intent belongs to
 -- one session; one already linked elsewhere is not stolen (that would take its refunds and disputes
 -- away from the purchase they belong to).
+create or replace function payment_intent_linkable(p_purchase credit_purchases, p_payment_intent_id text) returns boolean
+language plpgsql stable as $$
+begin
+  return p_payment_intent_id is not null and p_purchase.payment_intent_id is null
+    and not exists (select 1 from credit_purchases where payment_intent_id = p_payment_intent_id);
+end
+$$;
+
+-- The link written on its own: for a settlement that does not mark the purchase paid now (the paid
+-- update writes the link itself, so a grant leaves one row version, not two).
 create or replace function link_payment_intent(p_purchase credit_purchases, p_payment_intent_id text)
 returns credit_purchases
 language plpgsql as $$
 declare
   v_purchase credit_purchases := p_purchase;
 begin
-  if p_payment_intent_id is not null and p_purchase.payment_intent_id is null
-     and not exists (select 1 from credit_purchases where payment_intent_id = p_payment_intent_id) then
+  if payment_intent_linkable(p_purchase, p_payment_intent_id) then
     update credit_purchases set payment_intent_id = p_payment_intent_id where session_id = p_purchase.session_id
     returning * into v_purchase;
   end if;
@@ -296,6 +305,7 @@ begin
   if jsonb_typeof(v_presentment) = 'object' and (v_presentment->>'amountMinor') ~ '^\d{1,15}$'
      and lower(v_presentment->>'currency') ~ '^[a-z]{3}$' then
     update credit_purchases set
+      payment_intent_id = p_purchase.payment_intent_id,
       presentment_amount_minor = (v_presentment->>'amountMinor')::bigint,
       presentment_currency = lower(v_presentment->>'currency'),
       presentment_fx_rate = case when (v_presentment->>'fxRate') ~ '^\d{1,12}(\.\d{1,20})?$'
@@ -315,7 +325,7 @@ declare
   v_purchase credit_purchases;
 begin
   update credit_purchases set status = 'paid', amount_paid_minor = p_amount_paid_minor, paid_at = now(),
-    flag_reason = left(p_reason, 500), updated_at = now()
+    flag_reason = left(p_reason, 500), updated_at = now(), payment_intent_id = p_purchase.payment_intent_id
   where session_id = p_purchase.session_id
   returning * into v_purchase;
   return v_purchase;
@@ -336,7 +346,7 @@ begin
     format('Bought %s credits', p_purchase.credits), 'stripe',
     'purchase:' || p_purchase.session_id, 'checkout_session', p_purchase.session_id, p_purchase.session_id, false, 'system');
   update credit_purchases set status = 'paid', credits_granted = credits, amount_paid_minor = p_amount_paid_minor,
-    paid_at = now(), updated_at = now()
+    paid_at = now(), updated_at = now(), payment_intent_id = p_purchase.payment_intent_id
   where session_id = p_purchase.session_id
   returning * into v_purchase;
   if exists (select 1 from stripe_payment_states where payment_intent_id = v_purchase.payment_intent_id) then
@@ -403,17 +413,27 @@ begin
   if v_payment_intent_id is not null then
     perform pg_advisory_xact_lock(payment_lock_key(v_payment_intent_id));
   end if;
-  if jsonb_typeof(p_settlement->'legacy') = 'object' then
-    perform record_legacy_session(p_settlement);
-  end if;
   select * into v_purchase from credit_purchases where session_id = v_session_id for update;
+  -- Only a session the database has never seen is recorded from its legacy record (every
+  -- settlement carries one: trying the inserts each time cost a webhook two index probes).
+  if not found and jsonb_typeof(p_settlement->'legacy') = 'object' then
+    perform record_legacy_session(p_settlement);
+    select * into v_purchase from credit_purchases where session_id = v_session_id for update;
+  end if;
   if not found then
     raise exception using errcode = 'TU404', message = format('checkout session %s is not a known top-up', v_session_id);
   end if;
-  v_purchase := link_payment_intent(v_purchase, v_payment_intent_id);
-  if v_outcome <> 'paid' then
-    v_purchase := move_session_status(v_purchase, v_outcome);
-  elsif v_purchase.paid_at is null then
+  if v_outcome <> 'paid' or v_purchase.paid_at is not null then
+    v_purchase := link_payment_intent(v_purchase, v_payment_intent_id);
+    if v_outcome <> 'paid' then
+      v_purchase := move_session_status(v_purchase, v_outcome);
+    end if;
+  else
+    -- Paid now: the link is written by the update that marks it paid (flag_paid_session or
+    -- grant_paid_session, which write the payment intent of the purchase they are given).
+    if payment_intent_linkable(v_purchase, v_payment_intent_id) then
+      v_purchase.payment_intent_id := v_payment_intent_id;
+    end if;
     v_purchase := record_presentment(v_purchase, p_settlement);
     v_mismatch := settlement_mismatch(v_purchase, p_settlement);
     if v_mismatch is not null then

@@ -124,3 +124,26 @@ begin
   assert jsonb_array_length(list_purchases(p_user_id => 'user_receipt_test')) = 2, 'no status filter: all';
 end
 $$;
+
+-- A paid settlement writes its purchase once: the payment intent's link goes with the update that
+-- marks it paid (one row version; n_tup_upd of this transaction counts them), and a payment intent
+-- already linked to another purchase is not taken by a second one paid with it.
+do $$
+declare
+  v jsonb;
+  v_updates bigint;
+begin
+  perform ensure_user('user_purchase_link', null);
+  perform record_checkout_session('cs_test_link', 'user_purchase_link', 71, 71, 'usd');
+  perform record_checkout_session('cs_test_link_other', 'user_purchase_link', 71, 71, 'usd');
+  v_updates := (select n_tup_upd from pg_stat_xact_user_tables where relname = 'credit_purchases');
+  v := settle_checkout_session('{"sessionId": "cs_test_link", "outcome": "paid", "amountPaidMinor": 71, "currency": "usd", "paymentIntentId": "pi_test_link"}');
+  assert v->'purchase'->>'paymentIntentId' = 'pi_test_link' and v->'purchase'->>'status' = 'paid', 'the paid purchase is linked: ' || v::text;
+  assert (select n_tup_upd from pg_stat_xact_user_tables where relname = 'credit_purchases') = v_updates + 1,
+    'a grant updates its purchase once, link included';
+  v := settle_checkout_session('{"sessionId": "cs_test_link_other", "outcome": "paid", "amountPaidMinor": 71, "currency": "usd", "paymentIntentId": "pi_test_link"}');
+  assert v->'purchase'->>'status' = 'paid' and v->'purchase'->>'paymentIntentId' is null, 'a linked payment intent is not taken: ' || v::text;
+  assert (select session_id from credit_purchases where payment_intent_id = 'pi_test_link') = 'cs_test_link', 'the first link stays';
+  v := settle_checkout_session('{"sessionId": "cs_test_link_other", "outcome": "pending", "paymentIntentId": "pi_test_link_late"}');
+  assert v->'purchase'->>'paymentIntentId' = 'pi_test_link_late', 'a settlement that pays nothing still links on its own';
+end $$;

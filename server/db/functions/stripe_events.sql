@@ -95,9 +95,11 @@ $$;
 -- p_description_prefix. Shared by the checkout and auto top-up events.
 create or replace function complete_settlement_event(p_event jsonb, p_result jsonb, p_description_prefix text default '')
 returns jsonb
-language sql as $$
-  select p_result || jsonb_build_object('description', complete_stripe_event(p_event, p_description_prefix || (p_result->>'description'),
-    case when p_result->>'kind' = 'flagged' then 'flagged' else 'processed' end, p_result->'purchase'))
+language plpgsql as $$
+begin
+  return p_result || jsonb_build_object('description', complete_stripe_event(p_event, p_description_prefix || (p_result->>'description'),
+    case when p_result->>'kind' = 'flagged' then 'flagged' else 'processed' end, p_result->'purchase'));
+end
 $$;
 
 create or replace function apply_checkout_event(p_event jsonb, p_settlement jsonb) returns jsonb

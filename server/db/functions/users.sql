@@ -1,18 +1,24 @@
 -- Users: their JSON, first sight, reads and the Stripe customer (the table is schema/0001_users.sql).
 
+-- PL/pgSQL for the plan caching (see ledger_now in lots.sql): `me` calls this on every request.
 create or replace function user_json(u users) returns jsonb
-language sql stable as $$
-  select jsonb_build_object(
+language plpgsql stable as $$
+declare
+  -- One instant for both figures.
+  v_now timestamptz := ledger_now();
+begin
+  return jsonb_build_object(
     'id', u.id,
     'email', u.email,
     -- As of this instant: credits past their expiry never count, whether the sweep took them or not.
-    'credits', u.credits - expired_unswept_credits(u.id, ledger_now()),
-    'heldCredits', held_credits(u.id, ledger_now()),
+    'credits', u.credits - expired_unswept_credits(u.id, v_now),
+    'heldCredits', held_credits(u.id, v_now),
     'lastCreditUpdate', iso_time(u.last_credit_update),
     'stripeCustomerId', u.stripe_customer_id,
     'createdAt', iso_time(u.created_at),
     'deletedAt', iso_time(u.deleted_at)
-  )
+  );
+end
 $$;
 
 -- A user id as the users table stores it (the same rule as its CHECK). Raises TU400 otherwise.

@@ -55,10 +55,19 @@ $$;
 -- that less the active holds, never below zero. No row for an unknown user.
 create or replace function alert_credits(p_user_id text, out credits bigint, out available bigint)
 returns setof record
-language sql volatile as $$
-  select c.credits, greatest(0, c.credits - held_credits(p_user_id, c.now))
-  from (select u.credits - expired_unswept_credits(u.id, n.now) as credits, n.now
-        from users u, (select ledger_now() as now) n where u.id = p_user_id) c
+language plpgsql volatile as $$
+declare
+  v_now timestamptz := ledger_now();
+  v_balance bigint;
+begin
+  select u.credits into v_balance from users u where u.id = p_user_id;
+  if not found then
+    return;
+  end if;
+  credits := v_balance - expired_unswept_credits(p_user_id, v_now);
+  available := greatest(0, credits - held_credits(p_user_id, v_now));
+  return next;
+end
 $$;
 
 -- The previous form, which took the balance before and after one movement.
