@@ -68,13 +68,16 @@ when (new.type in ('credits.granted', 'purchase.failed', 'balance.low', 'auto_to
 execute function enqueue_mail_for_event();
 
 -- Claims up to p_limit due mails for p_claim_seconds. A claim that was not recorded in time (its
--- worker died) expires and the mail is claimable again.
+-- worker died) expires and the mail is claimable again. The caller's clock counts milliseconds, the
+-- database's microseconds: a mail stamped within the caller's millisecond is due (without the
+-- margin, a claim right after the insert found nothing: seen on PostgreSQL once a call took one
+-- round trip).
 create or replace function claim_mail(p_now timestamptz, p_limit integer, p_claim_seconds integer, p_claim_token text)
 returns jsonb
 language sql as $$
   with due as (
     select m.id from mail_outbox m
-    where m.status = 'pending' and m.next_attempt_at <= p_now
+    where m.status = 'pending' and m.next_attempt_at < p_now + interval '1 millisecond'
       and (m.claimed_until is null or m.claimed_until <= p_now)
     order by m.next_attempt_at, m.id
     limit p_limit

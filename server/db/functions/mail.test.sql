@@ -53,6 +53,10 @@ begin
   perform ensure_user('user_mail_claim', 'claim@example.com');
   update mail_outbox set status = 'sent' where status = 'pending';
   perform enqueue_webhook_event('balance.low', 'user_mail_claim', '{"balance": 5, "thresholdCredits": 100}');
+  -- A caller whose clock reads the same millisecond as the mail's stamp (ms, truncated) finds it due.
+  assert jsonb_array_length(claim_mail(date_trunc('milliseconds', (select next_attempt_at from mail_outbox
+    where user_id = 'user_mail_claim')), 10, 0, 'token-same-ms')) = 1, 'due within the caller''s millisecond';
+  update mail_outbox set claimed_until = null, claim_token = null where user_id = 'user_mail_claim';
   v_claimed := claim_mail(clock_timestamp(), 10, 60, 'token-a');
   assert jsonb_array_length(v_claimed) = 1 and v_claimed->0->>'recipient' = 'claim@example.com', 'the due mail is claimed';
   v_id := (v_claimed->0->>'id')::bigint;

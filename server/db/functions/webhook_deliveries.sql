@@ -32,7 +32,8 @@ language sql as $$
     select d.id from webhook_endpoints e
     cross join lateral (
       select d.id, d.next_attempt_at from webhook_deliveries d
-      where d.endpoint_id = e.id and d.status = 'pending' and d.next_attempt_at <= p_now
+      -- Due within the caller's millisecond (its clock counts ms, clock_timestamp() stamps µs).
+      where d.endpoint_id = e.id and d.status = 'pending' and d.next_attempt_at < p_now + interval '1 millisecond'
         and (d.claimed_until is null or d.claimed_until <= p_now)
       order by d.next_attempt_at, d.id
       limit p_limit

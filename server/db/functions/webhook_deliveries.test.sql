@@ -7,6 +7,10 @@ declare
 begin
   insert into webhook_endpoints (id, url, secret) values ('we_claims', 'https://app.example/hooks', 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3Q=');
   perform enqueue_webhook_event('credits.adjusted', null, '{}');
+  -- A caller whose clock reads the same millisecond as the delivery's stamp (ms, truncated) finds it due.
+  assert jsonb_array_length(claim_webhook_deliveries(date_trunc('milliseconds', (select max(next_attempt_at)
+    from webhook_deliveries where endpoint_id = 'we_claims')), 10, 0, 'token-same-ms')) = 1, 'due within the caller''s millisecond';
+  update webhook_deliveries set claimed_until = null, claim_token = null where endpoint_id = 'we_claims';
   v_claimed := claim_webhook_deliveries(v_now, 10, 30, 'token-a');
   assert jsonb_array_length(v_claimed) = 1, 'the due delivery is claimed';
   assert jsonb_array_length(claim_webhook_deliveries(v_now, 10, 30, 'token-b')) = 0, 'a claimed delivery is not claimed twice';
