@@ -14,12 +14,13 @@ import { benchServerUrl, createScratchDatabase } from './support/benchDatabase.t
 import { benchPurchases, recordBenchPurchases } from './support/checkoutEvents.ts';
 
 /**
- * `npx tsx bench/probeWebhookSql.ts [count] [--connections N] [--functions] [--explain FILE]`: what one webhook's SQL
+ * `npx tsx bench/probeWebhookSql.ts [count] [--connections N] [--synchronous-commit on] [--functions] [--explain FILE]`: what one webhook's SQL
  * costs PostgreSQL, without HTTP, Node or other load in the way. In a scratch database, `count`
  * purchases are recorded, the exact `apply_checkout_event` calls the webhook route would send for
  * them are built by the server's own `fulfillCheckout` (its storage replaced by one that keeps the
  * statement), and they run one after the other on one connection (or on N, one call in flight on
- * each), each its own transaction with `synchronous_commit = off`; then the same calls again (each
+ * each), each its own transaction with `synchronous_commit = off` (`--synchronous-commit on`: as the
+ * server commits, each call waiting for its WAL flush, whose system time the backend pays); then the same calls again (each
  * now a duplicate delivery). Prints the CPU of those backends per call, from /proc/<pid>/stat, so
  * other work on a shared machine does not count. `--functions`: plus each SQL function's self and total time per call
  * (`track_functions`, which slows the run). `--explain FILE`: plus the plans of every statement of
@@ -31,6 +32,8 @@ const explainIndex = process.argv.indexOf('--explain');
 const explainFile = explainIndex > 0 ? process.argv[explainIndex + 1] : undefined;
 const connectionsIndex = process.argv.indexOf('--connections');
 const connectionCount = connectionsIndex > 0 ? Number(process.argv[connectionsIndex + 1]) : 1;
+const synchronousCommitIndex = process.argv.indexOf('--synchronous-commit');
+const synchronousCommit = synchronousCommitIndex > 0 && process.argv[synchronousCommitIndex + 1] === 'on' ? 'on' : 'off';
 
 const scratch = await createScratchDatabase(benchServerUrl(), 'probe');
 try {
@@ -40,7 +43,7 @@ try {
   const pids: number[] = [];
   for (const each of clients) {
     await each.connect();
-    await each.query('set synchronous_commit = off');
+    await each.query(`set synchronous_commit = ${synchronousCommit}`);
     if (trackFunctions) await each.query(`set track_functions = 'all'`);
     pids.push((await each.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid);
   }
@@ -58,7 +61,7 @@ try {
       }));
       return (backendCpuMilliseconds() - before) / count;
     };
-    console.log(`apply_checkout_event, ${count} grants on ${connectionCount} connection(s): ${(await runAll()).toFixed(3)} ms of PostgreSQL CPU each`);
+    console.log(`apply_checkout_event, ${count} grants on ${connectionCount} connection(s), synchronous_commit ${synchronousCommit}: ${(await runAll()).toFixed(3)} ms of PostgreSQL CPU each`);
     console.log(`the same events again (duplicates): ${(await runAll()).toFixed(3)} ms each`);
     if (trackFunctions) {
       await client.query('select pg_stat_force_next_flush()');
