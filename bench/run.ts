@@ -485,15 +485,15 @@ function recordSoakRows(result: SoakResult, verifyProblems: number): void {
   rows.push({ measure: `memory soak, ${minutes} min on PostgreSQL: the load (requests answered/sent)`, value: load, limit: '', ratio: '', target: '' });
   rows.push({ measure: '  server RSS, peak (VmHWM)', value: megabytes(peak), limit: '300 MB', ratio: `${((peak / (300 * 1024 * 1024)) * 100).toFixed(0)}%`, target: `<= 300 MB: ${peak <= 300 * 1024 * 1024 ? 'met' : 'MISSED'}` });
   rows.push({
-    measure: `  server RSS at warm-up end (${(result.rssTrend.fromSecond / 60).toFixed(1)} min) vs end; trend over the second half`,
+    measure: `  server RSS at warm-up end (${(soakMinutes / 2).toFixed(1)} min) vs end; trend (${result.rssTrendOf}) over the second half`,
     value: `${megabytes(result.rssAtWarmUpEndBytes)} vs ${megabytes(result.rssAtEndBytes)}; ${trend(result.rssTrend)}`,
     limit: 'noise band',
     ratio: '',
     target: short ? 'not judged in --short (still warming up)' : `flat: ${result.rssTrend.flat ? 'met' : 'MISSED'}`,
   });
   rows.push({
-    measure: '  server V8 heap used at warm-up end vs end; trend of the 10-second minima over the second half',
-    value: `${megabytes(result.heapUsedAtWarmUpEndBytes)} vs ${megabytes(result.heapUsedAtEndBytes)}; ${result.heapTrend ? trend(result.heapTrend) : 'too few samples'}`,
+    measure: `  server V8 heap used at warm-up end vs end; live heap (${result.heapTrendOf}) trend over the second half`,
+    value: `${megabytes(result.heapUsedAtWarmUpEndBytes)} vs ${megabytes(result.heapUsedAtEndBytes)}; ${result.majorCollections} full collections, live after the last ${megabytes(result.heapAfterLastMajorCollectionBytes)}; ${result.heapTrend ? trend(result.heapTrend) : 'too few samples'}`,
     limit: 'noise band',
     ratio: '',
     target: short || !result.heapTrend ? '' : `flat: ${result.heapTrend.flat ? 'met' : 'MISSED'}`,

@@ -62,8 +62,18 @@ export interface SoakResult {
   rssAtWarmUpEndBytes: number;
   rssAtEndBytes: number;
   rssTrend: Trend;
-  /** Over the per-10-second minima of heapUsed: the live heap after collections, without the sawtooth. */
+  /**
+   * Over the heap right after each full collection in the second half (the live heap), or, with
+   * fewer than three of those, over the per-10-second minima of heapUsed.
+   */
   heapTrend: Trend | null;
+  heapTrendOf: 'after full collections' | '10-second minima';
+  /** Full (mark-compact) collections during the load, and the live heap after the last one. */
+  majorCollections: number;
+  /** The heap and RSS right after each full collection (seconds since the load started). */
+  afterMajorCollections: { second: number; heapUsedBytes: number; rssBytes: number }[];
+  rssTrendOf: 'after full collections' | 'each second';
+  heapAfterLastMajorCollectionBytes: number | null;
   heapUsedAtWarmUpEndBytes: number | null;
   heapUsedAtEndBytes: number | null;
   sandboxStateBytesAtWarmUpEnd: number;
@@ -152,12 +162,18 @@ export async function runSoak(options: { targets: SoakTargets; rates: SoakRates;
   await Promise.all(pending);
   const cpuSeconds = meter.stop();
   const peakRssBytes = statusBytes(targets.serverPid, 'VmHWM');
-  const samples = joinHeapSamples(rssSamples, readHeapSamples(targets.memorySamplesFile), started);
-  return summarize({ samples, rates, seconds: options.seconds, warmUpSeconds: options.warmUpSeconds, peakRssBytes, cpuSeconds, state });
+  const heapSamples = readHeapSamples(targets.memorySamplesFile);
+  const startedAtEpoch = Date.now() - (performance.now() - started);
+  const samples = joinHeapSamples(rssSamples, heapSamples.filter((sample) => !sample.afterMajorGc), startedAtEpoch);
+  const afterMajorCollections = heapSamples
+    .filter((sample) => sample.afterMajorGc && sample.at >= startedAtEpoch)
+    .map((sample) => ({ second: (sample.at - startedAtEpoch) / 1000, heapUsedBytes: sample.heapUsed, rssBytes: sample.rss }));
+  return summarize({ samples, afterMajorCollections, rates, seconds: options.seconds, warmUpSeconds: options.warmUpSeconds, peakRssBytes, cpuSeconds, state });
 }
 
 function summarize(options: {
   samples: MemorySample[];
+  afterMajorCollections: { second: number; heapUsedBytes: number; rssBytes: number }[];
   rates: SoakRates;
   seconds: number;
   warmUpSeconds: number;
@@ -169,7 +185,16 @@ function summarize(options: {
   const afterWarmUp = samples.filter((sample) => sample.second >= warmUpSeconds);
   const atWarmUpEnd = afterWarmUp[0] ?? samples[0]!;
   const atEnd = samples.at(-1)!;
-  const heapSeries = tenSecondMinima(afterWarmUp);
+  // Between full collections V8 lets garbage pile up in the old generation (RSS and heap climb by
+  // 100 MB and more, then fall): what is left right after a full collection is what a leak grows.
+  const collectedAfterWarmUp = options.afterMajorCollections.filter((point) => point.second >= warmUpSeconds);
+  const enoughCollections = collectedAfterWarmUp.length >= 3;
+  const heapTrendOf = enoughCollections ? 'after full collections' : '10-second minima';
+  const heapSeries = enoughCollections ? collectedAfterWarmUp.map((point) => ({ second: point.second, bytes: point.heapUsedBytes })) : tenSecondMinima(afterWarmUp);
+  const rssTrendOf = enoughCollections ? 'after full collections' : 'each second';
+  const rssSeries = enoughCollections
+    ? collectedAfterWarmUp.map((point) => ({ second: point.second, bytes: point.rssBytes }))
+    : afterWarmUp.map((sample) => ({ second: sample.second, bytes: sample.rssBytes }));
   const kinds = Object.fromEntries(
     Object.entries(options.state).map(([kind, entry]) => [
       kind,
@@ -193,8 +218,13 @@ function summarize(options: {
     maxSampledRssBytes: Math.max(...samples.map((sample) => sample.rssBytes)),
     rssAtWarmUpEndBytes: atWarmUpEnd.rssBytes,
     rssAtEndBytes: atEnd.rssBytes,
-    rssTrend: fitTrend(afterWarmUp.map((sample) => ({ second: sample.second, bytes: sample.rssBytes }))),
+    rssTrend: fitTrend(rssSeries),
+    rssTrendOf,
     heapTrend: heapSeries.length >= 3 ? fitTrend(heapSeries) : null,
+    heapTrendOf,
+    majorCollections: options.afterMajorCollections.length,
+    afterMajorCollections: options.afterMajorCollections,
+    heapAfterLastMajorCollectionBytes: options.afterMajorCollections.at(-1)?.heapUsedBytes ?? null,
     heapUsedAtWarmUpEndBytes: atWarmUpEnd.heapUsedBytes,
     heapUsedAtEndBytes: atEnd.heapUsedBytes,
     sandboxStateBytesAtWarmUpEnd: atWarmUpEnd.sandboxStateBytes,
@@ -237,6 +267,8 @@ function tenSecondMinima(samples: MemorySample[]): { second: number; bytes: numb
 
 interface HeapSample {
   at: number;
+  afterMajorGc?: boolean;
+  rss: number;
   heapUsed: number;
   heapTotal: number;
   external: number;
@@ -252,8 +284,7 @@ function readHeapSamples(file: string): HeapSample[] {
 }
 
 /** Each /proc sample with the server's own report nearest in time (both once a second). */
-function joinHeapSamples(rssSamples: { second: number; rssBytes: number; sandboxStateBytes: number }[], heap: HeapSample[], startedAt: number): MemorySample[] {
-  const startedAtEpoch = Date.now() - (performance.now() - startedAt);
+function joinHeapSamples(rssSamples: { second: number; rssBytes: number; sandboxStateBytes: number }[], heap: HeapSample[], startedAtEpoch: number): MemorySample[] {
   return rssSamples.map((sample) => {
     const at = startedAtEpoch + sample.second * 1000;
     let nearest: HeapSample | null = null;
