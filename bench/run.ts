@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openPglite } from '../server/db/openPglite.ts';
 import { openPostgres } from '../server/db/openPostgres.ts';
 import { migrate } from '../server/db/migrate.ts';
@@ -26,9 +27,12 @@ import { freePort } from './support/freePort.ts';
 import { devToken } from './support/graphqlClient.ts';
 import { initializePgbench, pgbenchAvailable, runPgbench, type PgbenchResult } from './support/pgbench.ts';
 import type { WebhookLoadResult } from './support/postWebhooks.ts';
+import { signedCompletions } from './support/checkoutEvents.ts';
 import { killAllServerProcesses, repositoryDirectory, startServerProcess, type ServerProcess } from './support/serverProcess.ts';
 import { countPostgresBackendsOf, type CpuSnapshot } from './support/cpuAccounting.ts';
 import { median } from './support/statistics.ts';
+import { growHistoryTo, measureHistoryPaths, prepareLongHistory, recordHistoryPurchases, type HistorySizeResult } from './longHistory.ts';
+import { consolePathsOf, runSoak, type SoakRates, type SoakResult, type Trend } from './soak.ts';
 import {
   planWebhookRuns,
   recordPlannedPurchases,
@@ -62,10 +66,22 @@ import {
  * BENCH_TRACK_FUNCTIONS=1 prints the time each SQL function took during the webhook and `me` runs.
  */
 const short = process.argv.includes('--short');
-/** `--only webhooks,me,spends,pages,console,pglite`: a subset, for investigating one figure. */
+/** `--only webhooks,me,spends,pages,console,pglite,soak`: a subset, for investigating one figure. */
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex > 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split(',')) : null;
 const enabled = (section: 'webhooks' | 'me' | 'spends' | 'pages' | 'console' | 'pglite') => only === null || only.has(section);
+/**
+ * Parts too long for the full run's time bound run only when named with `--only`; `--short` (CI)
+ * runs their short form too, to prove they work.
+ */
+const optedIn = (section: 'soak' | 'history') => (only === null ? short : only.has(section));
+/** `--soak-minutes N`: the soak's length (10 by default, half a minute with `--short`). */
+const soakMinutes = numberArgument('--soak-minutes') ?? (short ? 0.5 : 10);
+/** Requests per second of each kind during the soak: steady, well under what the server can take. */
+/** `--history-rows SMALL,LARGE`: the ledger sizes the long-history part compares (100,000 and 10,000,000; --short 10,000 and 100,000). */
+const historyRows = listArgument('--history-rows') ?? (short ? [10_000, 100_000] : [100_000, 10_000_000]);
+// Checkouts: the server allows 30 a minute from one IP address (the bench is one), so 0.4/s stays under it.
+const soakRates: SoakRates = { webhooks: 20, me: 40, spends: 20, pages: 10, checkouts: 0.4 };
 const sizes = short
   ? { runs: 1, loadSeconds: 2, purchasesPerRun: 1500, pglitePurchasesPerRun: 800, historyEntries: 20_000, pageSamples: 10, consoleSamples: 2, spendSeconds: 2, sqlSpendUsers: 20, sqlSpendLots: 10, sqlSpendCalls: 200 }
   : { runs: 3, loadSeconds: 8, purchasesPerRun: 12_000, pglitePurchasesPerRun: 6000, historyEntries: 1_000_000, pageSamples: 60, consoleSamples: 5, spendSeconds: 3, sqlSpendUsers: 50, sqlSpendLots: 20, sqlSpendCalls: 2000 };
@@ -99,11 +115,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// Generating 10,000,000 rows takes minutes on a busy 2-core machine: the long history gets its own allowance.
+const boundMinutes = (short ? 4 : 6) + (optedIn('soak') ? soakMinutes + 2 : 0) + (optedIn('history') ? (short ? 2 : 60) : 0);
 const timer = setTimeout(() => {
-  console.error('bench: over the 5-minute bound; stopping');
+  console.error(`bench: over the ${boundMinutes}-minute bound; stopping`);
   killAllServerProcesses();
   process.exit(1);
-}, (short ? 4 : 6) * 60_000);
+}, boundMinutes * 60_000);
 timer.unref();
 
 try {
@@ -111,6 +129,8 @@ try {
   const consoleSection = enabled('console') ? await consoleBuildSection() : { built: false };
   if (enabled('webhooks') || enabled('me') || enabled('spends') || enabled('pages') || consoleSection.built) await postgresSection(consoleSection);
   if (enabled('pglite')) await pgliteSection();
+  if (optedIn('history')) await historySection();
+  if (optedIn('soak')) await soakSection();
 } catch (error) {
   failures.push(`bench failed: ${(error as Error).stack ?? String(error)}`);
 } finally {
@@ -384,7 +404,217 @@ async function pgliteSection(): Promise<void> {
   }
 }
 
-async function startServer(environment: Record<string, string>, name: string): Promise<ServerProcess> {
+/**
+ * The memory soak: a fresh database and server (its sandbox in-process, as `npm start` runs it), a
+ * steady mixed load for `--soak-minutes`, RSS and heap sampled each second; the second half is
+ * judged (at most 300 MB RSS, flat).
+ */
+async function soakSection(): Promise<void> {
+  const baseUrl = benchServerUrl();
+  if (!(await serverReachable(baseUrl))) {
+    rows.push({ measure: 'memory soak', value: `skipped: no PostgreSQL at ${redact(baseUrl)}`, limit: '', ratio: '', target: '' });
+    return;
+  }
+  if (!consoleBuilt()) {
+    step('soak: console build (its pages are part of the load)');
+    buildConsole();
+  }
+  const seconds = Math.round(soakMinutes * 60);
+  step(`soak: scratch database, ${Math.round(soakRates.webhooks * seconds).toLocaleString('en-US')} webhook deliveries planned, spend users`);
+  const scratch = await createScratchDatabase(baseUrl, 'topup_bench_soak');
+  cleanups.push(() => scratch.drop());
+  countPostgresBackendsOf(scratch.name);
+  const database = await openPostgres({ connectionString: scratch.url, poolSizeMax: 2, statementTimeoutMilliseconds: 600_000 });
+  cleanups.push(() => database.close());
+  await migrate(database);
+  // Enough distinct purchases for the whole soak at its rate, a fifth of the deliveries duplicates.
+  const purchaseCount = Math.ceil(soakRates.webhooks * seconds * (1 - duplicateShare)) + 100;
+  const [plan] = planWebhookRuns({ prefix: 'soak', runs: 1, purchasesPerRun: purchaseCount, userCount: benchUsers });
+  await recordPlannedPurchases(database, [plan!]);
+  const spendUserIds = await seedSpendUsers(database, { prefix: 'user_soakspend', count: 200 });
+  const deliveries = signedCompletions({ purchases: plan!.purchases, run: plan!.run, webhookSecret, duplicateShare, seed: 4242 });
+  const memorySamplesFile = path.join(workDirectory, 'soak-memory.jsonl');
+  const dataDirectory = path.join(workDirectory, 'soak-data');
+  const sandboxPort = await freePort();
+  step('soak: server (Stripe sandbox in the same process)');
+  const server = await startServer(
+    { DATABASE_URL: scratch.url, DATA_DIR: dataDirectory, STRIPE_SANDBOX_PORT: String(sandboxPort), BENCH_MEMORY_SAMPLES_FILE: memorySamplesFile },
+    'soak',
+    [pathToFileURL(path.join(repositoryDirectory, 'bench', 'support', 'reportMemory.ts')).href],
+  );
+  cleanups.push(() => server.stop());
+  // Dev tokens are rate limited (60 a minute): 20 readers and 20 buyers.
+  const meTokensOfSoak = await meTokens(server.url, 20);
+  const checkoutTokens: string[] = [];
+  for (let index = 0; index < 20; index += 1) checkoutTokens.push(await devToken(server.url, `user_soakbuyer${index}`));
+  const indexHtml = fs.readFileSync(path.join(repositoryDirectory, 'console', 'dist', 'index.html'), 'utf8');
+  step(`soak: ${seconds} s at ${Object.entries(soakRates).map(([kind, rate]) => `${rate}/s ${kind}`).join(', ')}`);
+  const result = await runSoak({
+    targets: {
+      url: server.url,
+      sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+      serverPid: server.pid,
+      webhookSecret,
+      webhookDeliveries: deliveries,
+      meTokens: meTokensOfSoak,
+      checkoutTokens,
+      serviceKey: benchServiceKey,
+      spendUserIds,
+      consolePaths: consolePathsOf(indexHtml),
+      memorySamplesFile,
+      sandboxStateFile: path.join(dataDirectory, 'stripe-sandbox.json'),
+    },
+    rates: soakRates,
+    seconds,
+    warmUpSeconds: seconds / 2,
+  });
+  await server.stop();
+  step('soak: verify_ledger');
+  const [verification] = await database.query<{ result: { problemCount: number; problems: unknown[] } }>('select verify_ledger() as result');
+  recordSoakRows(result, verification!.result.problemCount);
+  if (verification!.result.problemCount > 0) failures.push(`verify_ledger after the soak: ${JSON.stringify(verification!.result.problems.slice(0, 5))}`);
+}
+
+function recordSoakRows(result: SoakResult, verifyProblems: number): void {
+  details.soak = result;
+  const megabytes = (bytes: number | null) => (bytes === null ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+  const signed = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const trend = (value: Trend) =>
+    `${signed(value.growthBytes)} over ${((value.toSecond - value.fromSecond) / 60).toFixed(1)} min (${signed(value.slopeBytesPerMinute)}/min), noise ±${(value.noiseBandBytes / 1024 / 1024).toFixed(1)} MB`;
+  const minutes = (result.seconds / 60).toFixed(1);
+  const peak = Math.max(result.peakRssBytes, result.maxSampledRssBytes);
+  const load = Object.entries(result.kinds)
+    .map(([kind, figures]) => `${kind} ${figures.ok}/${figures.sent} ok${figures.skipped > 0 ? `, ${figures.skipped} skipped` : ''} (p50 ${figures.latencyP50Milliseconds.toFixed(0)} ms, p99 ${figures.latencyP99Milliseconds.toFixed(0)} ms)`)
+    .join('; ');
+  rows.push({ measure: `memory soak, ${minutes} min on PostgreSQL: the load (requests answered/sent)`, value: load, limit: '', ratio: '', target: '' });
+  rows.push({ measure: '  server RSS, peak (VmHWM)', value: megabytes(peak), limit: '300 MB', ratio: `${((peak / (300 * 1024 * 1024)) * 100).toFixed(0)}%`, target: `<= 300 MB: ${peak <= 300 * 1024 * 1024 ? 'met' : 'MISSED'}` });
+  rows.push({
+    measure: `  server RSS at warm-up end (${(soakMinutes / 2).toFixed(1)} min) vs end; trend (${result.rssTrendOf}) over the second half`,
+    value: `${megabytes(result.rssAtWarmUpEndBytes)} vs ${megabytes(result.rssAtEndBytes)}; ${trend(result.rssTrend)}`,
+    limit: 'noise band',
+    ratio: '',
+    target: short ? 'not judged in --short (still warming up)' : `flat: ${result.rssTrend.flat ? 'met' : 'MISSED'}`,
+  });
+  rows.push({
+    measure: `  server V8 heap used at warm-up end vs end; live heap (${result.heapTrendOf}) trend over the second half`,
+    value: `${megabytes(result.heapUsedAtWarmUpEndBytes)} vs ${megabytes(result.heapUsedAtEndBytes)}; ${result.majorCollections} full collections, live after the last ${megabytes(result.heapAfterLastMajorCollectionBytes)}; ${result.heapTrend ? trend(result.heapTrend) : 'too few samples'}`,
+    limit: 'noise band',
+    ratio: '',
+    target: short || !result.heapTrend ? '' : `flat: ${result.heapTrend.flat ? 'met' : 'MISSED'}`,
+  });
+  rows.push({
+    measure: '  Stripe sandbox state file (in the server process) at warm-up end vs end',
+    value: `${megabytes(result.sandboxStateBytesAtWarmUpEnd)} vs ${megabytes(result.sandboxStateBytesAtEnd)}`,
+    limit: '',
+    ratio: '',
+    target: '',
+  });
+  const requests = Object.values(result.kinds).reduce((sum, figures) => sum + figures.sent, 0);
+  rows.push({
+    measure: '  CPU over the soak (server / PostgreSQL / load generator)',
+    value: `${((result.cpuSeconds.server / result.seconds) * 100).toFixed(0)}% / ${((result.cpuSeconds.postgres / result.seconds) * 100).toFixed(0)}% / ${((result.cpuSeconds.loadGenerator / result.seconds) * 100).toFixed(0)}% of a core; server ${((result.cpuSeconds.server * 1000) / requests).toFixed(2)} ms per request`,
+    limit: '',
+    ratio: '',
+    target: verifyProblems === 0 ? 'verify_ledger clean' : `verify_ledger: ${verifyProblems} problems`,
+  });
+  const failed = Object.entries(result.kinds).filter(([, figures]) => figures.failed > 0 || figures.skipped > 0);
+  for (const [kind, figures] of failed) failures.push(`soak: ${kind}: ${figures.failed} failed, ${figures.skipped} skipped; first error: ${figures.firstError}`);
+  if (peak > 300 * 1024 * 1024) failures.push(`soak: peak RSS ${megabytes(peak)} over 300 MB`);
+  if (short) return;
+  if (!result.rssTrend.flat) failures.push(`soak: RSS grew over the second half: ${trend(result.rssTrend)}`);
+  if (result.heapTrend && !result.heapTrend.flat) failures.push(`soak: the heap grew over the second half: ${trend(result.heapTrend)}`);
+}
+
+/**
+ * Long histories: one fresh database and server; the ledger grown to each of `historyRows` in turn
+ * (set-based SQL, timed), and at each size the deep page, `me`, a spend and a webhook timed; the
+ * rows compare the largest size with the smallest.
+ */
+async function historySection(): Promise<void> {
+  const baseUrl = benchServerUrl();
+  if (!(await serverReachable(baseUrl))) {
+    rows.push({ measure: 'long histories', value: `skipped: no PostgreSQL at ${redact(baseUrl)}`, limit: '', ratio: '', target: '' });
+    return;
+  }
+  step('history: scratch database, two users, purchases for the webhook samples');
+  const scratch = await createScratchDatabase(baseUrl, 'topup_bench_history');
+  cleanups.push(() => scratch.drop());
+  const database = await openPostgres({ connectionString: scratch.url, poolSizeMax: 2, statementTimeoutMilliseconds: 3_600_000 });
+  cleanups.push(() => database.close());
+  await migrate(database);
+  const history = await prepareLongHistory(database);
+  const purchases = await recordHistoryPurchases(database, history, { run: 'history', perUser: historyRows.length * (sizes.pageSamples + 3) });
+  await database.exec('analyze');
+  const server = await startServer({ DATABASE_URL: scratch.url }, 'history');
+  cleanups.push(() => server.stop());
+  const results: HistorySizeResult[] = [];
+  for (const target of historyRows) {
+    step(`history: growing credit_ledger to ${target.toLocaleString('en-US')} rows`);
+    const grown = await growHistoryTo(database, history, target);
+    step(`history: ${grown.ledgerRows.toLocaleString('en-US')} rows (${grown.appendedRows.toLocaleString('en-US')} appended in ${grown.seedSeconds.toFixed(1)} s); deep page, me, spend, webhook`);
+    const measured = await measureHistoryPaths({ url: server.url, database, history, serviceKey: benchServiceKey, webhookSecret, purchases, samples: sizes.pageSamples, label: `h${target}` });
+    results.push({ ...grown, ...measured });
+  }
+  await server.stop();
+  recordHistoryRows(results);
+}
+
+function recordHistoryRows(results: HistorySizeResult[]): void {
+  details.longHistory = results;
+  const small = results[0]!;
+  const large = results.at(-1)!;
+  const rowsOf = (result: HistorySizeResult) => result.ledgerRows.toLocaleString('en-US');
+  // --short's sizes (10,000 vs 100,000) and 10 samples prove the part runs; their ratios are noise.
+  const judged = (ratio: number) => (short ? 'not judged in --short' : `<= 1.5x: ${ratio <= 1.5 ? 'met' : 'MISSED'}`);
+  rows.push({
+    measure: `long history: credit_ledger grown to ${results.map(rowsOf).join(' then ')} rows (one user holds them), set-based SQL`,
+    value: results.map((result) => `${result.appendedRows.toLocaleString('en-US')} rows in ${result.seedSeconds.toFixed(1)} s`).join('; '),
+    limit: '',
+    ratio: '',
+    target: '',
+  });
+  large.pages.forEach((page, index) => {
+    const before = small.pages[index]!;
+    rows.push({
+      measure: `  ledgerEntries(first: 20), ${page.variant}, deep / first page: ${rowsOf(small)} vs ${rowsOf(large)} rows`,
+      value: `${before.deepPageMedianMilliseconds.toFixed(2)} / ${before.firstPageMedianMilliseconds.toFixed(2)} ms vs ${page.deepPageMedianMilliseconds.toFixed(2)} / ${page.firstPageMedianMilliseconds.toFixed(2)} ms`,
+      limit: `the deep page at ${rowsOf(small)}`,
+      ratio: `${(page.deepPageMedianMilliseconds / before.deepPageMedianMilliseconds).toFixed(2)}x`,
+      target: judged(page.deepPageMedianMilliseconds / before.deepPageMedianMilliseconds),
+    });
+  });
+  for (const path of large.paths) {
+    const before = small.paths.find((candidate) => candidate.path === path.path && candidate.user === path.user)!;
+    const ratio = path.medianMilliseconds / before.medianMilliseconds;
+    rows.push({
+      measure: `  ${path.path}, ${path.user}${path.user === 'history user' ? ' (holds the rows)' : ''}: ${rowsOf(small)} vs ${rowsOf(large)} rows`,
+      value: `${before.medianMilliseconds.toFixed(2)} ms vs ${path.medianMilliseconds.toFixed(2)} ms`,
+      limit: `the same at ${rowsOf(small)}`,
+      ratio: `${ratio.toFixed(2)}x`,
+      target: judged(ratio),
+    });
+  }
+}
+
+/** `--name 1,2,3`: positive integers, or undefined when absent. */
+function listArgument(name: string): number[] | undefined {
+  const index = process.argv.indexOf(name);
+  if (index < 0) return undefined;
+  const values = (process.argv[index + 1] ?? '').split(',').map((value) => Number(value.replace(/_/g, '')));
+  if (values.length < 2 || values.some((value) => !Number.isInteger(value) || value <= 0)) throw new Error(`${name} wants two or more sizes, e.g. 100000,10000000`);
+  return values;
+}
+
+/** `--name <number>`, or undefined when absent. */
+function numberArgument(name: string): number | undefined {
+  const index = process.argv.indexOf(name);
+  if (index < 0) return undefined;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} wants a positive number`);
+  return value;
+}
+
+async function startServer(environment: Record<string, string>, name: string, importModules: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
   const dataDirectory = environment.DATA_DIR ?? path.join(workDirectory, `${name}-data`);
   // BENCH_CPU_PROFILE=<folder>: the servers write V8 CPU profiles there on exit (open in Chrome DevTools).
@@ -393,6 +623,7 @@ async function startServer(environment: Record<string, string>, name: string): P
     port,
     nodeArguments: profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDirectory, name)}`] : [],
     logFile: path.join(logDirectory, `${name}-server.log`),
+    importModules,
     environment: {
       DATA_DIR: dataDirectory,
       STRIPE_SANDBOX_PORT: '0',

@@ -46,6 +46,8 @@ export async function startServerProcess(options: {
   logFile: string;
   bootTimeoutMilliseconds?: number;
   nodeArguments?: string[];
+  /** Modules to `--import` after tsx (so they may be TypeScript), e.g. the soak's memory reporter. */
+  importModules?: string[];
 }): Promise<ServerProcess> {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = fs.openSync(options.logFile, 'a');
@@ -55,7 +57,7 @@ export async function startServerProcess(options: {
     if (process.env[name] !== undefined) environment[name] = process.env[name]!;
   }
   Object.assign(environment, { PORT: String(options.port), ...options.environment });
-  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), '--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), '--import', 'tsx', ...(options.importModules ?? []).flatMap((module) => ['--import', module]), 'server/main.ts'], {
     cwd: repositoryDirectory,
     env: environment,
     stdio: ['ignore', log, log],
