@@ -48,6 +48,12 @@ export interface Billing {
   findStripeEvent(id: string): Promise<StripeEventWithPayload | null>;
   /** At most 1,000 ids; missing sessions are absent from the result. */
   findPurchases(sessionIds: string[]): Promise<PurchaseRow[]>;
+  /**
+   * At most 1,000 ids: the credits of each purchase a refund may take now (not clawed back, not
+   * reserved by a refund in flight, at most the owner's balance less their reservations); missing
+   * sessions are absent.
+   */
+  refundableCredits(sessionIds: string[]): Promise<Map<string, number>>;
   /** `currency`: an offered ISO code, either case; the default currency when null or absent. */
   /** `saveCard`: save the card for automatic top-ups (`setup_future_usage: off_session`). */
   createTopUpSession(options: { user: { userId: string; email: string | null }; credits: number; currency?: string | null; saveCard?: boolean | null; audit?: AuditStamp | null }): Promise<TopUpSession>;
@@ -79,6 +85,7 @@ export function createBilling(options: {
     listStripeEvents: (listOptions) => listStripeEvents(storage, listOptions),
     findStripeEvent: (id) => findStripeEvent(storage, id),
     findPurchases: (sessionIds) => purchaseRecords.findMany(storage, sessionIds),
+    refundableCredits: (sessionIds) => purchaseRecords.refundableCredits(storage, sessionIds),
     createTopUpSession: ({ user, credits, currency, saveCard, audit }) => createTopUpSession({ storage, stripe, config, pricing, log, user, credits, currency, saveCard, audit }),
     checkTopUp: ({ viewer, sessionId }) => checkTopUp({ storage, stripe, pricing, log, viewer, sessionId }),
     refundTopUp: ({ sessionId, credits, actor, audit }) => refundTopUp({ storage, stripe, sessionId, credits, actor, audit }),

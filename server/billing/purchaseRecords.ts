@@ -135,6 +135,13 @@ export const purchaseRecords = {
     return storage.call<PurchaseRow[]>('find_purchases', { p_session_ids: sessionIds });
   },
 
+  /** At most 1,000 ids: the credits each purchase may have refunded now (`refundable_credits_of`). */
+  async refundableCredits(storage: Storage, sessionIds: string[]): Promise<Map<string, number>> {
+    if (sessionIds.length > 1000) throw new Error('refundableCredits takes at most 1,000 session ids');
+    const bySession = await storage.call<Record<string, number | string>>('refundable_credits_of', { p_session_ids: sessionIds });
+    return new Map(Object.entries(bySession).map(([sessionId, credits]) => [sessionId, Number(credits)]));
+  },
+
   async list(
     storage: Storage,
     options: { userId?: string | null; flaggedOnly?: boolean; statuses?: readonly PurchaseStatus[] | null; first?: number | null; after?: string | null },

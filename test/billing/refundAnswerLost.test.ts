@@ -30,6 +30,16 @@ describe.each(storageKindsUnderTest())('refunds whose answer was lost, on %s', (
     );
     return Number(row?.credits);
   };
+  // Purchase.refundableCredits as an admin's console reads it.
+  const shownRefundable = async (sessionId: string): Promise<number> => {
+    const admin = await server.devToken({ userId: testAdminUserId, role: 'admin' });
+    const read = await server.graphql<{ purchase: { refundableCredits: number } }>('query ($id: ID!) { purchase(sessionId: $id) { refundableCredits } }', {
+      token: admin,
+      variables: { id: sessionId },
+    });
+    expect(read.body.errors).toBeUndefined();
+    return read.body.data!.purchase.refundableCredits;
+  };
   const lostRefund = async (sessionId: string, credits: number) => {
     await server.sandbox('/sandbox/faults', { status: 500, count: 3, paths: '/v1/refunds' });
     const failed = await refundTopUp({ storage: server.storage, stripe: server.topup.stripe, sessionId, credits, actor: testAdminUserId }).catch((error: unknown) => error);
@@ -52,6 +62,8 @@ describe.each(storageKindsUnderTest())('refunds whose answer was lost, on %s', (
     const { sessionId, paymentIntentId } = await paidPurchase(server, 'user_refundlost', 100);
     const requestId = await lostRefund(sessionId, 40);
     expect(await refundableCredits(sessionId)).toBe(60);
+    // What the console shows is that same rule: the reservation counts there too.
+    expect(await shownRefundable(sessionId)).toBe(60);
     await server.topup.stripe.refunds.create(
       {
         payment_intent: paymentIntentId,
@@ -86,6 +98,7 @@ describe.each(storageKindsUnderTest())('refunds whose answer was lost, on %s', (
     expect(await reconcileRefundRequests({ storage: server.storage, stripe: server.topup.stripe, log })).toEqual({ staleSeen: 1, confirmed: 0, released: 1 });
     expect(await status(requestId)).toEqual({ status: 'failed', stripe_refund_id: null });
     expect(await refundableCredits(sessionId)).toBe(100);
+    expect(await shownRefundable(sessionId)).toBe(100);
     expect((await server.topup.ledger.verify()).problems).toEqual([]);
   });
 });

@@ -193,3 +193,14 @@ language sql stable as $$
   ) r
   join credit_purchases p on p.session_id = r.session_id
 $$;
+
+-- Purchase.refundableCredits of several purchases at once (a page of payments: one call): for each,
+-- the credits refundTopUp would accept now (unspent_refundable_credits with its owner's balance,
+-- outstanding reservations counted), 0 for one never paid and granted. {sessionId: credits}.
+create or replace function refundable_credits_of(p_session_ids text[]) returns jsonb
+language sql stable as $$
+  select coalesce(jsonb_object_agg(p.session_id,
+    case when p.credits_granted = 0 or p.payment_intent_id is null then 0 else unspent_refundable_credits(p, u.credits) end), '{}'::jsonb)
+  from credit_purchases p join users u on u.id = p.user_id
+  where p.session_id = any(p_session_ids)
+$$;

@@ -11,8 +11,10 @@ begin
   perform settle_checkout_session(jsonb_build_object('sessionId', 'cs_refund_test', 'outcome', 'paid',
     'amountPaidMinor', 500, 'currency', 'usd', 'paymentIntentId', 'pi_refund_test'));
   perform spend_credits('user_refund_test', 60, 'usage', 'service:test', 'refund-test-spend');
+  assert refundable_credits_of(array['cs_refund_test', 'cs_unknown']) = '{"cs_refund_test": 40}', 'unspent: 40 of 100, an unknown id absent';
   v_first := reserve_refund('cs_refund_test', 30, 'user_admin');
   assert (v_first->>'amountMinor')::bigint = 150 and not (v_first->>'replay')::boolean, v_first::text;
+  assert refundable_credits_of(array['cs_refund_test']) = '{"cs_refund_test": 10}', 'the reservation counts in what is shown';
   v_again := reserve_refund('cs_refund_test', 30, 'user_other_admin');
   assert v_again->>'idempotencyKey' = v_first->>'idempotencyKey' and (v_again->>'replay')::boolean, 'a double-click replays';
   perform pg_temp.assert_refused($sql$select reserve_refund('cs_refund_test', 11, 'user_admin')$sql$, 'TU400', '30 of 40 unspent are reserved: 11 more must be refused');

@@ -602,8 +602,9 @@ export type Purchase = {
    */
   refundableAmountMinor?: Maybe<Scalars['SafeInt']['output']>;
   /**
-   * Credits an admin may refund now: those granted and not taken back yet, but never more than the
-   * owner still has (refunding spent credits would put them in debt). 0 when nothing is refundable.
+   * Credits an admin may refund now: those granted and not taken back yet nor reserved by a refund
+   * still in flight, but never more than the owner still has less their refunds in flight (refunding
+   * spent credits would put them in debt): what refundTopUp accepts. 0 when nothing is refundable.
    */
   refundableCredits: Scalars['SafeInt']['output'];
   sessionId: Scalars['ID']['output'];

@@ -1,6 +1,5 @@
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { needsReceiptLookup } from '../../billing/findReceiptUrl.ts';
-import { refundableCredits } from '../../billing/refundableCredits.ts';
 import { debtRepayment } from '../../ledger/debtRepayment.ts';
 import { graphqlLimits } from '../graphqlLimits.ts';
 import { stripeCallingFields } from '../validation/createStripeCallLimitRule.ts';
@@ -12,7 +11,7 @@ import { requireAccessToUser } from '../requireAccessToUser.ts';
 import { requireRole } from '../requireRole.ts';
 import { requireWithinRateLimit } from '../requireWithinRateLimit.ts';
 import { listConnection, pageArguments } from './toConnection.ts';
-import { loadPurchase } from './purchaseLoader.ts';
+import { loadPurchase, loadRefundableCredits } from './purchaseLoader.ts';
 
 /** Pricing, checkout, the success page's `topUp`, refunds, and purchases. Rules live in server/billing. */
 export const billingResolvers: Resolvers = {
@@ -104,10 +103,7 @@ export const billingResolvers: Resolvers = {
       if (!takeReceiptLookup(context, info.operation)) return null;
       return context.services.billing.findReceiptUrl(purchase);
     },
-    refundableCredits: async (purchase, _args, context) => {
-      const owner = await findOwner(context, purchase.userId);
-      return refundableCredits(purchase, owner?.credits ?? 0);
-    },
+    refundableCredits: (purchase, _args, context) => loadRefundableCredits(context, purchase.sessionId),
     refundableAmountMinor: async (purchase, args, context) => {
       const quote = await context.services.billing.quoteRefund({ sessionId: purchase.sessionId, credits: args.credits ?? null });
       return quote?.amountMinor ?? null;

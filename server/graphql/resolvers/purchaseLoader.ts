@@ -9,3 +9,12 @@ export const loadPurchase = requestBatchLoader<PurchaseRow | null>(async (contex
   const rows = await context.services.billing.findPurchases(sessionIds);
   return new Map(rows.map((row) => [row.sessionId, row]));
 }, null);
+
+/**
+ * `Purchase.refundableCredits`: SQL's rule (`unspent_refundable_credits`, the one refundTopUp
+ * applies, outstanding reservations counted), for a page of purchases in one `refundable_credits_of`.
+ */
+export const loadRefundableCredits = requestBatchLoader<number>(
+  (context, sessionIds) => context.services.billing.refundableCredits(sessionIds),
+  0,
+);
