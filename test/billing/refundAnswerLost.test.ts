@@ -8,7 +8,7 @@ import { startTestTopup, testAdminUserId, type TestTopup } from '../support/star
 import { storageKindsUnderTest } from '../support/testStorage.ts';
 
 /**
- * A refund whose answer Stripe never gave back (five 500s: the SDK's retries exhausted) stays
+ * A refund whose answer Stripe never gave back (three 500s: the SDK's two retries exhausted) stays
  * reserved; reconcile settles it from Stripe's own list of refunds. Real refundTopUp, the sandbox
  * through the SDK, signed webhooks.
  */
