@@ -14,13 +14,11 @@
  * Every page looked at is checked with axe-core (0 violations), light and dark. Screenshots at
  * 1280x800 and 390x844 go to test-artifacts/screenshots/ and, for the docs, console/docs/.
  */
-import { copyFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailability } from './support/browserAvailability.ts';
 import { expectNoAxeViolations } from './support/expectNoAxeViolations.ts';
 import { referenceUserId, signIn, signOut } from './support/consoleActions.ts';
-import { screenshotsDirectory, startConsoleHarness } from './support/startConsoleHarness.ts';
+import { startConsoleHarness } from './support/startConsoleHarness.ts';
 import type { ConsoleHarness } from './support/startConsoleHarness.ts';
 
 const availability = browserAvailability();
@@ -43,12 +41,6 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     await harness?.close();
   });
 
-  /** What the window shows, kept for the docs as console/docs/<name>.png. */
-  async function docsScreenshot(name: string): Promise<void> {
-    const file = path.join(screenshotsDirectory, `${name}.png`);
-    await harness.page.screenshot({ path: file });
-    copyFileSync(file, path.resolve('console/docs', `${name}.png`));
-  }
 
   it('shows "Loading Topup…" in plain sight while a slow server has not answered', async () => {
     const { page, baseUrl } = harness;
@@ -66,7 +58,7 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     await loading.waitFor({ state: 'visible' });
     const box = await loading.boundingBox();
     expect(box && box.width > 50 && box.height > 10, `the loading words are visible: ${JSON.stringify(box)}`).toBe(true);
-    await docsScreenshot('loading');
+    await harness.docsScreenshot('loading');
     release();
     await page.getByRole('button', { name: 'Buy 500 credits for $5.00' }).waitFor();
     await page.unroute('**/graphql');
@@ -82,7 +74,7 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     expect(tops).toHaveLength(3);
     // Three rows or one: never two packs and one alone.
     expect(new Set(tops).size === 1 || new Set(tops).size === 3, `pack tops ${tops.join(', ')}`).toBe(true);
-    await docsScreenshot('billing-phone');
+    await harness.docsScreenshot('billing-phone');
     await expectNoAxeViolations(page, 'billing at phone width');
 
     await page.setViewportSize(desktop);
@@ -110,7 +102,7 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     await page.goto(`${baseUrl}/payment/success?session_id=cs_test_madeUp123`);
     await page.getByRole('heading', { name: 'No such payment' }).waitFor();
     expect(await page.getByText('Not your session').count()).toBe(0);
-    await docsScreenshot('payment-not-found');
+    await harness.docsScreenshot('payment-not-found');
     await expectNoAxeViolations(page, 'the success page of a made-up session');
   }, 60_000);
 
@@ -154,12 +146,12 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
           return { widest: Math.ceil(widest), room: Math.floor(room) };
         });
         expect(fits.room, `the longest sort order fits: ${JSON.stringify(fits)}`).toBeGreaterThanOrEqual(fits.widest);
-        await docsScreenshot('admin-users');
+        await harness.docsScreenshot('admin-users');
       } else {
         // As cards, each row's selection box is there to tap (it was squeezed to nothing once).
         const box = await page.getByRole('checkbox', { name: /^Select user_/ }).first().boundingBox();
         expect(box?.width ?? 0, 'the row checkbox is visible at phone width').toBeGreaterThanOrEqual(16);
-        await docsScreenshot('admin-users-phone');
+        await harness.docsScreenshot('admin-users-phone');
       }
       await expectNoAxeViolations(page, `admin users at ${size.width}px`);
     }
@@ -198,7 +190,7 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     );
     // Cards, not wide tables: a long id is cut short instead of widening its table.
     expect(wideTables).toEqual([]);
-    await docsScreenshot('admin-user-phone');
+    await harness.docsScreenshot('admin-user-phone');
     await expectNoAxeViolations(page, "a user's admin page at phone width");
 
     // The adjust form: an empty submit names both fields, each under its own.
@@ -211,7 +203,7 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     const [creditsProblemBox, reasonBoxBox] = [await creditsProblem.boundingBox(), await reasonBox.boundingBox()];
     expect(creditsProblemBox!.y, 'the credits problem is above the reason box').toBeLessThan(reasonBoxBox!.y);
     await creditsProblem.scrollIntoViewIfNeeded();
-    await docsScreenshot('admin-adjust-problems-phone');
+    await harness.docsScreenshot('admin-adjust-problems-phone');
     await expectNoAxeViolations(page, 'the adjust form with its problems');
 
     await page.setViewportSize(desktop);
@@ -221,7 +213,7 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     const confirmation = page.getByRole('group', { name: 'Refund 100 credits?' });
     await confirmation.getByText('Amount refunded: $1.00').waitFor();
     await confirmation.scrollIntoViewIfNeeded();
-    await docsScreenshot('admin-refund-confirm');
+    await harness.docsScreenshot('admin-refund-confirm');
     await expectNoAxeViolations(page, 'the refund confirmation');
     await confirmation.getByRole('button', { name: 'Back' }).click();
   }, 90_000);
@@ -244,10 +236,10 @@ describeInBrowser('the findings of issue 16, fixed, in Chromium', () => {
     const downloadPromise = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     expect((await downloadPromise).suggestedFilename()).toMatch(/^topup-ledger-user-msltwx-purchase-\d{4}-\d{2}-\d{2}\.csv$/);
-    await docsScreenshot('admin-ledger-filtered');
+    await harness.docsScreenshot('admin-ledger-filtered');
     await expectNoAxeViolations(page, 'the filtered ledger');
     await page.setViewportSize(phone);
     await page.getByTestId('ledger-row').first().waitFor();
-    await docsScreenshot('admin-ledger-phone');
+    await harness.docsScreenshot('admin-ledger-phone');
   }, 90_000);
 });

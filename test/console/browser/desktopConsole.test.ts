@@ -9,15 +9,13 @@
  * user's header balance. Each page and overlay is checked with axe-core in light and dark, and
  * kept as a screenshot at 1280x800 and 390x844; at 320px nothing scrolls sideways.
  */
-import { copyFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServiceKey } from '../../support/startTestTopup.ts';
 import { browserAvailability } from './support/browserAvailability.ts';
 import { referenceUserId, signIn, signOut, waitForHeaderBalance } from './support/consoleActions.ts';
 import { expectNoAxeViolations } from './support/expectNoAxeViolations.ts';
-import { screenshotsDirectory, startConsoleHarness } from './support/startConsoleHarness.ts';
+import { startConsoleHarness } from './support/startConsoleHarness.ts';
 import type { ConsoleHarness } from './support/startConsoleHarness.ts';
 
 const availability = browserAvailability();
@@ -58,12 +56,6 @@ describeInBrowser('the desktop-grade console of issue 16, in Chromium', () => {
     await harness?.close();
   });
 
-  /** What the window shows, kept for the docs as console/docs/<name>.png. */
-  async function docsScreenshot(name: string): Promise<void> {
-    const file = path.join(screenshotsDirectory, `${name}.png`);
-    await harness.page.screenshot({ path: file });
-    copyFileSync(file, path.resolve('console/docs', `${name}.png`));
-  }
 
   /** Spends credits of a user as the app's backend does (a service key), outside the browser. */
   async function spendElsewhere(userId: string, amount: number, idempotencyKey: string): Promise<number> {
@@ -116,7 +108,7 @@ describeInBrowser('the desktop-grade console of issue 16, in Chromium', () => {
     await page.keyboard.press('Enter');
     const download = await downloadPromise;
     expect(download.suggestedFilename()).toMatch(/^topup-users-1-\d{4}-\d{2}-\d{2}\.csv$/);
-    await docsScreenshot('desktop-users');
+    await harness.docsScreenshot('desktop-users');
     await expectNoAxeViolations(page, 'the users table with a row selected');
   }, 90_000);
 
@@ -132,7 +124,7 @@ describeInBrowser('the desktop-grade console of issue 16, in Chromium', () => {
     await userOption.waitFor();
     expect(await userOption.textContent()).toContain(referenceEmail);
     expect(await userOption.getAttribute('aria-selected')).toBe('true');
-    await docsScreenshot('command-palette');
+    await harness.docsScreenshot('command-palette');
     await expectNoAxeViolations(page, 'the command palette with a user found');
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/admin/users/${referenceUserId}$`));
@@ -148,11 +140,11 @@ describeInBrowser('the desktop-grade console of issue 16, in Chromium', () => {
     const [balanceBox, adjustBox] = [await page.getByRole('heading', { name: 'Balance', exact: true }).boundingBox(), await page.getByRole('heading', { name: 'Adjust credits' }).boundingBox()];
     expect(adjustBox!.x, 'the adjust form is beside the balance').toBeGreaterThan(balanceBox!.x + 400);
     expect(Math.abs(adjustBox!.y - balanceBox!.y), 'on the same level').toBeLessThan(40);
-    await docsScreenshot('admin-user-overview');
+    await harness.docsScreenshot('admin-user-overview');
     await expectNoAxeViolations(page, "a user's overview");
     // Further down: the purchases with their refund, beside the newest Stripe events and audit entries.
     await page.getByRole('heading', { name: 'Holds', exact: true }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
-    await docsScreenshot('admin-user-overview-activity');
+    await harness.docsScreenshot('admin-user-overview-activity');
   }, 90_000);
 
   it('lists the shortcuts on "?", goes to pages with "g" and a letter, and adjusts from "a" with an optimistic balance', async () => {
@@ -162,7 +154,7 @@ describeInBrowser('the desktop-grade console of issue 16, in Chromium', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
     for (const words of ['Open the command palette', 'Go to the Ledger', "A user's page: adjust credits"]) await help.getByText(words, { exact: false }).first().waitFor();
-    await docsScreenshot('keyboard-shortcuts');
+    await harness.docsScreenshot('keyboard-shortcuts');
     await expectNoAxeViolations(page, 'the shortcuts overlay');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
@@ -253,13 +245,13 @@ describeInBrowser('the desktop-grade console of issue 16, in Chromium', () => {
     await page.goto(`${baseUrl}/admin/users/${referenceUserId}`);
     await page.getByTestId('user-balance').filter({ hasText: '525 credits' }).waitFor();
     await page.getByRole('heading', { name: 'Audit entries' }).waitFor();
-    await docsScreenshot('admin-user-overview-phone');
+    await harness.docsScreenshot('admin-user-overview-phone');
     await expectNoAxeViolations(page, "a user's overview at phone width");
     await page.getByRole('button', { name: /Find/ }).click();
     await page.getByRole('dialog', { name: 'Command palette' }).getByRole('combobox').waitFor();
     await page.keyboard.type('32msl');
     await page.getByRole('dialog', { name: 'Command palette' }).getByRole('option', { name: new RegExp(referenceUserId) }).waitFor();
-    await docsScreenshot('command-palette-phone');
+    await harness.docsScreenshot('command-palette-phone');
     await page.keyboard.press('Escape');
 
     await page.setViewportSize(narrowest);

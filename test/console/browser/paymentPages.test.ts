@@ -9,14 +9,12 @@
  * 3. an admin filters the Stripe event log to that purchase and opens one event's JSON.
  * Screenshots at 1280x800 go to test-artifacts/screenshots/ and, for the docs, console/docs/.
  */
-import { copyFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxApiKey } from '../../../server/billing/stripe/sandboxApiKey.ts';
 import { testServiceKey } from '../../support/startTestTopup.ts';
 import { browserAvailability } from './support/browserAvailability.ts';
 import { signIn, signOut, waitForHeaderBalance } from './support/consoleActions.ts';
-import { screenshotsDirectory, startConsoleHarness } from './support/startConsoleHarness.ts';
+import { startConsoleHarness } from './support/startConsoleHarness.ts';
 import type { ConsoleHarness } from './support/startConsoleHarness.ts';
 
 const availability = browserAvailability();
@@ -39,12 +37,6 @@ describeInBrowser('the payment pages in Chromium', () => {
     await harness?.close();
   });
 
-  /** A screenshot of what a 1280x800 window shows, kept for the docs as console/docs/<name>.png. */
-  async function docsScreenshot(name: string): Promise<void> {
-    const file = path.join(screenshotsDirectory, `${name}.png`);
-    await harness.page.screenshot({ path: file });
-    copyFileSync(file, path.resolve('console/docs', `${name}.png`));
-  }
 
   async function postJson(url: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
     const response = await fetch(url, {
@@ -88,7 +80,7 @@ describeInBrowser('the payment pages in Chromium', () => {
     await page.getByLabel('Credits', { exact: true }).fill('900');
     await page.getByText('900 credits: 700 pay your debt, 200 are added', { exact: true }).waitFor();
     await page.getByRole('heading', { name: 'Buy credits' }).scrollIntoViewIfNeeded();
-    await docsScreenshot('billing-debt');
+    await harness.docsScreenshot('billing-debt');
   }, 120_000);
 
   it('links a failed payment to the payments list, whose receipt opens the sandbox receipt', async () => {
@@ -108,7 +100,7 @@ describeInBrowser('the payment pages in Chromium', () => {
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).textContent()).toContain('Failed');
     expect(await rows.nth(1).textContent()).toContain('Disputed');
-    await docsScreenshot('payments');
+    await harness.docsScreenshot('payments');
 
     const [receipt] = await Promise.all([context.waitForEvent('page'), rows.nth(1).getByRole('link', { name: /Receipt/ }).click()]);
     await receipt.getByRole('heading', { name: 'Receipt' }).waitFor();
@@ -132,7 +124,7 @@ describeInBrowser('the payment pages in Chromium', () => {
     const payload = page.getByTestId('event-payload');
     await payload.waitFor();
     expect(await payload.textContent()).toContain(paidSessionId);
-    await docsScreenshot('admin-stripe-events');
+    await harness.docsScreenshot('admin-stripe-events');
     // The table fits its card at 1280px: long ids and the JSON's lines scroll in their own boxes.
     const sideways = await page.locator('table:has([data-testid="stripe-event-row"])').evaluate((table) => {
       const scroller = table.parentElement!;

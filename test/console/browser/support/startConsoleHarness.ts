@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,8 @@ export interface ConsoleHarness {
   server: import('../../../support/startTestTopup.ts').TestTopup;
   /** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png. */
   screenshot: (page: Page, name: string) => Promise<void>;
+  /** Saves what the window shows as test-artifacts/screenshots/<name>.png and, for the docs, console/docs/<name>.png. */
+  docsScreenshot: (name: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -79,6 +81,11 @@ export async function startConsoleHarness(options: { environment?: Record<string
     server,
     screenshot: async (target, name) => {
       await target.screenshot({ path: path.join(screenshotsDirectory, `${name}.png`), fullPage: true });
+    },
+    docsScreenshot: async (name) => {
+      const file = path.join(screenshotsDirectory, `${name}.png`);
+      await page.screenshot({ path: file });
+      copyFileSync(file, path.join(repositoryDirectory, 'console/docs', `${name}.png`));
     },
     close: async () => {
       await context.close().catch(() => undefined);
