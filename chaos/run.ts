@@ -270,13 +270,17 @@ interface FaultLog {
 
 /** Waits until no auto top-up user's lot is due to expire within the next minute (promotions of the storm expiring within seconds), so the last sweep writes every expiry there is. */
 async function waitForLastExpiries(database: SqlDatabase, userIds: string[]): Promise<void> {
-  const [row] = await database.query<{ wait_ms: string | null }>(
-    `select (extract(epoch from max(expires_at) - now()) * 1000)::bigint::text as wait_ms from credit_lots
-     where user_id = any($1::text[]) and remaining > 0 and expires_at > now() and expires_at < now() + interval '1 minute'`,
-    [userIds],
-  );
-  const wait = Number(row?.wait_ms ?? 0);
-  if (wait > 0) await sleep(wait + 200);
+  // Asked again after each wait, on the database's clock (the one expiry is judged by), until none is left.
+  for (;;) {
+    const [row] = await database.query<{ wait_ms: string | null }>(
+      `select ceil(extract(epoch from max(expires_at) - clock_timestamp()) * 1000)::bigint::text as wait_ms from credit_lots
+       where user_id = any($1::text[]) and remaining > 0 and expires_at > clock_timestamp() and expires_at < clock_timestamp() + interval '1 minute'`,
+      [userIds],
+    );
+    const wait = Number(row?.wait_ms ?? 0);
+    if (wait <= 0) return;
+    await sleep(wait);
+  }
 }
 
 async function stormWithFaults(options: {
