@@ -41,79 +41,72 @@ export async function openPostgres(options: {
       await client.query(sql);
     },
   });
-  const withSession = async <Result>(work: (session: SqlExecutor) => Promise<Result>): Promise<Result> => {
+  /**
+   * A checked-out client for `work`, released afterwards: dropped instead of reused when `work` called
+   * `drop` or the connection reported an error. A checked-out client has no 'error' listener of the
+   * pool's: a connection lost between two statements (a database restart) would otherwise crash the
+   * process.
+   */
+  const withClient = async <Result>(work: (client: pg.PoolClient, drop: () => void) => Promise<Result>): Promise<Result> => {
     const client = await pool.connect();
     let broken = false;
-    const onError = () => {
+    const drop = () => {
       broken = true;
     };
-    client.on('error', onError);
+    client.on('error', drop);
     try {
-      return await work(executorOf(client));
-    } catch (error) {
-      broken = true;
-      throw error;
+      return await work(client, drop);
     } finally {
-      // A client whose work failed may hold session state (locks, an aborted transaction): drop it.
-      client.off('error', onError);
+      client.off('error', drop);
       client.release(broken);
     }
   };
+  const withSession = <Result>(work: (session: SqlExecutor) => Promise<Result>): Promise<Result> =>
+    withClient(async (client, drop) => {
+      try {
+        return await work(executorOf(client));
+      } catch (error) {
+        // A client whose work failed may hold session state (locks, an aborted transaction): drop it.
+        drop();
+        throw error;
+      }
+    });
   if (!Number.isSafeInteger(options.statementTimeoutMilliseconds) || options.statementTimeoutMilliseconds < 0) {
     throw new Error(`statementTimeoutMilliseconds must be a non-negative integer, not ${options.statementTimeoutMilliseconds}`);
   }
   // One simple-protocol round trip; the value is an integer checked above, safe to splice.
   const begin = `begin; set local statement_timeout = ${options.statementTimeoutMilliseconds}`;
-  const transaction: SqlDatabase['transaction'] = async (work) => {
-    const client = await pool.connect();
-    const session = executorOf(client);
-    let broken = false;
-    // A checked-out client has no 'error' listener of the pool's: a connection lost between two
-    // statements (a database restart) would otherwise crash the process.
-    const onError = () => {
-      broken = true;
-    };
-    client.on('error', onError);
-    try {
-      await session.exec(begin);
-      const result = await work(session);
-      await session.exec('commit');
-      return result;
-    } catch (error) {
-      // An operating error (insufficient credits, a duplicate) rolls back cleanly and the connection
-      // is reused; only one that cannot even roll back is dropped.
-      await session.exec('rollback').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
-  };
+  const transaction: SqlDatabase['transaction'] = (work) =>
+    withClient(async (client, drop) => {
+      const session = executorOf(client);
+      try {
+        await session.exec(begin);
+        const result = await work(session);
+        await session.exec('commit');
+        return result;
+      } catch (error) {
+        // An operating error (insufficient credits, a duplicate) rolls back cleanly and the connection
+        // is reused; only one that cannot even roll back is dropped.
+        await session.exec('rollback').catch(drop);
+        throw error;
+      }
+    });
   // One round trip; the rows are the last statement's. A statement's error (insufficient credits, a
   // timeout) leaves the connection idle and clean, its message's implicit transaction rolled back, so
   // it is reused; a connection that broke or was ended by the server (FATAL) is dropped.
   const query: SqlDatabase['query'] = async <Row>(sql: string, params: unknown[] = []) => {
     const text = timedStatementText({ sql, params, statementTimeoutMilliseconds: options.statementTimeoutMilliseconds });
     if (text === null) return transaction((session) => session.query<Row>(sql, params));
-    const client = await pool.connect();
-    let broken = false;
-    const onError = () => {
-      broken = true;
-    };
-    client.on('error', onError);
-    try {
-      const results: pg.QueryResult | pg.QueryResult[] = await client.query(text);
-      const last = Array.isArray(results) ? results[results.length - 1]! : results;
-      return last.rows as Row[];
-    } catch (error) {
-      if (!(error instanceof pg.DatabaseError) || error.severity === 'FATAL' || error.severity === 'PANIC') broken = true;
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
+    return withClient(async (client, drop) => {
+      try {
+        const results: pg.QueryResult | pg.QueryResult[] = await client.query(text);
+        const last = Array.isArray(results) ? results[results.length - 1]! : results;
+        return last.rows as Row[];
+      } catch (error) {
+        if (!(error instanceof pg.DatabaseError) || error.severity === 'FATAL' || error.severity === 'PANIC') drop();
+        throw error;
+      }
+    });
   };
   return {
     kind: 'postgres',
