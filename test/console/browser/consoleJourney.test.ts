@@ -108,6 +108,10 @@ describeInBrowser('the console in Chromium', () => {
     const bank = await context.newPage();
     await bank.goto(checkoutUrl);
     await bank.getByRole('button', { name: 'Delayed payment succeeds' }).click();
+    // Close the tab only once the form's redirect has landed: a close that races a navigation's
+    // commit can be acknowledged by Chromium and never happen, and page.close() then waits forever
+    // (microsoft/playwright#42366, crbug 536385539).
+    await bank.getByText('Payment complete.', { exact: false }).waitFor();
     await bank.close();
 
     await page.getByText('Credits added: 500', { exact: true }).waitFor({ timeout: 30_000 });
