@@ -110,6 +110,8 @@ export async function startStripeStage(options: { dataDirectory: string; webhook
     webhookSecret: options.webhookSecret,
     apiKey: sandboxApiKey,
     retryDelaysMilliseconds: [50, 100, 200, 400, 800],
+    // The end checks read every payment intent and event of the run back: nothing is forgotten.
+    retention: { payments: 1_000_000, events: 1_000_000 },
   });
   const stripe = createStripeClient({ secretKey: sandboxApiKey, baseUrl: sandbox.url });
   return {

@@ -45,6 +45,9 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on what res.send answers (GraphQL, JSON errors): per-user answers are not cached, and
+  // hashing every body cost about 1% of a request's CPU. The console's files keep theirs (serve-static).
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
   app.use(createAccessLogMiddleware({ log, metrics }));

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config.ts';
 import { errorCodes, TopupError } from '../errors.ts';
 import type { DevSigningKey } from './loadDevSigningKey.ts';
-import { matchServiceKey } from './matchServiceKey.ts';
+import { createServiceKeyMatcher } from './matchServiceKey.ts';
 import { verifyClerkToken } from './verifyClerkToken.ts';
 import { verifyDevToken } from './verifyDevToken.ts';
 import { createVerifiedTokenCache } from './createVerifiedTokenCache.ts';
@@ -33,6 +33,7 @@ export function createAuthenticator(options: {
 }): Authenticator {
   const { config } = options;
   const verifiedTokens = createVerifiedTokenCache();
+  const matchServiceKey = createServiceKeyMatcher(config.serviceApiKeys);
   const verifySignature = (token: string): Promise<VerifiedClaims> =>
     config.devAuth
       ? options.devSigningKey().then((key) => verifyDevToken({ token, key }))
@@ -49,7 +50,7 @@ export function createAuthenticator(options: {
     async authenticate(headers) {
       const credential = bearerCredential(headers.authorization);
       if (credential === null) return null;
-      const serviceName = matchServiceKey({ presentedKey: credential, serviceApiKeys: config.serviceApiKeys });
+      const serviceName = matchServiceKey(credential);
       if (serviceName !== null) return { userId: serviceName, email: null, role: 'service', serviceName };
       const claims = await verifySessionToken(credential);
       return viewerFromClaims({ claims, adminUserIds: config.adminUserIds });

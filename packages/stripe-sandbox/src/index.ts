@@ -3,4 +3,5 @@
  * STRIPE_SECRET_KEY is set) and its types. Everything else under `src/` is internal.
  */
 export { startStripeSandbox, type StripeSandbox, type StripeSandboxOptions } from './startStripeSandbox.ts';
+export { defaultSandboxRetention, type SandboxRetention } from './retainState.ts';
 export { createManualTimers, realTimers, type ManualTimers, type SandboxTimers } from './sandboxTimers.ts';

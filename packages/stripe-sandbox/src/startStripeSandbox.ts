@@ -8,6 +8,7 @@ import { IdempotencyStore } from './idempotencyStore.ts';
 import { expireDueCheckoutSessions } from './operations/expireCheckoutSession.ts';
 import { sandboxApiVersion } from './sandboxApiVersion.ts';
 import type { SandboxContext } from './sandboxContext.ts';
+import { defaultSandboxRetention, retainState, type SandboxRetention } from './retainState.ts';
 import { createEmptySandboxState, type SandboxState } from './sandboxState.ts';
 import { StateFile } from './stateFile.ts';
 import { realTimers, type SandboxTimers } from './sandboxTimers.ts';
@@ -38,6 +39,12 @@ export interface StripeSandboxOptions {
    */
   timers?: SandboxTimers;
   log?: (line: string) => void;
+  /**
+   * How many finished payments and events the sandbox remembers (`retainState.ts`); by default
+   * 1,000 payment intents, 1,000 checkout sessions and 3,000 events. Past them the oldest finished
+   * ones are forgotten, so a sandbox left running keeps a bounded state.
+   */
+  retention?: Partial<SandboxRetention>;
 }
 
 export interface StripeSandbox {
@@ -79,7 +86,17 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
     throw new Error(`startStripeSandbox: retryDelaysMilliseconds must be at most ${retryCountMax} non-negative delays`);
   }
   await mkdir(options.dataDirectory, { recursive: true, mode: 0o700 });
-  const stateFile = new StateFile({ path: join(options.dataDirectory, 'stripe-sandbox.json'), log });
+  const retention: SandboxRetention = { ...defaultSandboxRetention, ...options.retention };
+  if (!(Number.isInteger(retention.payments) && retention.payments > 0 && Number.isInteger(retention.events) && retention.events > 0)) {
+    throw new Error('startStripeSandbox: retention.payments and retention.events must be positive integers');
+  }
+  const stateFile = new StateFile({
+    path: join(options.dataDirectory, 'stripe-sandbox.json'),
+    log,
+    beforeWrite: (state) => {
+      retainState(state, retention);
+    },
+  });
   const state: SandboxState =
     (await stateFile.load()) ??
     createEmptySandboxState({ apiKey: createId('sk_test_sandbox_'), webhookSecret: createId('whsec_', 32) });

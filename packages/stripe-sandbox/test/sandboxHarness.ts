@@ -17,7 +17,7 @@ export interface ReceivedWebhook {
   statusCode: number;
 }
 
-export type HarnessOptions = Partial<Pick<StripeSandboxOptions, 'retryDelaysMilliseconds' | 'now' | 'timers' | 'webhookSecret' | 'deliveryTimeoutMilliseconds'>>;
+export type HarnessOptions = Partial<Pick<StripeSandboxOptions, 'retryDelaysMilliseconds' | 'now' | 'timers' | 'webhookSecret' | 'deliveryTimeoutMilliseconds' | 'retention'>>;
 
 /** Short retries keep delivery tests fast; each test that needs others passes its own. */
 const testRetryDelaysMilliseconds = [50, 50];
