@@ -100,6 +100,14 @@ export interface Config {
    * (`configure_ledger`), where every purchase grant reads it.
    */
   purchasedCreditsExpireDays: number | null;
+  /**
+   * `RETENTION_DAYS`: settled webhook deliveries, finished mail, the events nothing references any
+   * more and processed Stripe events' JSON are removed this many days after they finished
+   * (docs/retention.md); 0 keeps them for ever. Ended rate-limit windows go after a day regardless.
+   */
+  retentionDays: number;
+  /** `RETENTION_SWEEP_SECONDS`: how often every instance runs the retention job; 0 turns it off. */
+  retentionSweepSeconds: number;
   /** Outbound webhooks to the app (docs/webhooks.md). */
   webhooks: {
     /** `APP_WEBHOOK_URL` + `APP_WEBHOOK_SECRET` (set together): the endpoint `default`, which takes every event. */
@@ -214,6 +222,8 @@ export function loadConfig(environment: Environment = process.env): Config {
     }),
     expirySweepSeconds: parseInteger(read('EXPIRY_SWEEP_SECONDS') ?? '60', 'EXPIRY_SWEEP_SECONDS', { min: 0, max: 3600 }),
     purchasedCreditsExpireDays: parseOptionalInteger(read('PURCHASED_CREDITS_EXPIRE_DAYS'), 'PURCHASED_CREDITS_EXPIRE_DAYS', { min: 1, max: 36_500 }),
+    retentionDays: parseInteger(read('RETENTION_DAYS') ?? '90', 'RETENTION_DAYS', { min: 0, max: 36_500 }),
+    retentionSweepSeconds: parseInteger(read('RETENTION_SWEEP_SECONDS') ?? '3600', 'RETENTION_SWEEP_SECONDS', { min: 0, max: 86_400 }),
     webhooks: {
       defaultEndpoint: parseDefaultWebhookEndpoint(read('APP_WEBHOOK_URL'), read('APP_WEBHOOK_SECRET')),
       lowBalanceCredits: parseInteger(read('LOW_BALANCE_CREDITS') ?? '100', 'LOW_BALANCE_CREDITS', { min: 0, max: Number.MAX_SAFE_INTEGER }),

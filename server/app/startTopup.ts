@@ -1,4 +1,5 @@
 import { scheduleExpirySweep } from '../ledger/scheduleExpirySweep.ts';
+import { scheduleRetention } from '../retention/scheduleRetention.ts';
 import net from 'node:net';
 import type { Config } from '../config.ts';
 import type { Storage } from '../db/storage.ts';
@@ -159,6 +160,9 @@ export async function startTopup(options: {
     }
     if (config.expirySweepSeconds > 0) {
       closers.push(scheduleExpirySweep({ ledger, log, intervalSeconds: config.expirySweepSeconds, beforeSweep: configureLedger }));
+    }
+    if (config.retentionSweepSeconds > 0) {
+      closers.push(scheduleRetention({ storage, log, intervalSeconds: config.retentionSweepSeconds, retentionDays: config.retentionDays }));
     }
     const webhookWorker = createWebhookWorker({
       storage,

@@ -19,6 +19,8 @@ export interface StripeEventRow {
   purchaseSessionId: string | null;
   userId: string | null;
   hasPayload: boolean;
+  /** When retention removed the JSON (ISO time); null while stored, or when it never was. */
+  payloadRemovedAt: string | null;
 }
 
 /** A row with the event's JSON, as `find_stripe_event` answers it. */

@@ -58,6 +58,7 @@ export const functionFileOrder = [
   'mail',
   'audit',
   'auto_top_up',
+  'retention',
   'migrations',
 ] as const;
 

@@ -52,6 +52,26 @@ describe('configuration', () => {
     expect(loadConfig({ PURCHASED_CREDITS_EXPIRE_DAYS: '365' }).purchasedCreditsExpireDays).toBe(365);
   });
 
+  it('reads RETENTION_DAYS and RETENTION_SWEEP_SECONDS: 90 days and hourly by default, 0 meaning for ever and off', () => {
+    // Proves the parse: the defaults, 0 accepted for both (keep for ever; no job), whole numbers within their bounds kept, and every other value refused naming its variable.
+    expect(loadConfig({})).toMatchObject({ retentionDays: 90, retentionSweepSeconds: 3600 });
+    expect(loadConfig({ RETENTION_DAYS: '0', RETENTION_SWEEP_SECONDS: '0' })).toMatchObject({ retentionDays: 0, retentionSweepSeconds: 0 });
+    expect(loadConfig({ RETENTION_DAYS: '30', RETENTION_SWEEP_SECONDS: '86400' })).toMatchObject({ retentionDays: 30, retentionSweepSeconds: 86_400 });
+    expect(loadConfig({ RETENTION_DAYS: ' ' }).retentionDays).toBe(90);
+    for (const [name, value, message] of [
+      ['RETENTION_DAYS', '-1', /RETENTION_DAYS must be between 0 and 36500, got "-1"/],
+      ['RETENTION_DAYS', '36501', /RETENTION_DAYS must be between 0 and 36500/],
+      ['RETENTION_DAYS', '90d', /RETENTION_DAYS must be an integer, got "90d"/],
+      ['RETENTION_DAYS', '1.5', /RETENTION_DAYS must be an integer/],
+      ['RETENTION_SWEEP_SECONDS', '-5', /RETENTION_SWEEP_SECONDS must be between 0 and 86400/],
+      ['RETENTION_SWEEP_SECONDS', '86401', /RETENTION_SWEEP_SECONDS must be between 0 and 86400/],
+      ['RETENTION_SWEEP_SECONDS', 'hourly', /RETENTION_SWEEP_SECONDS must be an integer/],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrowError(message);
+      expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
+    }
+  });
+
   it('names the variable of every invalid value', () => {
     // Proves bad configuration stops the boot with a message a person can act on.
     for (const [name, value] of [

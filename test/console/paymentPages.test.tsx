@@ -166,6 +166,7 @@ function stripeEventNode(overrides: Partial<EventNode>): EventNode {
     processedAt: '2026-11-24T01:22:07.200Z',
     userId: 'user_buyer',
     hasPayload: true,
+    payloadRemovedAt: null,
     purchase: { __typename: 'Purchase', sessionId: 'cs_test_500' },
     ...overrides,
   };
@@ -229,11 +230,12 @@ describe('AdminStripeEventsPage', () => {
   });
 
   it("fetches an event's JSON only when its row is opened", async () => {
-    // Proves the payload is on demand: no StripeEventPayload request until "Show JSON" is clicked, then the JSON is shown, and "Hide JSON" closes it.
+    // Proves the payload is on demand: no StripeEventPayload request until "Show JSON" is clicked, then the JSON is shown, and "Hide JSON" closes it; an event whose JSON retention removed says so, with the days since processing, and offers no button.
     const payloadRequests: string[] = [];
     const json = JSON.stringify({ id: 'evt_1', object: 'event', data: { object: { id: 'cs_test_500' } } }, null, 2);
+    const pruned = stripeEventNode({ id: 'evt_pruned', hasPayload: false, processedAt: '2026-08-01T10:00:00.000Z', payloadRemovedAt: '2026-10-30T11:00:00.000Z' });
     renderWithApollo(<AdminStripeEventsPage />, [
-      mockResult(StripeEventsDocument, { filter: {}, first: 50 }, eventPage([stripeEventNode({ id: 'evt_1' }), stripeEventNode({ id: 'evt_old', hasPayload: false })])),
+      mockResult(StripeEventsDocument, { filter: {}, first: 50 }, eventPage([stripeEventNode({ id: 'evt_1' }), stripeEventNode({ id: 'evt_old', hasPayload: false }), pruned])),
       mockResult(
         StripeEventPayloadDocument,
         (variables) => {
@@ -245,6 +247,8 @@ describe('AdminStripeEventsPage', () => {
     ]);
     const rows = await screen.findAllByTestId('stripe-event-row');
     expect(rows[1]!.textContent).toContain('Not stored');
+    expect(within(rows[2]!).getByTestId('payload-removed').textContent).toMatch(/^Removed .+, 90 days after processing \(retention\)$/);
+    expect(within(rows[2]!).queryByRole('button')).toBeNull();
     expect(payloadRequests).toEqual([]);
     expect(screen.queryByTestId('event-payload')).toBeNull();
     fireEvent.click(within(rows[0]!).getByRole('button', { name: /Show JSON/ }));

@@ -3,6 +3,7 @@ import { paidPurchase } from '../support/paidPurchase.ts';
 import { checkoutSession, eventPayload, postStripeWebhook, stripeEvent } from '../support/stripeEvents.ts';
 import { startTestTopup, testServiceKey, type TestTopup } from '../support/startTestTopup.ts';
 import { storageKindsUnderTest } from '../support/testStorage.ts';
+import { runRetention } from '../../server/retention/runRetention.ts';
 
 interface EventNode {
   id: string;
@@ -224,4 +225,22 @@ describe.each(storageKindsUnderTest())('payment pages: event log, payments, debt
       expect(noDebt.body.data!.pricing.packs.every((pack) => pack.debtRepaid === 0 && pack.creditsAdded === pack.credits)).toBe(true);
     }
   }, 60_000);
+  it('shows an event whose JSON retention removed: the row and its outcome stay, the payload is null, payloadRemovedAt says when', async () => {
+    // Proves the log stays correct for pruned data through GraphQL: the purchase's event, aged past RETENTION_DAYS in SQL, loses only its JSON when the real job runs; the field asked for alone and on a page answers without an error.
+    const completed = (await allEvents({ sessionId: firstSession })).find((event) => event.type === 'checkout.session.completed')!;
+    await server.database!.query(
+      `update stripe_events set received_at = now() - interval '100 days', processed_at = now() - interval '100 days' where id = $1`,
+      [completed.id],
+    );
+    expect(await runRetention(server.storage, { now: new Date(), retentionDays: 90 })).toMatchObject({ stripePayloads: 1 });
+    const one = await server.graphql<{ stripeEvent: Record<string, unknown> }>(
+      'query ($id: ID!) { stripeEvent(id: $id) { id outcome description hasPayload payloadRemovedAt payload } }',
+      { token: adminToken, variables: { id: completed.id } },
+    );
+    expect(one.body.errors).toBeUndefined();
+    expect(one.body.data!.stripeEvent).toMatchObject({ id: completed.id, outcome: 'PROCESSED', description: completed.description, hasPayload: false, payload: null });
+    expect(Date.now() - Date.parse(String(one.body.data!.stripeEvent.payloadRemovedAt))).toBeLessThan(60_000);
+    const page = await allEvents({ sessionId: firstSession });
+    expect(page.find((event) => event.id === completed.id)).toMatchObject({ hasPayload: false, outcome: 'PROCESSED' });
+  });
 });

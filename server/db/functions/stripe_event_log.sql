@@ -19,7 +19,9 @@ language sql stable as $$
     'processedAt', iso_time(p.processed_at),
     'purchaseSessionId', p.purchase_session_id,
     'userId', p.user_id,
-    'hasPayload', p.payload is not null
+    'hasPayload', p.payload is not null,
+    -- When retention removed the JSON (a redelivery may store it again: then null).
+    'payloadRemovedAt', case when p.payload is null then iso_time(p.payload_removed_at) end
   )
 $$;
 
@@ -69,7 +71,8 @@ begin
 end
 $$;
 
--- One event with its payload (null for events recorded before schema/0022), or null when unknown.
+-- One event with its payload (null for events recorded before schema/0022, and once retention removed
+-- it: payloadRemovedAt says when), or null when unknown.
 create or replace function find_stripe_event(p_id text) returns jsonb
 language sql stable as $$
   select stripe_event_json(e) || jsonb_build_object('payload', e.payload) from stripe_events e where e.id = p_id

@@ -227,16 +227,20 @@ end
 $$;
 
 -- A new delivery of the same event to the same endpoint, due now: the same webhook-id, so a
--- receiver that already handled it can tell. Returns the new delivery.
+-- receiver that already handled it can tell. Returns the new delivery. The original is locked
+-- (key share) so retention (functions/retention.sql) skips it meanwhile; one retention removed
+-- first is not found, like an id that never existed.
+-- Errors: TU404 (no such delivery, or removed by retention).
 create or replace function replay_webhook_delivery(p_id bigint, p_now timestamptz) returns jsonb
 language plpgsql as $$
 declare
   v_original webhook_deliveries;
   v_row webhook_deliveries;
 begin
-  select * into v_original from webhook_deliveries where id = p_id;
+  select * into v_original from webhook_deliveries where id = p_id for key share;
   if not found then
-    raise exception using errcode = 'TU404', message = format('webhook delivery %s not found', p_id);
+    raise exception using errcode = 'TU404',
+      message = format('webhook delivery %s not found (settled deliveries are removed after RETENTION_DAYS)', p_id);
   end if;
   insert into webhook_deliveries (event_id, endpoint_id, replay_of, next_attempt_at)
   values (v_original.event_id, v_original.endpoint_id, v_original.id, p_now)

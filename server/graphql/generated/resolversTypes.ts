@@ -874,7 +874,7 @@ export type StripeEvent = {
   description?: Maybe<Scalars['String']['output']>;
   /** The error of the last failed processing; null once processed. */
   error?: Maybe<Scalars['String']['output']>;
-  /** Whether the event's JSON is stored (events received before the log existed, or too large, have none). */
+  /** Whether the event's JSON is stored (events received before the log existed, or too large, have none; retention removes it RETENTION_DAYS after processing). */
   hasPayload: Scalars['Boolean']['output'];
   /** Stripe's event id (evt_...). */
   id: Scalars['ID']['output'];
@@ -886,6 +886,8 @@ export type StripeEvent = {
    * one event at a time: ask for it on `stripeEvent(id)`, not on a page of `stripeEvents`.
    */
   payload?: Maybe<Scalars['String']['output']>;
+  /** When retention removed the event's JSON (RETENTION_DAYS after it was processed); null while it is stored, or when it never was. */
+  payloadRemovedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When its processing committed; null while it waits for a retry. */
   processedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The purchase it concerned, when known. */
@@ -1644,6 +1646,7 @@ export type StripeEventResolvers<ContextType = GraphQLContext, ParentType extend
   livemode?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['StripeEventOutcome']>, ParentType, ContextType>;
   payload?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  payloadRemovedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   processedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   purchase?: Resolver<Maybe<ResolversTypes['Purchase']>, ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

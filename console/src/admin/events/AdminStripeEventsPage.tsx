@@ -166,12 +166,27 @@ function EventRow({ event, open, onToggle }: { event: StripeEventNode; open: boo
             {open ? 'Hide JSON' : 'Show JSON'}
             <span className="visually-hidden">{` of ${event.id}`}</span>
           </button>
+        ) : event.payloadRemovedAt ? (
+          <span className="small muted" data-testid="payload-removed">
+            {payloadRemovedText(event.payloadRemovedAt, event.processedAt)}
+          </span>
         ) : (
           <span className="small muted">Not stored</span>
         )}
       </td>
     </tr>
   );
+}
+
+/**
+ * Why an event has no JSON any more: retention removed it (RETENTION_DAYS after processing; the
+ * days shown are counted from processing to the run that removed it, so at least RETENTION_DAYS).
+ */
+function payloadRemovedText(removedAt: string, processedAt: string | null): string {
+  const removed = `Removed ${formatDateTime(removedAt)}`;
+  if (processedAt === null) return `${removed} (retention)`;
+  const days = Math.floor((Date.parse(removedAt) - Date.parse(processedAt)) / 86_400_000);
+  return `${removed}, ${days} ${days === 1 ? 'day' : 'days'} after processing (retention)`;
 }
 
 /** One event's JSON, asked for when its row is opened (the list never carries payloads). */
