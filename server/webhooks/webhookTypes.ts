@@ -14,6 +14,7 @@ export const webhookEventTypes = [
   'auto_top_up.failed',
   'auto_top_up.requires_action',
   'auto_top_up.limit_reached',
+  'auto_top_up.disabled',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

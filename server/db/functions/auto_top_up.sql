@@ -248,6 +248,21 @@ language sql stable as $$
   from (select distinct credits, currency from auto_top_up_settings) k
 $$;
 
+-- Topup turned p_user_id's auto top-up off (p_reason: payment_failures, the third declined payment
+-- in a row; price_unavailable, its pack is no longer offered at a price): auto_top_up.disabled tells
+-- the app, with the settings and the message the user sees (lastError). Returns the event's id.
+create or replace function announce_auto_top_up_disabled(p_user_id text, p_reason text) returns bigint
+language plpgsql as $$
+declare
+  v_settings auto_top_up_settings;
+begin
+  select * into strict v_settings from auto_top_up_settings where user_id = p_user_id;
+  return enqueue_webhook_event('auto_top_up.disabled', p_user_id, jsonb_build_object(
+    'reason', p_reason, 'credits', v_settings.credits, 'amountMinor', v_settings.amount_minor,
+    'currency', v_settings.currency, 'message', v_settings.last_error));
+end
+$$;
+
 -- The server's prices of those keys (p_prices: {prices: [{credits, currency, amountMinor}]}, amountMinor null
 -- when the currency is no longer offered or the credits are out of its bounds): settings whose price
 -- changed take the new one, so a top-up never charges a price the price list no longer shows; an
@@ -257,7 +272,7 @@ create or replace function reprice_auto_top_ups(p_prices jsonb) returns jsonb
 language plpgsql as $$
 declare
   v_repriced integer;
-  v_disabled integer;
+  v_disabled_users text[];
 begin
   with price as (
     select (p->>'credits')::bigint as credits, lower(p->>'currency') as currency, (p->>'amountMinor')::bigint as amount_minor
@@ -268,17 +283,22 @@ begin
   where s.credits = price.credits and s.currency = price.currency
     and price.amount_minor is not null and s.amount_minor <> price.amount_minor;
   get diagnostics v_repriced = row_count;
+  -- Each setting turned off tells the app (auto_top_up.disabled), in this transaction.
   with price as (
     select (p->>'credits')::bigint as credits, lower(p->>'currency') as currency
     from jsonb_array_elements(coalesce(p_prices->'prices', '[]'::jsonb)) p
     where p->>'amountMinor' is null
+  ), disabled as (
+    update auto_top_up_settings s set status = 'disabled', updated_at = now(),
+      last_error = format('%s credits in %s are no longer offered at a price: choose other settings to turn it on again.', s.credits, upper(s.currency))
+    from price
+    where s.credits = price.credits and s.currency = price.currency and s.status in ('active', 'requires_action')
+    returning s.user_id
   )
-  update auto_top_up_settings s set status = 'disabled', updated_at = now(),
-    last_error = format('%s credits in %s are no longer offered at a price: choose other settings to turn it on again.', s.credits, upper(s.currency))
-  from price
-  where s.credits = price.credits and s.currency = price.currency and s.status in ('active', 'requires_action');
-  get diagnostics v_disabled = row_count;
-  return jsonb_build_object('repriced', v_repriced, 'disabled', v_disabled);
+  select coalesce(array_agg(user_id), '{}') into v_disabled_users from disabled;
+  -- Announced once the statement wrote the rows (a data-modifying WITH's rows are seen after it).
+  perform announce_auto_top_up_disabled(u, 'price_unavailable') from unnest(v_disabled_users) u;
+  return jsonb_build_object('repriced', v_repriced, 'disabled', cardinality(v_disabled_users));
 end
 $$;
 
@@ -402,13 +422,17 @@ begin
     next_attempt_at = case when v_final then next_attempt_at else p_retry_at end,
     claimed_until = null, claim_token = null, updated_at = now()
   where id = p_attempt.id;
-  if v_final then
-    update auto_top_up_settings set status = 'disabled', updated_at = now()
-    where user_id = p_attempt.user_id and status in ('active', 'requires_action');
-  end if;
   perform enqueue_webhook_event('auto_top_up.failed', p_attempt.user_id, auto_top_up_event_data(p_attempt, jsonb_build_object(
     'message', p_message, 'code', p_attempt.failure_code, 'declineCode', p_attempt.decline_code,
     'failures', coalesce(v_failures, p_attempt.tries), 'willRetry', not v_final, 'disabled', v_final)));
+  if v_final then
+    update auto_top_up_settings set status = 'disabled', updated_at = now()
+    where user_id = p_attempt.user_id and status in ('active', 'requires_action');
+    -- After the failure's own event, so an app reading them in order sees why first.
+    if found then
+      perform announce_auto_top_up_disabled(p_attempt.user_id, 'payment_failures');
+    end if;
+  end if;
 end
 $$;
 

@@ -43,6 +43,12 @@ begin
   assert (select count(*) from webhook_events where user_id = 'user_atu_test' and type = 'auto_top_up.failed') = 3, 'each failure is an event';
   assert (select payload->'data'->>'declineCode' from webhook_events where user_id = 'user_atu_test' and type = 'auto_top_up.failed'
           order by id limit 1) = 'insufficient_funds', 'the event carries the decline code';
+  assert (select jsonb_agg(type order by id) from webhook_events where user_id = 'user_atu_test' and type like 'auto_top_up.%')
+         = '["auto_top_up.failed", "auto_top_up.failed", "auto_top_up.failed", "auto_top_up.disabled"]',
+    'the third failure, then one auto_top_up.disabled after it';
+  assert (select payload->'data' from webhook_events where user_id = 'user_atu_test' and type = 'auto_top_up.disabled')
+         @> '{"reason": "payment_failures", "credits": 500, "amountMinor": 500, "currency": "usd", "message": "Your card has expired."}',
+    'the disabled event says why, with the settings and the message';
 
   -- On again: the next spend below the threshold pays; the success is granted once, as a purchase.
   perform set_auto_top_up('user_atu_test', true, 100, 500, 500, 1200, 'usd');
@@ -118,6 +124,12 @@ begin
   assert (select amount_minor from auto_top_up_attempts where user_id = 'user_atu_price_a' and status = 'pending') = 840, 'the next top-up charges the new price';
   perform spend_credits('user_atu_price_b', 950, 'use', 'service:test', 'test:atu:price:spend:b');
   assert not exists (select 1 from auto_top_up_attempts where user_id = 'user_atu_price_b'), 'a disabled setting pays nothing';
+  assert (select count(*) from webhook_events where user_id = 'user_atu_price_a' and type = 'auto_top_up.disabled') = 0, 'a repriced setting is not disabled';
+  assert (select payload->'data' from webhook_events where user_id = 'user_atu_price_b' and type = 'auto_top_up.disabled')
+         @> '{"reason": "price_unavailable", "credits": 800, "currency": "eur"}', 'the unpriceable setting tells the app it was turned off';
   assert (reprice_auto_top_ups('{"prices": [{"credits": 700, "currency": "usd", "amountMinor": 840}]}')->>'repriced')::int = 0, 'the same prices again change nothing';
+  assert (reprice_auto_top_ups('{"prices": [{"credits": 800, "currency": "eur", "amountMinor": null}]}')->>'disabled')::int = 0
+     and (select count(*) from webhook_events where user_id = 'user_atu_price_b' and type = 'auto_top_up.disabled') = 1,
+    'an already disabled setting is not disabled, nor announced, again';
 end
 $$;
