@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { createId } from './createId.ts';
 import { buildEvent, type SandboxEventInput } from './objects/buildEvent.ts';
+import { pendingDeliveryEventIds } from './retainState.ts';
 import { unixSeconds, type SandboxContext } from './sandboxContext.ts';
 
 /** Stripe lists events of the last 30 days; older ones are forgotten. */
@@ -40,11 +41,7 @@ function pruneOldEvents(context: SandboxContext): void {
   const oldestKeptSeconds = unixSeconds(context.now() - eventRetentionMilliseconds);
   const oldestEvent = firstValue(context.state.events);
   if (oldestEvent === undefined || oldestEvent.created >= oldestKeptSeconds) return;
-  const pendingEventIds = new Set(
-    Object.values(context.state.deliveries)
-      .filter((delivery) => delivery.status === 'pending')
-      .map((delivery) => delivery.eventId),
-  );
+  const pendingEventIds = pendingDeliveryEventIds(context.state);
   for (const event of Object.values(context.state.events)) {
     // Events are stored oldest first, so the first recent one ends the scan.
     if (event.created >= oldestKeptSeconds) break;

@@ -94,11 +94,7 @@ function retainSessions(state: SandboxState, kept: number): number {
 function retainEvents(state: SandboxState, kept: number): number {
   let excess = Object.keys(state.events).length - kept;
   if (excess <= 0) return 0;
-  const pendingEventIds = new Set(
-    Object.values(state.deliveries)
-      .filter((delivery) => delivery.status === 'pending')
-      .map((delivery) => delivery.eventId),
-  );
+  const pendingEventIds = pendingDeliveryEventIds(state);
   let forgotten = 0;
   for (const id of Object.keys(state.events)) {
     if (excess <= 0) break;
@@ -108,6 +104,15 @@ function retainEvents(state: SandboxState, kept: number): number {
     forgotten += 1;
   }
   return forgotten;
+}
+
+/** Events a delivery still has to send: never forgotten, whatever their age or count. */
+export function pendingDeliveryEventIds(state: SandboxState): Set<string> {
+  return new Set(
+    Object.values(state.deliveries)
+      .filter((delivery) => delivery.status === 'pending')
+      .map((delivery) => delivery.eventId),
+  );
 }
 
 function idOf(reference: string | { id: string } | null | undefined): string | null {
